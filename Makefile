@@ -1,0 +1,70 @@
+# xdptop: `make run` and `make test` do everything on a fresh Debian/Ubuntu machine as root.
+
+CLANG ?= clang
+OUTPUT := build
+ARCH_INCLUDE := /usr/include/$(shell uname -m)-linux-gnu
+BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -I$(ARCH_INCLUDE) -Ibpf
+# Debian/Ubuntu packages the build, the tool and the tests need; installed only when missing.
+APT_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool iproute2 netsniff-ng tmux
+NODE_TESTS = $(shell find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+BPF_OBJECTS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
+FIXTURE_OBJECTS := $(patsubst test/fixtures/%.bpf.c,$(OUTPUT)/fixtures/%.bpf.o,$(wildcard test/fixtures/*.bpf.c))
+SOURCES := $(shell find source -name '*.ts' -o -name '*.tsx')
+
+.PHONY: all deps apt-deps node-deps bpf build run test clean
+.DELETE_ON_ERROR:
+
+all: build
+
+deps: apt-deps node-deps
+
+apt-deps:
+	$(Q)missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "  APT     $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+node-deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@echo "  NPM     ci"
+	$(Q)npm ci --no-audit --no-fund --loglevel=error
+	$(Q)touch $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/xdp_stats.h
+	@echo "  BPF     $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c
+	@echo "  BPF     $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+bpf: $(BPF_OBJECTS) $(FIXTURE_OBJECTS)
+
+dist/cli.js: $(SOURCES) tsconfig.json node_modules/.package-lock.json
+	@echo "  TSC     dist/"
+	$(Q)npx tsc -p tsconfig.json
+	$(Q)chmod +x $@
+
+build: deps bpf dist/cli.js
+
+# ARGS passes flags through: make run ARGS='--demo'
+run: build
+	$(Q)node dist/cli.js $(ARGS)
+
+test: build
+	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
+
+clean:
+	$(Q)rm -rf $(OUTPUT) dist

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ABI shared by xdp_stats.bpf.c and xdptop's userspace.
+ * source/bpf/abi.ts mirrors this file; test/bpf/abi.test.ts fails when they drift.
+ */
+#ifndef XDPTOP_XDP_STATS_H
+#define XDPTOP_XDP_STATS_H
+
+#define XDPTOP_PROG_NAME "xdptop_stats"
+#define XDPTOP_ACTIONS_MAP "xdp_actions"
+#define XDPTOP_PROTOS_MAP "xdp_protos"
+
+/* One counter pair per CPU per key; userspace sums the CPUs. */
+struct datarec {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Keys of xdp_actions are the kernel's enum xdp_action values, ABORTED..REDIRECT. */
+#define XDP_ACTION_MAX 5
+
+/* Keys of xdp_protos. */
+enum proto_class {
+	PROTO_IPV4_TCP = 0,
+	PROTO_IPV4_UDP = 1,
+	PROTO_IPV4_ICMP = 2,
+	PROTO_IPV4_OTHER = 3,
+	PROTO_IPV6_TCP = 4,
+	PROTO_IPV6_UDP = 5,
+	PROTO_IPV6_ICMP = 6,
+	PROTO_IPV6_OTHER = 7,
+	PROTO_ARP = 8,
+	PROTO_OTHER_L2 = 9,
+	PROTO_MALFORMED = 10,
+	PROTO_CLASS_MAX = 11,
+};
+
+#endif /* XDPTOP_XDP_STATS_H */

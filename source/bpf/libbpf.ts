@@ -1,0 +1,180 @@
+/**
+ * The one place that touches koffi: binds the few libbpf (and libc) calls xdptop needs and
+ * turns their -errno / NULL+errno conventions into BpfError.
+ */
+import koffi, {type LibraryHandle} from 'koffi';
+import {BpfError, LibbpfMissingError} from './errors.js';
+
+/** A C pointer as koffi 3 gives it. */
+export type Pointer = bigint;
+
+const LIBBPF_NAMES = ['libbpf.so.1', 'libbpf.so'];
+const LOG_LIMIT = 64;
+const LIBBPF_INFO = 1; // enum libbpf_print_level: WARN 0, INFO 1, DEBUG 2
+
+function bind() {
+	let lib: LibraryHandle | undefined;
+	const reasons: string[] = [];
+	for (const name of LIBBPF_NAMES) {
+		try {
+			lib = koffi.load(name);
+			break;
+		} catch (error) {
+			reasons.push(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+		}
+	}
+	if (!lib) {
+		throw new LibbpfMissingError(reasons[0] ?? 'not found');
+	}
+	const libc = koffi.load('libc.so.6');
+	const printFn = koffi.proto('int xdptop_libbpf_print_fn(int level, const char *fmt, void *args)');
+
+	return {
+		printFn,
+		vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t size, const char *fmt, void *args)'),
+		close: libc.func('int close(int fd)'),
+		strerror: libc.func('const char *strerror(int errnum)'),
+		setPrint: lib.func('void *libbpf_set_print(xdptop_libbpf_print_fn *fn)'),
+		numPossibleCpus: lib.func('int libbpf_num_possible_cpus(void)'),
+		objectOpenFile: lib.func('void *bpf_object__open_file(const char *path, void *opts)'),
+		objectLoad: lib.func('int bpf_object__load(void *obj)'),
+		objectClose: lib.func('void bpf_object__close(void *obj)'),
+		findProgram: lib.func('void *bpf_object__find_program_by_name(void *obj, const char *name)'),
+		programFd: lib.func('int bpf_program__fd(void *prog)'),
+		programSetIfindex: lib.func('void bpf_program__set_ifindex(void *prog, uint32_t ifindex)'),
+		findMap: lib.func('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
+		mapFd: lib.func('int bpf_map__fd(void *map)'),
+		mapSetIfindex: lib.func('int bpf_map__set_ifindex(void *map, uint32_t ifindex)'),
+		linkCreate: lib.func('int bpf_link_create(int prog_fd, int target_fd, int attach_type, void *opts)'),
+		linkDetach: lib.func('int bpf_link_detach(int link_fd)'),
+		xdpQuery: lib.func('int bpf_xdp_query(int ifindex, int flags, _Inout_ uint8_t *opts)'),
+		xdpDetach: lib.func('int bpf_xdp_detach(int ifindex, uint32_t flags, void *opts)'),
+		progGetFdById: lib.func('int bpf_prog_get_fd_by_id(uint32_t id)'),
+		mapGetFdById: lib.func('int bpf_map_get_fd_by_id(uint32_t id)'),
+		linkGetFdById: lib.func('int bpf_link_get_fd_by_id(uint32_t id)'),
+		linkGetNextId: lib.func('int bpf_link_get_next_id(uint32_t start_id, _Out_ uint32_t *next_id)'),
+		objGetInfoByFd: lib.func('int bpf_obj_get_info_by_fd(int fd, _Inout_ uint8_t *info, _Inout_ uint32_t *info_len)'),
+		mapLookupElem: lib.func('int bpf_map_lookup_elem(int fd, const uint8_t *key, _Out_ uint8_t *value)'),
+		mapLookupBatch: lib.func(
+			'int bpf_map_lookup_batch(int fd, void *in_batch, _Out_ uint8_t *out_batch, _Out_ uint8_t *keys, _Out_ uint8_t *values, _Inout_ uint32_t *count, void *opts)',
+		),
+		progTestRun: lib.func('int bpf_prog_test_run_opts(int prog_fd, _Inout_ uint8_t *opts)'),
+		objPin: lib.func('int bpf_obj_pin(int fd, const char *path)'),
+		objGet: lib.func('int bpf_obj_get(const char *path)'),
+		enableStats: lib.func('int bpf_enable_stats(int type)'),
+	};
+}
+
+/** The typed face of the bindings: koffi's own function type is untyped. */
+export interface LibbpfApi {
+	numPossibleCpus(): number;
+	objectOpenFile(path: string, opts: null): Pointer | null;
+	objectLoad(object: Pointer): number;
+	objectClose(object: Pointer): void;
+	findProgram(object: Pointer, name: string): Pointer | null;
+	programFd(program: Pointer): number;
+	programSetIfindex(program: Pointer, ifindex: number): void;
+	findMap(object: Pointer, name: string): Pointer | null;
+	mapFd(map: Pointer): number;
+	mapSetIfindex(map: Pointer, ifindex: number): number;
+	linkCreate(progFd: number, targetFd: number, attachType: number, opts: Buffer): number;
+	linkDetach(linkFd: number): number;
+	xdpQuery(ifindex: number, flags: number, opts: Buffer): number;
+	xdpDetach(ifindex: number, flags: number, opts: null): number;
+	progGetFdById(id: number): number;
+	mapGetFdById(id: number): number;
+	linkGetFdById(id: number): number;
+	linkGetNextId(startId: number, nextId: Buffer): number;
+	objGetInfoByFd(fd: number, info: Buffer, infoLength: Buffer): number;
+	mapLookupElem(fd: number, key: Buffer, value: Buffer): number;
+	mapLookupBatch(
+		fd: number,
+		inBatch: null,
+		outBatch: Buffer,
+		keys: Buffer,
+		values: Buffer,
+		count: Buffer,
+		opts: null,
+	): number;
+	progTestRun(progFd: number, opts: Buffer): number;
+	objPin(fd: number, path: string): number;
+	objGet(path: string): number;
+	enableStats(type: number): number;
+	close(fd: number): number;
+	strerror(errno: number): string | null;
+}
+
+let api: LibbpfApi | undefined;
+let printCallback: Pointer | undefined;
+const log: string[] = [];
+
+/** Loads libbpf once, and routes its printing into a buffer so it never reaches the terminal. */
+export function libbpf(): LibbpfApi {
+	if (api) {
+		return api;
+	}
+	const bound = bind();
+	const line = Buffer.alloc(1024);
+	printCallback = koffi.register((level: number, fmt: string, args: Pointer) => {
+		if (level > LIBBPF_INFO) {
+			return 0; // Debug chatter: formatting it costs more than it tells.
+		}
+		const length = bound.vsnprintf(line, line.length, fmt, args);
+		const text = line.subarray(0, Math.max(0, Math.min(length, line.length - 1))).toString('utf8').trimEnd();
+		if (log.length >= LOG_LIMIT) {
+			log.shift();
+		}
+		log.push(text);
+		return 0;
+	}, koffi.pointer(bound.printFn));
+	bound.setPrint(printCallback);
+	api = bound as unknown as LibbpfApi;
+	return api;
+}
+
+/** libbpf's printed lines since the last call, oldest first; empties the buffer. */
+export function takeLibbpfLog(): string[] {
+	return log.splice(0, log.length);
+}
+
+export function lastErrno(): number {
+	return koffi.errno();
+}
+
+function failure(operation: string, errno: number): BpfError {
+	const details = takeLibbpfLog();
+	return new BpfError(`${operation}: ${describeErrno(errno)}`, errno, details);
+}
+
+/** strerror(3): the kernel's own words for an errno, e.g. "Device or resource busy". */
+export function describeErrno(errno: number): string {
+	return libbpf().strerror(Math.abs(errno)) ?? `errno ${errno}`;
+}
+
+/** Checks an int-returning libbpf call (returns -errno on failure). */
+export function check(operation: string, result: number): number {
+	if (result < 0) {
+		throw failure(operation, -result);
+	}
+	log.length = 0; // What libbpf said during a call that worked is not about the next failure.
+	return result;
+}
+
+/** Checks a pointer-returning libbpf call (NULL and errno on failure). */
+export function checkPointer(operation: string, result: Pointer | null): Pointer {
+	if (result === null || result === 0n) {
+		throw failure(operation, lastErrno() || 22);
+	}
+	return result;
+}
+
+export function closeFd(fd: number): void {
+	if (fd >= 0) {
+		libbpf().close(fd);
+	}
+}
+
+/** The address of a Buffer's memory, for pointer fields inside the structs we hand to libbpf. */
+export function addressOf(buffer: Buffer): bigint {
+	return koffi.address(buffer);
+}

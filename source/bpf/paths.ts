@@ -1,0 +1,37 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+/**
+ * xdptop's own install directory. Programs are loaded only from there, never from the current
+ * directory or a path in the environment: a BPF object is code that runs in the kernel.
+ */
+export function installRoot(): string {
+	let directory = dirname(fileURLToPath(import.meta.url));
+	for (;;) {
+		const manifest = join(directory, 'package.json');
+		if (existsSync(manifest) && isOurs(manifest)) {
+			return directory;
+		}
+		const parent = dirname(directory);
+		if (parent === directory) {
+			throw new Error('cannot find the xdptop install directory (package.json)');
+		}
+		directory = parent;
+	}
+}
+
+function isOurs(manifest: string): boolean {
+	try {
+		return (JSON.parse(readFileSync(manifest, 'utf8')) as {name?: unknown}).name === 'xdptop';
+	} catch {
+		return false;
+	}
+}
+
+export function statsObjectPath(): string {
+	return join(installRoot(), 'build', 'xdp_stats.bpf.o');
+}
+
+/** Where --keep pins an interface's link and maps. */
+export const PIN_ROOT = '/sys/fs/bpf/xdptop';

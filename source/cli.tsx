@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+import process from 'node:process';
+import meow from 'meow';
+import {UsageError, resolveCommand, type Command, type RawFlags} from './options.js';
+
+export const helpText = `
+	Usage
+	  $ sudo xdptop [options]           Live monitor (full screen)
+	  $ sudo xdptop list [options]      XDP status of every interface, then exit
+	  $ sudo xdptop --once [options]    Rates over one interval, then exit
+	  $ sudo xdptop --cleanup           Detach what an earlier --keep left attached
+
+	Options
+	  -i, --interface IFACE  Only this interface (repeat for more)
+	  -n, --interval SECS    Seconds between samples, 0.1 to 60 (default: 1)
+	  --json                 JSON output, for list and --once
+	  --once                 Sample twice, one interval apart, print rates and exit
+	  --attach MODE          With --once: attach xdptop's program (drv, skb or hw)
+	                         for the interval, then detach it
+	  --mode MODE            Mode the monitor attaches in: drv, skb or hw (default: drv)
+	  --keep                 Leave xdptop's attachments in place on exit (pinned
+	                         under /sys/fs/bpf/xdptop; the next xdptop re-adopts them)
+	  --no-color             No colours (also when NO_COLOR is set)
+	  --ascii                ASCII sparklines and borders
+	  --demo                 Monitor a throwaway veth pair with generated traffic
+	  -h, --help             Show this help
+	  -v, --version          Show the version
+
+	Exit status: 0 done, 1 failed (not root, the kernel refused, libbpf missing), 2 bad usage.
+
+	Examples
+	  $ sudo xdptop
+	  $ sudo xdptop list --json
+	  $ sudo xdptop --once -i eth0 --attach skb --interval 2
+`;
+
+const flagSpec = {
+	interface: {type: 'string', shortFlag: 'i', isMultiple: true},
+	interval: {type: 'string', shortFlag: 'n'},
+	json: {type: 'boolean', default: false},
+	once: {type: 'boolean', default: false},
+	attach: {type: 'string'},
+	mode: {type: 'string'},
+	keep: {type: 'boolean', default: false},
+	color: {type: 'boolean', default: true},
+	ascii: {type: 'boolean', default: false},
+	demo: {type: 'boolean', default: false},
+	cleanup: {type: 'boolean', default: false},
+	help: {type: 'boolean', shortFlag: 'h', default: false},
+	version: {type: 'boolean', shortFlag: 'v', default: false},
+} as const;
+
+const knownFlags = new Set<string>([
+	...Object.keys(flagSpec),
+	...Object.values(flagSpec).flatMap(spec => ('shortFlag' in spec ? [spec.shortFlag] : [])),
+	'no-color',
+	'noColor',
+]);
+
+function parse(argv: readonly string[]): {command: Command; showHelp: boolean; showVersion: boolean} {
+	let cli;
+	try {
+		cli = meow(helpText, {
+			importMeta: import.meta,
+			argv: [...argv],
+			allowUnknownFlags: true,
+			autoHelp: false,
+			autoVersion: false,
+			flags: flagSpec,
+		});
+	} catch (error) {
+		// meow throws for a repeated single-value flag; say it in our words.
+		throw new UsageError((error instanceof Error ? error.message : String(error)).replace(/^The flag /, '').replace(/\.$/, ''));
+	}
+	const unknown = Object.keys(cli.unnormalizedFlags).filter(name => !knownFlags.has(name));
+	if (unknown.length > 0) {
+		const name = unknown[0]!;
+		throw new UsageError(`unknown option ${name.length === 1 ? '-' : '--'}${name}; see xdptop --help`);
+	}
+	for (const name of ['interval', 'attach', 'mode'] as const) {
+		const value: unknown = cli.flags[name];
+		if (value !== undefined && typeof value !== 'string') {
+			throw new UsageError(`--${name} needs a value`);
+		}
+	}
+	const flags: RawFlags = {
+		interface: (cli.flags.interface ?? []).map(String),
+		interval: cli.flags.interval,
+		json: cli.flags.json,
+		once: cli.flags.once,
+		attach: cli.flags.attach,
+		mode: cli.flags.mode,
+		keep: cli.flags.keep,
+		color: cli.flags.color,
+		ascii: cli.flags.ascii,
+		demo: cli.flags.demo,
+		cleanup: cli.flags.cleanup,
+	};
+	if (cli.flags.help || cli.flags.version) {
+		return {command: {kind: 'list', json: false, interfaces: []}, showHelp: cli.flags.help, showVersion: cli.flags.version};
+	}
+	return {command: resolveCommand(cli.input, flags), showHelp: false, showVersion: false};
+}
+
+async function requirePrivileges(): Promise<void> {
+	const {missingCapabilities} = await import('./net/privileges.js');
+	const missing = missingCapabilities();
+	if (missing.length > 0) {
+		throw new PrivilegeError(`xdptop needs ${missing.join(' and ')}: run it as root (sudo xdptop)`);
+	}
+}
+
+class PrivilegeError extends Error {}
+
+async function main(argv: readonly string[]): Promise<void> {
+	const {command, showHelp, showVersion} = parse(argv);
+	if (showHelp) {
+		process.stdout.write(`${helpText.replace(/^\n/, '').replaceAll(/^\t/gm, '')}`);
+		return;
+	}
+	if (showVersion) {
+		const {createRequire} = await import('node:module');
+		const manifest = createRequire(import.meta.url)('../package.json') as {version: string};
+		process.stdout.write(`${manifest.version}\n`);
+		return;
+	}
+	await requirePrivileges();
+	switch (command.kind) {
+		case 'list': {
+			const {runList} = await import('./commands/list.js');
+			await runList(command);
+			return;
+		}
+		case 'once': {
+			const {runOnce} = await import('./commands/once.js');
+			await runOnce(command);
+			return;
+		}
+		case 'cleanup': {
+			const {runCleanup} = await import('./commands/cleanup.js');
+			runCleanup();
+			return;
+		}
+		case 'monitor': {
+			throw new UsageError('the interactive monitor is not built yet; use xdptop list or xdptop --once');
+		}
+	}
+}
+
+function report(error: unknown): number {
+	const message = error instanceof Error ? error.message : String(error);
+	process.stderr.write(`xdptop: ${message.split('\n')[0]}\n`);
+	if (process.env['XDPTOP_DEBUG'] && error instanceof Error) {
+		process.stderr.write(`${error.stack ?? ''}\n`);
+		const details = (error as {details?: unknown}).details;
+		if (Array.isArray(details)) {
+			process.stderr.write(`${details.join('\n')}\n`);
+		}
+	}
+	return error instanceof UsageError ? 2 : 1;
+}
+
+try {
+	await main(process.argv.slice(2));
+} catch (error) {
+	const {runCleanups} = await import('./lifecycle.js');
+	const code = report(error);
+	for (const line of runCleanups()) {
+		process.stderr.write(`xdptop: ${line}\n`);
+	}
+	process.exitCode = code;
+}

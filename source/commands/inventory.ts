@@ -1,0 +1,31 @@
+/** Interfaces with their XDP state: the facts `list` prints and the monitor's left half shows. */
+import {xdpLinks} from '../bpf/info.js';
+import {queryXdp} from '../bpf/xdp.js';
+import {escapeControl} from '../model/escape.js';
+import {type XdpState} from '../model/xdp.js';
+import {listInterfaces, type NetInterface} from '../net/interfaces.js';
+import {UsageError} from '../options.js';
+
+export interface InterfaceStatus extends NetInterface {
+	readonly xdp: XdpState;
+}
+
+/** The interfaces named (all when none), in ifindex order; an unknown name is a usage error. */
+export async function selectInterfaces(names: readonly string[]): Promise<NetInterface[]> {
+	const all = await listInterfaces();
+	if (names.length === 0) {
+		return all;
+	}
+	const missing = names.filter(name => !all.some(candidate => candidate.name === name));
+	if (missing.length > 0) {
+		throw new UsageError(
+			`no interface named ${missing.map(name => `'${escapeControl(name)}'`).join(', ')}; xdptop list shows them`,
+		);
+	}
+	return all.filter(candidate => names.includes(candidate.name));
+}
+
+export function withXdpState(interfaces: readonly NetInterface[]): InterfaceStatus[] {
+	const links = xdpLinks();
+	return interfaces.map(candidate => ({...candidate, xdp: queryXdp(candidate.ifindex, links)}));
+}

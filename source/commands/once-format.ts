@@ -1,0 +1,84 @@
+/** `xdptop --once` output: rates over one interval, as text or JSON. */
+import {PROTO_LABELS, XDP_ACTIONS} from '../bpf/abi.js';
+import {escapeControl} from '../model/escape.js';
+import {formatSi} from '../model/format.js';
+import {type InterfaceRates, type RateRow} from '../model/sample.js';
+import {type XdpAttachment} from '../model/xdp.js';
+
+export interface OnceResult {
+	readonly name: string;
+	readonly ifindex: number;
+	readonly ours: XdpAttachment | undefined;
+	readonly rates: InterfaceRates;
+}
+
+function rateLine(label: string, row: RateRow | undefined): string {
+	if (!row) {
+		return `  ${label.padEnd(14)}—`;
+	}
+	const packets = row.packets === undefined ? '—' : String(row.packets);
+	return `  ${label.padEnd(14)}${formatSi(row.pps).padStart(7)} pps ${formatSi(row.bps).padStart(7)} bit/s  ${packets.padStart(10)} pkts`;
+}
+
+export function formatOnce(results: readonly OnceResult[], intervalSeconds: number): string {
+	const lines: string[] = [`rates over ${intervalSeconds} s`];
+	for (const result of results) {
+		const xdp = result.ours ? `xdptop_stats in ${result.ours.mode} mode` : 'no xdptop program';
+		lines.push(`${escapeControl(result.name)}  (${xdp})`);
+		lines.push(rateLine('kernel rx', result.rates.kernelRx));
+		if (result.rates.xdp) {
+			result.rates.xdp.actions.forEach((row, index) => {
+				if (row.packets !== 0n) {
+					lines.push(rateLine(`XDP ${XDP_ACTIONS[index] ?? index}`, row));
+				}
+			});
+			result.rates.xdp.protos.forEach((row, index) => {
+				if (row.packets !== 0n) {
+					lines.push(rateLine(`  ${PROTO_LABELS[index] ?? index}`, row));
+				}
+			});
+		}
+	}
+	return lines.join('\n');
+}
+
+interface RateJson {
+	readonly packets: number | null;
+	readonly bytes: number | null;
+	readonly pps: number | null;
+	readonly bps: number | null;
+}
+
+function rateJson(row: RateRow | undefined): RateJson | null {
+	if (!row) {
+		return null;
+	}
+	return {
+		packets: row.packets === undefined ? null : Number(row.packets),
+		bytes: row.bytes === undefined ? null : Number(row.bytes),
+		pps: row.pps ?? null,
+		bps: row.bps ?? null,
+	};
+}
+
+function keyed(labels: readonly string[], rows: readonly RateRow[]): Record<string, RateJson | null> {
+	return Object.fromEntries(rows.map((row, index) => [labels[index] ?? String(index), rateJson(row)]));
+}
+
+export function onceJson(results: readonly OnceResult[], intervalSeconds: number) {
+	return results.map(result => ({
+		name: result.name,
+		ifindex: result.ifindex,
+		intervalSeconds,
+		elapsedSeconds: result.rates.elapsedMs / 1000,
+		rx: rateJson(result.rates.kernelRx),
+		xdp: result.rates.xdp
+			? {
+					mode: result.ours?.mode ?? null,
+					progId: result.ours?.progId ?? null,
+					actions: keyed(XDP_ACTIONS, result.rates.xdp.actions),
+					protos: keyed(PROTO_LABELS, result.rates.xdp.protos),
+				}
+			: null,
+	}));
+}

@@ -1,0 +1,37 @@
+import {setTimeout as sleep} from 'node:timers/promises';
+import {XdpSession} from '../bpf/session.js';
+import {onCleanup, runCleanups} from '../lifecycle.js';
+import {computeRates} from '../model/sample.js';
+import {type Command} from '../options.js';
+import {selectInterfaces, withXdpState} from './inventory.js';
+import {formatOnce, onceJson, type OnceResult} from './once-format.js';
+import {sampleAll} from './sampler.js';
+
+/** Samples twice, one interval apart; with --attach, ours is attached only for that window. */
+export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promise<void> {
+	const selected = await selectInterfaces(command.interfaces);
+	const session = new XdpSession();
+	onCleanup(() => session.close({keep: command.keep}));
+	if (command.attach) {
+		for (const target of selected) {
+			session.attach(target, command.attach);
+		}
+	}
+	const watched = withXdpState(selected);
+	const before = await sampleAll(watched, session);
+	await sleep(command.intervalSeconds * 1000);
+	const after = await sampleAll(watched, session);
+	const results: OnceResult[] = watched.map(entry => ({
+		name: entry.name,
+		ifindex: entry.ifindex,
+		ours: entry.xdp.attachments.find(attachment => attachment.ours),
+		rates: computeRates(before.get(entry.ifindex)!, after.get(entry.ifindex)!),
+	}));
+	const output = command.json
+		? JSON.stringify(onceJson(results, command.intervalSeconds), null, 2)
+		: formatOnce(results, command.intervalSeconds);
+	process.stdout.write(`${output}\n`);
+	for (const line of runCleanups()) {
+		process.stderr.write(`xdptop: ${line}\n`);
+	}
+}

@@ -1,0 +1,60 @@
+/**
+ * The one place every exit path goes through: normal return, Ctrl-C, SIGTERM, SIGHUP (an SSH
+ * drop), an uncaught exception. Cleanups are synchronous, run once, newest first.
+ */
+type Cleanup = () => string | void;
+
+const cleanups: Cleanup[] = [];
+let installed = false;
+let ran = false;
+
+const SIGNAL_EXIT: Readonly<Record<string, number>> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129};
+
+/** Runs every cleanup once; returns the lines they reported. Never throws. */
+export function runCleanups(): string[] {
+	if (ran) {
+		return [];
+	}
+	ran = true;
+	const lines: string[] = [];
+	for (const cleanup of cleanups.reverse()) {
+		try {
+			const line = cleanup();
+			if (line) {
+				lines.push(line);
+			}
+		} catch (error) {
+			lines.push(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
+	return lines;
+}
+
+function finish(code: number, message?: string): never {
+	const lines = runCleanups();
+	if (message) {
+		lines.unshift(message);
+	}
+	for (const line of lines) {
+		process.stderr.write(`xdptop: ${line}\n`);
+	}
+	process.exit(code);
+}
+
+export function onCleanup(cleanup: Cleanup): void {
+	cleanups.push(cleanup);
+	if (installed) {
+		return;
+	}
+	installed = true;
+	for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
+		process.on(signal, () => finish(code));
+	}
+	process.on('exit', () => {
+		for (const line of runCleanups()) {
+			process.stderr.write(`xdptop: ${line}\n`);
+		}
+	});
+	process.on('uncaughtException', error => finish(1, `internal error: ${error.message}`));
+	process.on('unhandledRejection', reason => finish(1, `internal error: ${reason instanceof Error ? reason.message : String(reason)}`));
+}

@@ -1,0 +1,38 @@
+/** What xdptop knows about XDP on an interface: plain data shared by every layer. */
+
+export const XDP_MODES = ['drv', 'skb', 'hw'] as const;
+export type XdpMode = (typeof XDP_MODES)[number];
+
+export function isXdpMode(value: string): value is XdpMode {
+	return (XDP_MODES as readonly string[]).includes(value);
+}
+
+/** One program attached to an interface in one mode. */
+export interface XdpAttachment {
+	readonly mode: XdpMode;
+	readonly progId: number;
+	/** Empty when the program could not be read. */
+	readonly progName: string;
+	readonly tag: string;
+	/** xdptop's counting program (any xdptop process may have attached it). */
+	readonly ours: boolean;
+	/** A bpf_link goes away with its last fd; a netlink attachment stays until detached. */
+	readonly via: 'link' | 'netlink';
+	readonly linkId?: number;
+}
+
+/** What `ip link` calls the attach mode: MULTI when more than one mode is in use. */
+export type XdpAttachMode = 'none' | XdpMode | 'multi';
+
+export interface XdpState {
+	readonly attachMode: XdpAttachMode;
+	readonly attachments: readonly XdpAttachment[];
+}
+
+export const NO_XDP: XdpState = {attachMode: 'none', attachments: []};
+
+export const MODE_NAMES: Readonly<Record<XdpMode, string>> = {
+	drv: 'native (drv)',
+	skb: 'generic (skb)',
+	hw: 'hardware offload (hw)',
+};

@@ -1,0 +1,124 @@
+/** Turns parsed command-line flags into one validated command. Pure: no I/O, no exit. */
+import {isXdpMode, type XdpMode} from './model/xdp.js';
+
+/** Bad input on the command line: one line for the user, exit status 2. */
+export class UsageError extends Error {
+	override readonly name = 'UsageError';
+}
+
+export interface RawFlags {
+	readonly interface: readonly string[];
+	readonly interval: string | undefined;
+	readonly json: boolean;
+	readonly once: boolean;
+	readonly attach: string | undefined;
+	readonly mode: string | undefined;
+	readonly keep: boolean;
+	readonly color: boolean;
+	readonly ascii: boolean;
+	readonly demo: boolean;
+	readonly cleanup: boolean;
+}
+
+interface Common {
+	readonly interfaces: readonly string[];
+}
+
+export type Command =
+	| (Common & {readonly kind: 'list'; readonly json: boolean})
+	| (Common & {
+			readonly kind: 'once';
+			readonly json: boolean;
+			readonly intervalSeconds: number;
+			readonly attach: XdpMode | undefined;
+			readonly keep: boolean;
+	  })
+	| (Common & {
+			readonly kind: 'monitor';
+			readonly intervalSeconds: number;
+			readonly mode: XdpMode;
+			readonly keep: boolean;
+			readonly color: boolean;
+			readonly ascii: boolean;
+			readonly demo: boolean;
+	  })
+	| {readonly kind: 'cleanup'};
+
+export const INTERVAL_MIN = 0.1;
+export const INTERVAL_MAX = 60;
+export const DEFAULT_INTERVAL = 1;
+
+export function parseInterval(text: string | undefined): number {
+	if (text === undefined) {
+		return DEFAULT_INTERVAL;
+	}
+	const value = /^\s*\d+(\.\d+)?\s*$|^\s*\.\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+	if (!(value >= INTERVAL_MIN && value <= INTERVAL_MAX)) {
+		throw new UsageError(`--interval takes seconds from ${INTERVAL_MIN} to ${INTERVAL_MAX}, not '${text}'`);
+	}
+	return value;
+}
+
+function parseMode(flag: string, text: string): XdpMode {
+	if (!isXdpMode(text)) {
+		throw new UsageError(`${flag} takes drv, skb or hw, not '${text}'`);
+	}
+	return text;
+}
+
+function refuse(flags: RawFlags, command: string, names: ReadonlyArray<keyof RawFlags>): void {
+	for (const name of names) {
+		const value = flags[name];
+		const set = Array.isArray(value) ? value.length > 0 : name === 'color' ? value === false : Boolean(value);
+		if (set) {
+			throw new UsageError(`--${name === 'color' ? 'no-color' : name} does not apply to ${command}`);
+		}
+	}
+}
+
+export function resolveCommand(input: readonly string[], flags: RawFlags): Command {
+	const [subcommand, ...extra] = input;
+	if (extra.length > 0 || (subcommand !== undefined && subcommand !== 'list')) {
+		throw new UsageError(`unknown command '${[subcommand, ...extra].join(' ')}'; see xdptop --help`);
+	}
+	const interfaces = flags.interface;
+	for (const name of interfaces) {
+		if (name.length === 0) {
+			throw new UsageError('--interface needs an interface name');
+		}
+	}
+	if (flags.cleanup) {
+		if (subcommand) {
+			throw new UsageError('--cleanup does not go with list');
+		}
+		refuse(flags, '--cleanup', ['interface', 'interval', 'json', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color']);
+		return {kind: 'cleanup'};
+	}
+	if (subcommand === 'list') {
+		refuse(flags, 'list', ['interval', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color']);
+		return {kind: 'list', json: flags.json, interfaces};
+	}
+	const intervalSeconds = parseInterval(flags.interval);
+	if (flags.once) {
+		refuse(flags, '--once', ['mode', 'demo', 'ascii', 'color']);
+		const attach = flags.attach === undefined ? undefined : parseMode('--attach', flags.attach);
+		if (attach && interfaces.length === 0) {
+			throw new UsageError('--attach needs the interfaces to attach to: -i IFACE');
+		}
+		if (flags.keep && !attach) {
+			throw new UsageError('--keep goes with --attach');
+		}
+		return {kind: 'once', json: flags.json, intervalSeconds, attach, keep: flags.keep, interfaces};
+	}
+	refuse(flags, 'the monitor', ['json', 'attach']);
+	return {
+		kind: 'monitor',
+		intervalSeconds,
+		mode: flags.mode === undefined ? 'drv' : parseMode('--mode', flags.mode),
+		keep: flags.keep,
+		color: flags.color,
+		ascii: flags.ascii,
+		demo: flags.demo,
+		interfaces,
+	};
+}
