@@ -5,7 +5,7 @@ OUTPUT := build
 ARCH_INCLUDE := /usr/include/$(shell uname -m)-linux-gnu
 BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -I$(ARCH_INCLUDE) -Ibpf
 # Debian/Ubuntu packages the build, the tool and the tests need; installed only when missing.
-APT_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool iproute2 netsniff-ng tmux
+APT_PACKAGES := clang libbpf-dev libbpf1 bpftool iproute2 netsniff-ng tmux
 NODE_TESTS = $(shell find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 
 ifeq ($(V),1)

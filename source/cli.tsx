@@ -79,7 +79,7 @@ function parse(argv: readonly string[]): {command: Command; showHelp: boolean; s
 	}
 	for (const name of ['interval', 'attach', 'mode'] as const) {
 		const value: unknown = cli.flags[name];
-		if (value !== undefined && typeof value !== 'string') {
+		if (value !== undefined && (typeof value !== 'string' || value === '')) {
 			throw new UsageError(`--${name} needs a value`);
 		}
 	}
@@ -106,7 +106,7 @@ async function requirePrivileges(): Promise<void> {
 	const {missingCapabilities} = await import('./net/privileges.js');
 	const missing = missingCapabilities();
 	if (missing.length > 0) {
-		throw new PrivilegeError(`xdptop needs ${missing.join(' and ')}: run it as root (sudo xdptop)`);
+		throw new PrivilegeError(`missing ${missing.join(" and ")}: run xdptop as root (sudo xdptop)`);
 	}
 }
 

@@ -124,7 +124,14 @@ export class XdpSession {
 			owned.linkFd = this.#link(owned.progFd, target, mode);
 			owned.mode = mode;
 		} catch (error) {
-			owned.linkFd = this.#link(owned.progFd, target, owned.mode);
+			try {
+				owned.linkFd = this.#link(owned.progFd, target, owned.mode);
+			} catch {
+				// Not even the old mode came back (the interface is going away): nothing is attached.
+				this.#owned.delete(target.ifindex);
+				owned.linkFd = -1;
+				this.#release(owned);
+			}
 			throw error;
 		}
 		if (owned.pinned) {

@@ -1,0 +1,43 @@
+/** The TypeScript mirror must say what bpf/xdp_stats.h says: parse the header and compare. */
+import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import {test} from 'node:test';
+import {ACTIONS_MAP, DATAREC_SIZE, PROG_NAME, PROTO_CLASSES, PROTOS_MAP, XDP_ACTIONS} from '../../source/bpf/abi.js';
+
+const header = readFileSync(new URL('../../bpf/xdp_stats.h', import.meta.url), 'utf8');
+
+function define(name: string): string {
+	const match = new RegExp(`#define ${name}\\s+(\\S+)`).exec(header);
+	assert.ok(match, `${name} is defined in the header`);
+	return match[1]!.replace(/^"|"$/g, '');
+}
+
+test('names match the header', () => {
+	assert.equal(define('XDPTOP_PROG_NAME'), PROG_NAME);
+	assert.equal(define('XDPTOP_ACTIONS_MAP'), ACTIONS_MAP);
+	assert.equal(define('XDPTOP_PROTOS_MAP'), PROTOS_MAP);
+});
+
+test('one action key per XDP verdict, ABORTED..REDIRECT', () => {
+	assert.equal(Number(define('XDP_ACTION_MAX')), XDP_ACTIONS.length);
+	assert.deepEqual([...XDP_ACTIONS], ['ABORTED', 'DROP', 'PASS', 'TX', 'REDIRECT']);
+});
+
+test('protocol classes have the header values, in order, up to the _MAX sentinel', () => {
+	const body = /enum proto_class \{([^}]*)\}/.exec(header)?.[1];
+	assert.ok(body, 'enum proto_class is in the header');
+	const entries = [...body.matchAll(/(PROTO_\w+)\s*=\s*(\d+)/g)].map(match => [match[1]!, Number(match[2])] as const);
+	const max = entries.find(([name]) => name === 'PROTO_CLASS_MAX');
+	assert.equal(max?.[1], PROTO_CLASSES.length);
+	assert.deepEqual(
+		entries.filter(([name]) => name !== 'PROTO_CLASS_MAX'),
+		PROTO_CLASSES.map((entry, index) => [entry.key, index]),
+	);
+});
+
+test('struct datarec is two u64 fields', () => {
+	const body = /struct datarec \{([^}]*)\}/.exec(header)?.[1] ?? '';
+	const fields = [...body.matchAll(/__u64\s+(\w+);/g)].map(match => match[1]);
+	assert.deepEqual(fields, ['packets', 'bytes']);
+	assert.equal(DATAREC_SIZE, fields.length * 8);
+});

@@ -1,0 +1,151 @@
+/** The built CLI end to end: flags, exit codes, and list / --once on a veth pair of our own. */
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import {once} from 'node:events';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {afterEach, beforeEach, describe, test} from 'node:test';
+import {VethLab} from './helpers/netns.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const FOREIGN_OBJECT = fileURLToPath(new URL('../build/fixtures/xdp_foreign.bpf.o', import.meta.url));
+
+function xdptop(args: readonly string[], options: {namespace?: string; prefix?: readonly string[]} = {}) {
+	const command = [...(options.prefix ?? []), ...(options.namespace ? ['nsenter', `--net=/run/netns/${options.namespace}`] : []), process.execPath, CLI, ...args];
+	const result = spawnSync(command[0]!, command.slice(1), {encoding: 'utf8', timeout: 30_000});
+	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+describe('bad input: one line, exit 2, no stack trace', () => {
+	const cases: Array<[readonly string[], RegExp]> = [
+		[['--bogus'], /^xdptop: unknown option --bogus; see xdptop --help\n$/],
+		[['-z'], /^xdptop: unknown option -z/],
+		[['--interval', 'abc', '--once'], /--interval takes seconds from 0.1 to 60, not 'abc'/],
+		[['--interval', '0', '--once'], /--interval takes seconds/],
+		[['--interval', '61'], /--interval takes seconds/],
+		[['--interval'], /--interval needs a value/],
+		[['-n', '1', '-n', '2', '--once'], /--interval can only be set once/],
+		[['--once', '--attach', 'turbo', '-i', 'lo'], /--attach takes drv, skb or hw, not 'turbo'/],
+		[['--once', '--attach', 'drv'], /--attach needs the interfaces/],
+		[['--mode', 'x'], /--mode takes drv, skb or hw/],
+		[['list', 'extra'], /unknown command/],
+		[['frobnicate'], /unknown command 'frobnicate'/],
+		[['list', '-i', 'no-such-if0'], /no interface named 'no-such-if0'; xdptop list shows them/],
+		[['--once', '-i', 'no-such-if0', '-n', '0.1'], /no interface named 'no-such-if0'/],
+	];
+	for (const [args, message] of cases) {
+		test(args.join(' '), () => {
+			const {status, stdout, stderr} = xdptop(args);
+			assert.equal(status, 2);
+			assert.equal(stdout, '');
+			assert.match(stderr, message);
+			assert.equal(stderr.trimEnd().split('\n').length, 1, `one line: ${stderr}`);
+			assert.doesNotMatch(stderr, /\s+at .+:\d+:\d+/);
+		});
+	}
+});
+
+test('without CAP_BPF/CAP_NET_ADMIN: a one-line hint to use sudo, exit 1', () => {
+	for (const prefix of [
+		['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+		['setpriv', '--inh-caps=-bpf,-sys_admin', '--bounding-set=-bpf,-sys_admin'],
+	]) {
+		const {status, stderr} = xdptop(['list'], {prefix});
+		assert.equal(status, 1);
+		assert.match(stderr, /^xdptop: missing CAP_BPF.*: run xdptop as root \(sudo xdptop\)\n$/);
+	}
+});
+
+test('--help and --version need neither root nor libbpf', () => {
+	const help = xdptop(['--help'], {prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']});
+	assert.equal(help.status, 0);
+	assert.match(help.stdout, /^Usage\n/);
+	assert.match(help.stdout, /xdptop list/);
+	const version = xdptop(['--version']);
+	assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+describe('on a veth pair', () => {
+	let lab: VethLab;
+	beforeEach(() => {
+		lab = new VethLab();
+	});
+	afterEach(() => lab.remove());
+
+	test('list --json: the interface, its driver, and a foreign program as foreign', () => {
+		const before = xdptop(['list', '--json', '-i', lab.localIf], {namespace: lab.local});
+		assert.equal(before.status, 0, before.stderr);
+		assert.deepEqual(
+			(JSON.parse(before.stdout) as Array<Record<string, unknown>>).map(({name, state, driver, xdp}) => ({name, state, driver, xdp})),
+			[{name: lab.localIf, state: 'up', driver: 'veth', xdp: []}],
+		);
+		lab.ip('link', 'set', 'dev', lab.localIf, 'xdpgeneric', 'obj', FOREIGN_OBJECT, 'sec', 'xdp');
+		const progId = lab.ipLinkXdp()?.prog?.id;
+		const after = xdptop(['list', '--json'], {namespace: lab.local});
+		const entry = (JSON.parse(after.stdout) as Array<{name: string; ifindex: number; xdp: unknown[]}>).find(
+			candidate => candidate.name === lab.localIf,
+		);
+		assert.ok(entry && entry.ifindex > 0);
+		assert.deepEqual(entry.xdp, [{mode: 'skb', progId, progName: 'foreign_pass', tag: entry.xdp.length ? (entry.xdp[0] as {tag: string}).tag : '', ours: false, via: 'netlink', linkId: null}]);
+		assert.match((entry.xdp[0] as {tag: string}).tag, /^[0-9a-f]{16}$/);
+		const text = xdptop(['list'], {namespace: lab.local});
+		assert.match(text.stdout, new RegExp(`${lab.localIf} +up +veth +skb\\n  └ skb  id ${progId} +foreign_pass +tag [0-9a-f]{16}  foreign, netlink`));
+	});
+
+	test('--once --json --attach skb: counts exactly what the peer sent, then detaches', async () => {
+		const sent = 1000;
+		const child = spawn('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--json', '--attach', 'skb', '-i', lab.localIf, '--interval', '2']);
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const exited = once(child, 'exit');
+		const deadline = Date.now() + 10_000;
+		while (lab.ipLinkXdp() === undefined && Date.now() < deadline) {
+			await sleep(20);
+		}
+		assert.equal(lab.ipLinkXdp()?.mode, 2, 'attached in skb mode for the window');
+		await sleep(300); // Past the first sample.
+		lab.send(sent);
+		const [code] = await exited;
+		assert.equal(code, 0, stderr);
+		const [result] = JSON.parse(stdout) as Array<{
+			name: string;
+			rx: {packets: number; pps: number};
+			xdp: {mode: string; actions: Record<string, {packets: number; bytes: number}>; protos: Record<string, {packets: number}>};
+		}>;
+		assert.equal(result?.name, lab.localIf);
+		assert.equal(result.rx.packets, sent);
+		assert.ok(result.rx.pps > 0);
+		assert.equal(result.xdp.mode, 'skb');
+		assert.deepEqual(result.xdp.actions['PASS'], {...result.xdp.actions['PASS'], packets: sent, bytes: sent * 60});
+		assert.equal(result.xdp.protos['IPv4 UDP']?.packets, sent);
+		assert.equal(result.xdp.actions['DROP']?.packets, 0);
+		assert.match(stderr, new RegExp(`^xdptop: detached xdptop_stats from ${lab.localIf}\\n$`));
+		assert.equal(lab.ipLinkXdp(), undefined, 'nothing left attached');
+	});
+
+	test('--once --attach hw on veth: one-line refusal, exit 1, nothing attached', () => {
+		const {status, stderr} = xdptop(['--once', '--attach', 'hw', '-i', lab.localIf, '-n', '0.1'], {namespace: lab.local});
+		assert.equal(status, 1);
+		assert.equal(stderr, `xdptop: hardware offload is not supported by driver veth on ${lab.localIf}; use drv or skb mode\n`);
+		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+
+	test('Ctrl-C during --once --attach detaches before exiting', async () => {
+		const child = spawn('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--attach', 'drv', '-i', lab.localIf, '--interval', '30']);
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const exited = once(child, 'exit');
+		const deadline = Date.now() + 10_000;
+		while (lab.ipLinkXdp() === undefined && Date.now() < deadline) {
+			await sleep(20);
+		}
+		assert.equal(lab.ipLinkXdp()?.mode, 1);
+		child.kill('SIGINT');
+		const [code] = await exited;
+		assert.equal(code, 130);
+		assert.match(stderr, /detached xdptop_stats from/);
+		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+});

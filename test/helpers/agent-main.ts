@@ -1,0 +1,66 @@
+/**
+ * A small xdptop process for kernel tests: run inside a lab namespace, it takes one JSON request
+ * per line on stdin, acts through the real XdpSession, and answers one JSON line.
+ */
+import {createInterface} from 'node:readline';
+import {XdpSession} from '../../source/bpf/session.js';
+import {queryXdp} from '../../source/bpf/xdp.js';
+import {listInterfaces} from '../../source/net/interfaces.js';
+import {type XdpMode} from '../../source/model/xdp.js';
+
+export type AgentRequest =
+	| {op: 'attach' | 'setMode'; ifname: string; mode: XdpMode}
+	| {op: 'detach' | 'state' | 'counters'; ifname: string}
+	| {op: 'adopt'}
+	| {op: 'close'; keep: boolean};
+
+const session = new XdpSession();
+
+async function target(ifname: string) {
+	const found = (await listInterfaces()).find(candidate => candidate.name === ifname);
+	if (!found) {
+		throw new Error(`no interface ${ifname}`);
+	}
+	return found;
+}
+
+async function handle(request: AgentRequest): Promise<unknown> {
+	switch (request.op) {
+		case 'attach':
+			session.attach(await target(request.ifname), request.mode);
+			return session.owned();
+		case 'setMode':
+			session.setMode(await target(request.ifname), request.mode);
+			return session.owned();
+		case 'detach':
+			return session.detach((await target(request.ifname)).ifindex);
+		case 'state':
+			return queryXdp((await target(request.ifname)).ifindex);
+		case 'counters': {
+			const entry = await target(request.ifname);
+			const ours = queryXdp(entry.ifindex).attachments.find(attachment => attachment.ours);
+			const counters = ours ? session.readCounters(entry.ifindex, ours.progId) : undefined;
+			return counters && {
+				actions: counters.actions.map(record => Number(record.packets)),
+				protos: counters.protos.map(record => Number(record.packets)),
+			};
+		}
+		case 'adopt':
+			return session.adoptPinned(await listInterfaces());
+		case 'close':
+			return session.close({keep: request.keep});
+	}
+}
+
+const lines = createInterface({input: process.stdin});
+for await (const line of lines) {
+	let reply: unknown;
+	try {
+		reply = {ok: true, value: await handle(JSON.parse(line) as AgentRequest)};
+	} catch (error) {
+		const failure = error as {name?: string; message?: string; code?: string};
+		reply = {ok: false, name: failure.name, message: failure.message, code: failure.code};
+	}
+	process.stdout.write(`${JSON.stringify(reply)}\n`);
+}
+session.close();

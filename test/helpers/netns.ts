@@ -1,0 +1,111 @@
+/**
+ * Network labs for kernel tests: two namespaces the test creates, joined by a veth pair, with
+ * IPv6 off so that no traffic flows but what the test sends. Removed by remove(), and by an
+ * exit hook if a test dies before it gets there.
+ */
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+const live = new Set<string>();
+let counter = 0;
+
+process.on('exit', () => {
+	for (const namespace of live) {
+		try {
+			execFileSync('ip', ['netns', 'del', namespace], {stdio: 'ignore'});
+		} catch {
+			// Already gone.
+		}
+	}
+});
+
+export function run(command: string, args: readonly string[]): string {
+	return execFileSync(command, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+}
+
+export interface IpLinkXdp {
+	readonly mode: number;
+	readonly prog?: {readonly id: number; readonly name: string};
+	readonly attached?: ReadonlyArray<{readonly mode: number; readonly prog: {readonly id: number; readonly name: string}}>;
+}
+
+export interface LinkStats {
+	readonly rxPackets: number;
+	readonly txPackets: number;
+}
+
+export class VethLab {
+	/** The namespace xdptop runs in, and its end of the pair. */
+	readonly local: string;
+	readonly localIf: string;
+	/** Where traffic comes from. */
+	readonly peer: string;
+	readonly peerIf: string;
+	readonly #scratch = mkdtempSync(join(tmpdir(), 'xdptop-test-'));
+
+	constructor() {
+		counter++;
+		const id = `${process.pid % 100_000}${counter}`;
+		this.local = `xdptop-t${id}-a`;
+		this.peer = `xdptop-t${id}-b`;
+		this.localIf = `xt${id}a`;
+		this.peerIf = `xt${id}b`;
+		for (const namespace of [this.local, this.peer]) {
+			run('ip', ['netns', 'add', namespace]);
+			live.add(namespace);
+			run('ip', ['netns', 'exec', namespace, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+			run('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
+		}
+		run('ip', ['-n', this.local, 'link', 'add', this.localIf, 'type', 'veth', 'peer', 'name', this.peerIf, 'netns', this.peer]);
+		run('ip', ['-n', this.local, 'link', 'set', this.localIf, 'up']);
+		run('ip', ['-n', this.peer, 'link', 'set', this.peerIf, 'up']);
+	}
+
+	/** `ip -n <local> ...` */
+	ip(...args: string[]): string {
+		return run('ip', ['-n', this.local, ...args]);
+	}
+
+	/** The XDP part of `ip -j link` for the local end, or undefined when nothing is attached. */
+	ipLinkXdp(ifname = this.localIf): IpLinkXdp | undefined {
+		const [link] = JSON.parse(this.ip('-j', 'link', 'show', 'dev', ifname)) as Array<{xdp?: IpLinkXdp}>;
+		return link?.xdp;
+	}
+
+	stats(namespace: string, ifname: string): LinkStats {
+		const [link] = JSON.parse(run('ip', ['-n', namespace, '-s', '-j', 'link', 'show', 'dev', ifname])) as Array<{
+			stats64: {rx: {packets: number}; tx: {packets: number}};
+		}>;
+		return {rxPackets: link!.stats64.rx.packets, txPackets: link!.stats64.tx.packets};
+	}
+
+	/** Sends exactly `count` 60-byte IPv4/UDP frames from the peer end, with trafgen. */
+	send(count: number, frame: Buffer = udpFrame()): void {
+		const config = join(this.#scratch, 'frame.cfg');
+		writeFileSync(config, `{ ${[...frame].map(byte => `0x${byte.toString(16).padStart(2, '0')}`).join(', ')} }\n`);
+		run('ip', ['netns', 'exec', this.peer, 'trafgen', '--dev', this.peerIf, '--conf', config, '--num', String(count), '--cpus', '1', '-q']);
+	}
+
+	remove(): void {
+		for (const namespace of [this.local, this.peer]) {
+			try {
+				run('ip', ['netns', 'del', namespace]);
+			} catch {
+				// Already gone.
+			}
+			live.delete(namespace);
+		}
+		rmSync(this.#scratch, {recursive: true, force: true});
+	}
+}
+
+/** 60 bytes: Ethernet, IPv4 (10.0.0.2 -> 10.0.0.1), UDP; only ever sent over a lab's veth pair. */
+export function udpFrame(): Buffer {
+	const frame = Buffer.alloc(60);
+	frame.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00], 0);
+	frame.set([0x45, 0, 0, 46, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1], 14);
+	frame.set([0x30, 0x39, 0x30, 0x39, 0, 26, 0, 0], 34);
+	return frame;
+}

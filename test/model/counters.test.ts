@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {perCpuStride, sumPerCpu, totalOf} from '../../source/model/counters.js';
+
+function perCpuBuffer(values: Array<Array<[number, number]>>): Buffer {
+	// values[key][cpu] = [packets, bytes]
+	const cpus = values[0]!.length;
+	const buffer = Buffer.alloc(values.length * cpus * 16);
+	values.forEach((perCpu, key) =>
+		perCpu.forEach(([packets, bytes], cpu) => {
+			buffer.writeBigUInt64LE(BigInt(packets), (key * cpus + cpu) * 16);
+			buffer.writeBigUInt64LE(BigInt(bytes), (key * cpus + cpu) * 16 + 8);
+		}),
+	);
+	return buffer;
+}
+
+test('sums each key over every CPU', () => {
+	const buffer = perCpuBuffer([
+		[[1, 64], [2, 128], [3, 192]],
+		[[0, 0], [10, 15000], [0, 0]],
+	]);
+	assert.deepEqual(sumPerCpu(buffer, 2, 3), [
+		{packets: 6n, bytes: 384n},
+		{packets: 10n, bytes: 15000n},
+	]);
+});
+
+test('keeps 64-bit counters exact past 2^53', () => {
+	const big = 2n ** 60n + 7n;
+	const buffer = Buffer.alloc(32);
+	buffer.writeBigUInt64LE(big, 0);
+	buffer.writeBigUInt64LE(1n, 16);
+	assert.equal(sumPerCpu(buffer, 1, 2)[0]!.packets, big + 1n);
+});
+
+test('per-CPU values are rounded up to 8 bytes', () => {
+	assert.equal(perCpuStride(16), 16);
+	assert.equal(perCpuStride(12), 16);
+	assert.equal(perCpuStride(4), 8);
+});
+
+test('a buffer too small for keys x CPUs is refused, not read past', () => {
+	assert.throws(() => sumPerCpu(Buffer.alloc(16), 1, 2), RangeError);
+});
+
+test('totalOf adds records', () => {
+	assert.deepEqual(totalOf([{packets: 1n, bytes: 2n}, {packets: 3n, bytes: 4n}]), {packets: 4n, bytes: 6n});
+});

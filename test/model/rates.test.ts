@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {counterDelta, ratePerSecond} from '../../source/model/rates.js';
+import {computeRates} from '../../source/model/sample.js';
+
+test('rate uses the real elapsed time, not the nominal interval', () => {
+	// 1500 packets over 1.5 s is 1000/s even if the tick was meant to be 1 s.
+	assert.equal(ratePerSecond({atMs: 1000, value: 0n}, {atMs: 2500, value: 1500n}), 1000);
+});
+
+test('no previous sample or no elapsed time gives an unknown rate', () => {
+	assert.equal(ratePerSecond(undefined, {atMs: 1, value: 5n}), undefined);
+	assert.equal(ratePerSecond({atMs: 10, value: 0n}, {atMs: 10, value: 5n}), undefined);
+	assert.equal(ratePerSecond({atMs: 10, value: 0n}, {atMs: 9, value: 5n}), undefined);
+});
+
+test('a counter that goes backwards re-baselines instead of a negative or huge rate', () => {
+	assert.equal(ratePerSecond({atMs: 0, value: 10_000n}, {atMs: 1000, value: 3n}), undefined);
+	assert.equal(counterDelta(10n, 3n), undefined);
+	assert.equal(counterDelta(3n, 10n), 7n);
+});
+
+test('computeRates: kernel and XDP rows, bits from bytes', () => {
+	const record = (packets: bigint, bytes: bigint) => ({packets, bytes});
+	const rates = computeRates(
+		{atMs: 0, kernel: {rxPackets: 0n, rxBytes: 0n}, xdp: {actions: [record(0n, 0n)], protos: [record(5n, 500n)]}},
+		{atMs: 2000, kernel: {rxPackets: 200n, rxBytes: 20_000n}, xdp: {actions: [record(100n, 6400n)], protos: [record(4n, 100n)]}},
+	);
+	assert.equal(rates.elapsedMs, 2000);
+	assert.deepEqual(rates.kernelRx, {packets: 200n, bytes: 20_000n, pps: 100, bps: 80_000});
+	assert.deepEqual(rates.xdp?.actions[0], {packets: 100n, bytes: 6400n, pps: 50, bps: 25_600});
+	// The protocol counter went backwards (a re-created map): unknown, not negative.
+	assert.deepEqual(rates.xdp?.protos[0], {packets: undefined, bytes: undefined, pps: undefined, bps: undefined});
+});
+
+test('computeRates without XDP counters on either side has no XDP rows', () => {
+	const rates = computeRates({atMs: 0}, {atMs: 1000, xdp: {actions: [], protos: []}});
+	assert.equal(rates.xdp, undefined);
+	assert.equal(rates.kernelRx, undefined);
+});

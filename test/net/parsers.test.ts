@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {parseIpLinks} from '../../source/net/interfaces.js';
+import {parseProcNetDev} from '../../source/net/kernel-counters.js';
+import {missingFromMask, parseCapEff} from '../../source/net/privileges.js';
+
+test('/proc/net/dev: every interface, 64-bit exact, odd names intact', () => {
+	const text = [
+		'Inter-|   Receive                                                |  Transmit',
+		' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+		'    lo:   12345      67    0    0    0     0          0         0    12345      67    0    0    0     0       0          0',
+		'  eth0: 18446744073709551615 5 0 9 0 0 0 0 100 2 0 3 0 0 0 0',
+		'x\u001b[31m: 1 2 0 0 0 0 0 0 3 4 0 0 0 0 0 0',
+	].join('\n');
+	const counters = parseProcNetDev(text);
+	assert.deepEqual([...counters.keys()], ['lo', 'eth0', 'x\u001b[31m']);
+	assert.deepEqual(counters.get('eth0'), {
+		rxBytes: 18446744073709551615n,
+		rxPackets: 5n,
+		rxDropped: 9n,
+		txBytes: 100n,
+		txPackets: 2n,
+		txDropped: 3n,
+	});
+	assert.equal(counters.get('lo')?.rxPackets, 67n);
+});
+
+test('ip -json link: kinds as drivers, loopback named', () => {
+	const json = JSON.stringify([
+		{ifindex: 1, ifname: 'lo', operstate: 'UNKNOWN', mtu: 65536, address: '00:00:00:00:00:00', link_type: 'loopback'},
+		{ifindex: 7, ifname: 'veth0', operstate: 'UP', mtu: 1500, address: '02:00:00:00:00:01', linkinfo: {info_kind: 'veth'}},
+		{ifindex: 8, ifname: 'eth0', operstate: 'LOWERLAYERDOWN', mtu: 9000, address: 'aa:bb:cc:dd:ee:ff', link_type: 'ether'},
+	]);
+	assert.deepEqual(parseIpLinks(json), [
+		{name: 'lo', ifindex: 1, state: 'unknown', mtu: 65536, mac: '00:00:00:00:00:00', driver: 'loopback'},
+		{name: 'veth0', ifindex: 7, state: 'up', mtu: 1500, mac: '02:00:00:00:00:01', driver: 'veth'},
+		{name: 'eth0', ifindex: 8, state: 'lowerlayerdown', mtu: 9000, mac: 'aa:bb:cc:dd:ee:ff', driver: '—'},
+	]);
+});
+
+test('capabilities: root has all; CAP_SYS_ADMIN stands in for CAP_BPF', () => {
+	assert.equal(parseCapEff('Name:\tnode\nCapEff:\t000001ffffffffff\n'), 0x1ffffffffffn);
+	assert.deepEqual(missingFromMask(0x1ffffffffffn), []);
+	assert.deepEqual(missingFromMask(0n), ['CAP_BPF', 'CAP_NET_ADMIN']);
+	assert.deepEqual(missingFromMask(1n << 12n), ['CAP_BPF']);
+	assert.deepEqual(missingFromMask((1n << 12n) | (1n << 21n)), []);
+	assert.deepEqual(missingFromMask(1n << 39n), ['CAP_NET_ADMIN']);
+});
