@@ -142,7 +142,14 @@ async function main(argv: readonly string[]): Promise<void> {
 			return;
 		}
 		case 'monitor': {
-			throw new UsageError('the interactive monitor is not built yet; use xdptop list or xdptop --once');
+			if (command.demo) {
+				const {runDemo} = await import('./commands/demo.js');
+				process.exitCode = await runDemo(command);
+				return;
+			}
+			const {runMonitor} = await import('./commands/monitor.js');
+			await runMonitor(command);
+			return;
 		}
 	}
 }

@@ -111,6 +111,9 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		return {kind: 'once', json: flags.json, intervalSeconds, attach, keep: flags.keep, interfaces};
 	}
 	refuse(flags, 'the monitor', ['json', 'attach']);
+	if (flags.demo) {
+		refuse(flags, '--demo', ['interface', 'keep']);
+	}
 	return {
 		kind: 'monitor',
 		intervalSeconds,

@@ -9,7 +9,7 @@ import {CountersReader} from '../../source/bpf/maps.js';
 import {StatsObject} from '../../source/bpf/object.js';
 import {testRun} from '../../source/bpf/test-run.js';
 import {totalOf, type XdpCounters} from '../../source/model/counters.js';
-import * as f from '../helpers/frames.js';
+import * as f from '../../source/demo/frames.js';
 
 const REPEAT = 1000;
 const XDP_PASS = XDP_ACTIONS.indexOf('PASS');

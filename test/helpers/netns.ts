@@ -7,19 +7,13 @@ import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {trafgenConfig} from '../../source/demo/frames.js';
+import {createVethPair, deleteNamespaces} from '../../source/demo/namespaces.js';
 
 const live = new Set<string>();
 let counter = 0;
 
-process.on('exit', () => {
-	for (const namespace of live) {
-		try {
-			execFileSync('ip', ['netns', 'del', namespace], {stdio: 'ignore'});
-		} catch {
-			// Already gone.
-		}
-	}
-});
+process.on('exit', () => deleteNamespaces([...live]));
 
 export function run(command: string, args: readonly string[]): string {
 	return execFileSync(command, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
@@ -52,15 +46,9 @@ export class VethLab {
 		this.peer = `xdptop-t${id}-b`;
 		this.localIf = `xt${id}a`;
 		this.peerIf = `xt${id}b`;
-		for (const namespace of [this.local, this.peer]) {
-			run('ip', ['netns', 'add', namespace]);
-			live.add(namespace);
-			run('ip', ['netns', 'exec', namespace, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
-			run('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
-		}
-		run('ip', ['-n', this.local, 'link', 'add', this.localIf, 'type', 'veth', 'peer', 'name', this.peerIf, 'netns', this.peer]);
-		run('ip', ['-n', this.local, 'link', 'set', this.localIf, 'up']);
-		run('ip', ['-n', this.peer, 'link', 'set', this.peerIf, 'up']);
+		createVethPair({local: this.local, localIf: this.localIf, peer: this.peer, peerIf: this.peerIf, quiet: true});
+		live.add(this.local);
+		live.add(this.peer);
 	}
 
 	/** `ip -n <local> ...` */
@@ -84,19 +72,14 @@ export class VethLab {
 	/** Sends exactly `count` 60-byte IPv4/UDP frames from the peer end, with trafgen. */
 	send(count: number, frame: Buffer = udpFrame()): void {
 		const config = join(this.#scratch, 'frame.cfg');
-		writeFileSync(config, `{ ${[...frame].map(byte => `0x${byte.toString(16).padStart(2, '0')}`).join(', ')} }\n`);
+		writeFileSync(config, trafgenConfig([frame]));
 		run('ip', ['netns', 'exec', this.peer, 'trafgen', '--dev', this.peerIf, '--conf', config, '--num', String(count), '--cpus', '1', '-q']);
 	}
 
 	remove(): void {
-		for (const namespace of [this.local, this.peer]) {
-			try {
-				run('ip', ['netns', 'del', namespace]);
-			} catch {
-				// Already gone.
-			}
-			live.delete(namespace);
-		}
+		deleteNamespaces([this.local, this.peer]);
+		live.delete(this.local);
+		live.delete(this.peer);
 		rmSync(this.#scratch, {recursive: true, force: true});
 	}
 }

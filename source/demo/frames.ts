@@ -1,4 +1,4 @@
-/** Crafted frames for BPF_PROG_TEST_RUN: just enough header bytes to exercise the classifier. */
+/** Frames for the demo traffic and for BPF_PROG_TEST_RUN tests: just enough header bytes to classify. */
 
 const MAC_A = [0x02, 0, 0, 0, 0, 1];
 const MAC_B = [0x02, 0, 0, 0, 0, 2];
@@ -61,4 +61,23 @@ export function arp(): Buffer {
 /** Pads to the 60-byte Ethernet minimum, as a NIC would before the FCS. */
 export function padded(frame: Buffer, minimum = 60): Buffer {
 	return frame.length >= minimum ? frame : Buffer.concat([frame, Buffer.alloc(minimum - frame.length)]);
+}
+
+/** The demo's mix: a frame of each kind the protocol breakdown tells apart. */
+export function demoMix(): Buffer[] {
+	return [
+		...Array.from({length: 6}, () => padded(ethernet(ETH_P_IP, ipv4(IPPROTO_UDP, 64)))),
+		...Array.from({length: 3}, () => padded(ethernet(ETH_P_IP, ipv4(IPPROTO_TCP, 20)))),
+		padded(ethernet(ETH_P_IP, ipv4(IPPROTO_ICMP, 36))),
+		padded(ethernet(ETH_P_IPV6, ipv6(IPPROTO_UDP, 32))),
+		padded(ethernet(ETH_P_IPV6, ipv6(IPPROTO_TCP, 20))),
+		padded(ethernet(ETH_P_ARP, arp())),
+		padded(ethernet(ETH_P_IP, ipv4(IPPROTO_UDP, 100), [ETH_P_8021Q])),
+		padded(ethernet(ETH_P_IPV6, ipv6(IPPROTO_ICMPV6, 16), [ETH_P_8021AD, ETH_P_8021Q])),
+	];
+}
+
+/** trafgen's configuration language: one { } block per frame, sent in turn. */
+export function trafgenConfig(frames: readonly Buffer[]): string {
+	return frames.map(frame => `{ ${[...frame].map(byte => `0x${byte.toString(16).padStart(2, '0')}`).join(', ')} }\n`).join('');
 }

@@ -1,0 +1,315 @@
+/**
+ * The kernel side of the monitor: every tick it reads the interfaces, their XDP state, the
+ * kernel's counters (one read) and our maps (one batch lookup each), turns them into rates and
+ * histories, and hands the UI a snapshot. It also carries out attach / move / detach.
+ */
+import {hostname, release} from 'node:os';
+import {performance} from 'node:perf_hooks';
+import {XDP_ACTIONS, PROTO_LABELS} from '../bpf/abi.js';
+import {BpfError} from '../bpf/errors.js';
+import {programInfo, xdpLinks} from '../bpf/info.js';
+import {possibleCpuCount} from '../bpf/maps.js';
+import {type XdpSession} from '../bpf/session.js';
+import {bpfStatsEnabled, setBpfStats} from '../bpf/stats.js';
+import {queryXdp} from '../bpf/xdp.js';
+import {escapeControl} from '../model/escape.js';
+import {type ActionResult, type BreakdownRow, type InterfaceRow, type ModeTarget, type MonitorPort, type Snapshot} from '../model/monitor.js';
+import {ratePerSecond} from '../model/rates.js';
+import {Ring} from '../model/ring.js';
+import {computeRates, type InterfaceSample, type RateRow} from '../model/sample.js';
+import {type XdpState} from '../model/xdp.js';
+import {listInterfaces, type NetInterface} from '../net/interfaces.js';
+import {readKernelCounters, type LinkCounters} from '../net/kernel-counters.js';
+
+const HISTORY = 120;
+
+export interface EngineOptions {
+	readonly intervalSeconds: number;
+	/** Only these interfaces (-i); all when empty. */
+	readonly interfaces: readonly string[];
+	readonly sshInterface: string | undefined;
+	readonly demo: boolean;
+}
+
+interface Tracked {
+	readonly name: string;
+	readonly sample: InterfaceSample;
+	readonly dropped: bigint | undefined;
+	readonly pps: Ring<number>;
+	readonly bps: Ring<number>;
+	readonly run: {readonly progId: number; readonly atMs: number; readonly count: bigint; readonly timeNs: bigint} | undefined;
+}
+
+function breakdown(labels: readonly string[], rows: readonly RateRow[] | undefined): BreakdownRow[] | undefined {
+	return rows?.map((row, index) => ({label: labels[index] ?? String(index), pps: row.pps}));
+}
+
+function sum(rows: readonly RateRow[], pick: (row: RateRow) => number | undefined): number | undefined {
+	let total = 0;
+	for (const row of rows) {
+		const value = pick(row);
+		if (value === undefined) {
+			return undefined;
+		}
+		total += value;
+	}
+	return total;
+}
+
+export class MonitorEngine implements MonitorPort {
+	readonly #session: XdpSession;
+	readonly #options: EngineOptions;
+	readonly #tracked = new Map<number, Tracked>();
+	readonly #listeners = new Set<(snapshot: Snapshot) => void>();
+	#inventory: NetInterface[] = [];
+	#intervalSeconds: number;
+	#paused = false;
+	#timer: NodeJS.Timeout | undefined;
+	#stopped = false;
+	#ticking: Promise<void> | undefined;
+	#snapshot: Snapshot;
+
+	constructor(session: XdpSession, options: EngineOptions) {
+		this.#session = session;
+		this.#options = options;
+		this.#intervalSeconds = options.intervalSeconds;
+		this.#snapshot = {
+			host: hostname(),
+			kernel: release().split('-')[0] ?? release(),
+			cpus: possibleCpuCount(),
+			intervalSeconds: options.intervalSeconds,
+			time: new Date(),
+			paused: false,
+			bpfStats: false,
+			rows: [],
+			demo: options.demo,
+		};
+	}
+
+	get snapshot(): Snapshot {
+		return this.#snapshot;
+	}
+
+	get inventory(): readonly NetInterface[] {
+		return this.#inventory;
+	}
+
+	/** The first sample, taken before the UI appears: the table is there at once, rates after one interval. */
+	async start(): Promise<void> {
+		await this.tick();
+		this.#schedule();
+	}
+
+	stop(): void {
+		this.#stopped = true;
+		clearTimeout(this.#timer);
+		setBpfStats(false);
+	}
+
+	subscribe(listener: (snapshot: Snapshot) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	setIntervalSeconds(seconds: number): void {
+		this.#intervalSeconds = seconds;
+		this.#emit({...this.#snapshot, intervalSeconds: seconds});
+		this.#schedule();
+	}
+
+	setPaused(paused: boolean): void {
+		this.#paused = paused;
+		this.#emit({...this.#snapshot, paused});
+		this.#schedule();
+	}
+
+	setBpfStats(enabled: boolean): ActionResult {
+		try {
+			setBpfStats(enabled);
+		} catch (error) {
+			return {ok: false, message: error instanceof Error ? error.message : String(error)};
+		}
+		this.#emit({...this.#snapshot, bpfStats: enabled});
+		return {
+			ok: true,
+			message: enabled
+				? 'kernel BPF run-time stats on: every BPF program run costs ~20 ns more until S turns them off'
+				: 'kernel BPF run-time stats off',
+		};
+	}
+
+	async setMode(ifindex: number, target: ModeTarget): Promise<ActionResult> {
+		const entry = this.#inventory.find(candidate => candidate.ifindex === ifindex);
+		if (!entry) {
+			return {ok: false, message: 'that interface no longer exists'};
+		}
+		const name = escapeControl(entry.name);
+		try {
+			if (target === 'off') {
+				if (!this.#session.detach(ifindex)) {
+					return {ok: false, message: `xdptop has nothing attached to ${name}`};
+				}
+			} else {
+				this.#session.setMode(entry, target);
+			}
+		} catch (error) {
+			return {ok: false, message: error instanceof Error ? error.message : String(error)};
+		} finally {
+			this.#refreshXdp(ifindex);
+		}
+		return {
+			ok: true,
+			message: target === 'off' ? `detached xdptop_stats from ${name}` : `attached xdptop_stats to ${name} in ${target} mode`,
+		};
+	}
+
+	/** One sample of everything. Never throws: a failed tick keeps the last snapshot. */
+	async tick(): Promise<void> {
+		if (this.#ticking) {
+			return this.#ticking;
+		}
+		this.#ticking = this.#sample().finally(() => {
+			this.#ticking = undefined;
+		});
+		return this.#ticking;
+	}
+
+	#schedule(): void {
+		clearTimeout(this.#timer);
+		if (this.#stopped || this.#paused) {
+			return;
+		}
+		this.#timer = setTimeout(() => {
+			void this.tick().then(() => this.#schedule());
+		}, this.#intervalSeconds * 1000);
+	}
+
+	#emit(snapshot: Snapshot): void {
+		this.#snapshot = snapshot;
+		for (const listener of this.#listeners) {
+			listener(snapshot);
+		}
+	}
+
+	/** After an action: the row shows the new XDP state at once, not a tick later. */
+	#refreshXdp(ifindex: number): void {
+		let xdp: XdpState;
+		try {
+			xdp = queryXdp(ifindex);
+		} catch {
+			return;
+		}
+		const rows = this.#snapshot.rows.map(row =>
+			row.ifindex === ifindex ? {...row, xdp, source: xdp.attachments.some(attachment => attachment.ours) ? ('xdp' as const) : ('kernel' as const), warm: false} : row,
+		);
+		this.#emit({...this.#snapshot, rows});
+	}
+
+	async #sample(): Promise<void> {
+		let interfaces: NetInterface[];
+		let kernel: Map<string, LinkCounters>;
+		try {
+			[interfaces, kernel] = await Promise.all([listInterfaces(), readKernelCounters()]);
+		} catch {
+			return; // Try again next tick; the screen keeps the last sample.
+		}
+		if (this.#options.interfaces.length > 0) {
+			interfaces = interfaces.filter(entry => this.#options.interfaces.includes(entry.name));
+		}
+		this.#inventory = interfaces;
+		const atMs = performance.now();
+		const links = xdpLinks();
+		const statsOn = bpfStatsEnabled();
+		const rows: InterfaceRow[] = [];
+		const seen = new Set<number>();
+		for (const entry of interfaces) {
+			seen.add(entry.ifindex);
+			try {
+				rows.push(this.#row(entry, queryXdp(entry.ifindex, links), kernel.get(entry.name), atMs, statsOn));
+			} catch (error) {
+				if (!(error instanceof BpfError)) {
+					throw error;
+				}
+				// Vanished mid-tick: it is gone from the next one.
+			}
+		}
+		for (const ifindex of this.#tracked.keys()) {
+			if (!seen.has(ifindex)) {
+				this.#tracked.delete(ifindex);
+				this.#session.detach(ifindex); // Ours went with the interface; release the fds.
+			}
+		}
+		this.#emit({...this.#snapshot, rows, time: new Date(), intervalSeconds: this.#intervalSeconds, bpfStats: statsOn});
+	}
+
+	#row(entry: NetInterface, xdp: XdpState, kernel: LinkCounters | undefined, atMs: number, statsOn: boolean): InterfaceRow {
+		const ours = xdp.attachments.find(attachment => attachment.ours);
+		const counters = ours ? this.#session.readCounters(entry.ifindex, ours.progId) : undefined;
+		const sample: InterfaceSample = {atMs, ...(kernel ? {kernel} : {}), ...(counters ? {xdp: counters} : {})};
+		let previous = this.#tracked.get(entry.ifindex);
+		if (previous && previous.name !== entry.name) {
+			previous = undefined; // Renamed or re-created: a new history.
+		}
+		const rates = previous ? computeRates(previous.sample, sample) : undefined;
+		const source = counters ? 'xdp' : 'kernel';
+		let rxPps: number | undefined;
+		let rxBps: number | undefined;
+		let dropPps: number | undefined;
+		if (rates?.xdp) {
+			rxPps = sum(rates.xdp.actions, row => row.pps);
+			rxBps = sum(rates.xdp.actions, row => row.bps);
+			dropPps = rates.xdp.actions[XDP_ACTIONS.indexOf('DROP')]?.pps;
+		} else if (rates && !counters) {
+			rxPps = rates.kernelRx?.pps;
+			rxBps = rates.kernelRx?.bps;
+			dropPps =
+				previous?.dropped !== undefined && kernel
+					? ratePerSecond({atMs: previous.sample.atMs, value: previous.dropped}, {atMs, value: kernel.rxDropped})
+					: undefined;
+		}
+		const pps = previous?.pps ?? new Ring<number>(HISTORY);
+		const bps = previous?.bps ?? new Ring<number>(HISTORY);
+		if (rxPps !== undefined && rxBps !== undefined) {
+			pps.push(rxPps);
+			bps.push(rxBps);
+		}
+		const foreign = xdp.attachments.find(attachment => !attachment.ours);
+		const run = statsOn && foreign ? this.#runSample(foreign.progId, atMs) : undefined;
+		const previousRun = previous?.run?.progId === run?.progId ? previous?.run : undefined;
+		this.#tracked.set(entry.ifindex, {name: entry.name, sample, dropped: kernel?.rxDropped, pps, bps, run});
+		const runs = run && previousRun ? ratePerSecond({atMs: previousRun.atMs, value: previousRun.count}, {atMs, value: run.count}) : undefined;
+		const runCount = run && previousRun ? run.count - previousRun.count : 0n;
+		return {
+			name: entry.name,
+			ifindex: entry.ifindex,
+			state: entry.state,
+			driver: entry.driver,
+			xdp,
+			source,
+			rxPps,
+			rxBps,
+			dropPps,
+			kernelRxPps: rates?.kernelRx?.pps,
+			ppsHistory: pps.toArray(),
+			bpsHistory: bps.toArray(),
+			actions: breakdown(XDP_ACTIONS, rates?.xdp?.actions),
+			protos: breakdown(PROTO_LABELS, rates?.xdp?.protos),
+			runStats:
+				run && previousRun
+					? {runsPerSecond: runs, nsPerRun: runCount > 0n ? Number(run.timeNs - previousRun.timeNs) / Number(runCount) : undefined}
+					: undefined,
+			carriesSsh: entry.name === this.#options.sshInterface,
+			warm: rates !== undefined && (source === 'kernel' || rates.xdp !== undefined),
+		};
+	}
+
+	#runSample(progId: number, atMs: number): Tracked['run'] {
+		try {
+			const info = programInfo(progId);
+			return {progId, atMs, count: info.runCount, timeNs: info.runTimeNs};
+		} catch {
+			return undefined;
+		}
+	}
+}
+

@@ -1,0 +1,129 @@
+import asciichart from 'asciichart';
+import {Box, Text} from 'ink';
+import {formatPercent, formatSi} from '../../model/format.js';
+import {type BreakdownRow, type InterfaceRow} from '../../model/monitor.js';
+import {type Theme} from '../theme.js';
+import {fit, safeName} from '../text.js';
+
+type Props = {
+	readonly row: InterfaceRow | undefined;
+	readonly height: number;
+	readonly width: number;
+	readonly chartWidth: number;
+	readonly bpfStats: boolean;
+	readonly theme: Theme;
+};
+
+const LABEL_WIDTH = 8;
+const BREAKDOWN_WIDTH = 28;
+
+export function titleLine(row: InterfaceRow): string {
+	const parts = [safeName(row.name)];
+	const [first] = row.xdp.attachments;
+	if (first) {
+		parts.push(row.xdp.attachMode);
+		for (const attachment of row.xdp.attachments) {
+			const via = attachment.via === 'link' ? `bpf_link ${attachment.linkId ?? '?'}` : 'netlink';
+			const tag = attachment.tag ? ` (tag ${attachment.tag.slice(0, 8)})` : '';
+			parts.push(`prog ${attachment.progId} ${safeName(attachment.progName)}${tag} · ${attachment.ours ? 'ours' : 'foreign'}, ${via}`);
+		}
+	} else {
+		parts.push('no XDP program');
+	}
+	if (row.source === 'xdp' && row.kernelRxPps !== undefined && row.rxPps !== undefined) {
+		const share = row.kernelRxPps > 0 ? ` (XDP saw ${formatPercent(row.rxPps, row.kernelRxPps)})` : '';
+		parts.push(`kernel rx ${formatSi(row.kernelRxPps)} pps${share}`);
+	}
+	return parts.join(' · ');
+}
+
+function breakdownLines(title: string, rows: readonly BreakdownRow[] | undefined, count: number): string[] {
+	if (!rows) {
+		return [];
+	}
+	const total = rows.reduce((sum, row) => sum + (row.pps ?? 0), 0);
+	const shown = [...rows].filter(row => (row.pps ?? 0) > 0).sort((a, b) => (b.pps ?? 0) - (a.pps ?? 0)).slice(0, count - 1);
+	const lines = [`${title.padEnd(12)}${'pps'.padStart(7)}${'share'.padStart(9)}`];
+	for (const row of shown) {
+		lines.push(`${fit(row.label, 12)}${formatSi(row.pps).padStart(7)}${formatPercent(row.pps ?? 0, total).padStart(9)}`);
+	}
+	if (shown.length === 0) {
+		lines.push('(no packets)');
+	}
+	return lines;
+}
+
+function chartLines(values: readonly number[], width: number, height: number): string[] {
+	const points = Math.max(2, width - LABEL_WIDTH - 2);
+	const series = values.slice(-points);
+	if (series.length < 2 || height < 2) {
+		return ['(history fills in as samples come)'];
+	}
+	return asciichart
+		.plot([...series], {height: height - 1, format: (value: number) => formatSi(Math.max(0, value)).padStart(LABEL_WIDTH)})
+		.split('\n');
+}
+
+function joinColumns(columns: ReadonlyArray<{lines: readonly string[]; width: number}>, height: number): string[] {
+	const lines: string[] = [];
+	for (let index = 0; index < height; index++) {
+		lines.push(columns.map(column => fit(column.lines[index] ?? '', column.width)).join('  '));
+	}
+	return lines;
+}
+
+/** The selected interface in depth: what is attached, a chart of its history, where packets go. */
+export function DetailPane({row, height, width, chartWidth, bpfStats, theme}: Props) {
+	if (!row) {
+		return <Box height={height} />;
+	}
+	const body = Math.max(0, height - 1);
+	let lines: string[];
+	const foreign = row.xdp.attachments.find(attachment => !attachment.ours);
+	if (row.source === 'xdp') {
+		const columns = [];
+		if (chartWidth > 0) {
+			columns.push({lines: chartLines(row.ppsHistory, chartWidth, body), width: chartWidth});
+		}
+		const actions = breakdownLines('actions', row.actions, body);
+		const protos = breakdownLines('protocols', row.protos, body);
+		if (width - chartWidth >= 2 * BREAKDOWN_WIDTH + 4) {
+			columns.push({lines: actions, width: BREAKDOWN_WIDTH}, {lines: protos, width: BREAKDOWN_WIDTH});
+		} else {
+			// Narrow: one list, actions then protocols, as far as the pane goes.
+			columns.push({lines: [...actions, ...protos], width: BREAKDOWN_WIDTH});
+		}
+		lines = joinColumns(columns, body);
+	} else {
+		const notes: string[] = [];
+		if (foreign) {
+			if (bpfStats && row.runStats) {
+				notes.push(`${safeName(foreign.progName)}: ${formatSi(row.runStats.runsPerSecond)} runs/s, ${row.runStats.nsPerRun === undefined ? '—' : row.runStats.nsPerRun.toFixed(0)} ns per run`);
+				notes.push('(kernel BPF stats are on: every XDP run costs ~20 ns more; S turns them off)');
+			} else {
+				notes.push('S turns on kernel BPF run-time stats for runs/s and ns per run');
+				notes.push('(they cost ~20 ns per packet while on, for every program)');
+			}
+			notes.push('not ours: xdptop never replaces or detaches it');
+		} else {
+			notes.push('xdptop_stats is not attached here: rates are the kernel\'s own counters');
+			notes.push('space attaches it for per-action and per-protocol counts');
+		}
+		const columns = chartWidth > 0 ? [{lines: chartLines(row.ppsHistory, chartWidth, body), width: chartWidth}] : [];
+		columns.push({lines: notes, width: Math.max(10, width - chartWidth - 2)});
+		lines = joinColumns(columns, body);
+	}
+	return (
+		<Box flexDirection="column" height={height}>
+			<Text bold wrap="truncate">
+				{fit(titleLine(row), width)}
+			</Text>
+			{lines.map((line, index) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<Text key={index} color={theme.chart} wrap="truncate">
+					{fit(line, width)}
+				</Text>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,27 @@
+import {Box, Text} from 'ink';
+import {KEY_BINDINGS} from '../keys.js';
+import {type Theme} from '../theme.js';
+import {fit} from '../text.js';
+
+type Props = {
+	readonly height: number;
+	readonly width: number;
+	readonly theme: Theme;
+};
+
+/** Every key, from the same table the input handler uses. */
+export function HelpOverlay({height, width, theme}: Props) {
+	const lines = [
+		'Keys (any key closes this help)',
+		...KEY_BINDINGS.map(binding => `  ${binding.keys.join(' / ').padEnd(14)}${binding.description}`),
+	];
+	return (
+		<Box flexDirection="column" height={height}>
+			{lines.slice(0, height).map((line, index) => (
+				<Text key={line} bold={index === 0} color={index === 0 ? theme.title : undefined} wrap="truncate">
+					{fit(line, width)}
+				</Text>
+			))}
+		</Box>
+	);
+}

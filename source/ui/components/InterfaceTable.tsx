@@ -1,0 +1,74 @@
+import {Box, Text} from 'ink';
+import {type InterfaceRow} from '../../model/monitor.js';
+import {type Columns} from '../layout.js';
+import {rowCells} from '../row-cells.js';
+import {type Theme} from '../theme.js';
+import {fit} from '../text.js';
+
+type Props = {
+	/** Only the rows on screen: the table never renders what cannot be seen. */
+	readonly rows: readonly InterfaceRow[];
+	readonly selectedIfindex: number | undefined;
+	readonly columns: Columns;
+	readonly height: number;
+	readonly width: number;
+	readonly ascii: boolean;
+	readonly theme: Theme;
+	readonly emptyText: string;
+};
+
+function cell(text: string, width: number): string {
+	return width > 0 ? `${text} ` : '';
+}
+
+export function TableTitles({columns, width, theme}: {readonly columns: Columns; readonly width: number; readonly theme: Theme}) {
+	const line =
+		'  ' +
+		cell(fit('IFACE', columns.name), columns.name) +
+		cell(fit('STATE', columns.state), columns.state) +
+		cell(fit('DRIVER', columns.driver), columns.driver) +
+		cell(fit('XDP', columns.xdp), columns.xdp) +
+		cell(fit('RX pps', columns.pps, 'right'), columns.pps) +
+		cell(fit('RX bit/s', columns.bps, 'right'), columns.bps) +
+		cell(fit('DROP/s', columns.drop, 'right'), columns.drop) +
+		fit(columns.history > 8 ? 'HISTORY (pps)' : '', columns.history);
+	return (
+		<Text bold color={theme.title} wrap="truncate">
+			{fit(line, width)}
+		</Text>
+	);
+}
+
+function Row({row, selected, columns, ascii, theme}: {readonly row: InterfaceRow; readonly selected: boolean; readonly columns: Columns; readonly ascii: boolean; readonly theme: Theme}) {
+	const cells = rowCells(row, columns, ascii);
+	const modeColor = theme.mode[cells.mode.trim()];
+	return (
+		<Text inverse={selected && theme.selectedInverse} wrap="truncate">
+			{selected ? '> ' : '  '}
+			{cell(cells.name, columns.name)}
+			{cell(cells.state, columns.state)}
+			{cell(cells.driver, columns.driver)}
+			<Text color={modeColor}>{cells.mode}</Text>
+			<Text color={cells.ours ? theme.ours : cells.foreign ? theme.foreign : undefined}>{cell(cells.program, columns.xdp - 5)}</Text>
+			{cell(cells.pps, columns.pps)}
+			{cell(cells.bps, columns.bps)}
+			{cell(cells.drop, columns.drop)}
+			<Text color={theme.chart}>{cells.history}</Text>
+		</Text>
+	);
+}
+
+/** Exactly `height` lines, so the frame never changes height as rows come and go. */
+export function InterfaceTable({rows, selectedIfindex, columns, height, width, ascii, theme, emptyText}: Props) {
+	return (
+		<Box flexDirection="column" height={height}>
+			{rows.length === 0 ? (
+				<Text color={theme.dim}>{fit(`  ${emptyText}`, width)}</Text>
+			) : (
+				rows.map(row => (
+					<Row key={row.ifindex} row={row} selected={row.ifindex === selectedIfindex} columns={columns} ascii={ascii} theme={theme} />
+				))
+			)}
+		</Box>
+	);
+}

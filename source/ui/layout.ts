@@ -1,0 +1,59 @@
+/** How the screen is divided at a given terminal size. Pure. */
+
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 12;
+
+/** Header, column titles, two rules and the status line. */
+const FIXED_LINES = 5;
+
+export interface Columns {
+	readonly name: number;
+	readonly state: number;
+	readonly driver: number;
+	readonly xdp: number;
+	readonly pps: number;
+	readonly bps: number;
+	readonly drop: number;
+	readonly history: number;
+}
+
+export interface Layout {
+	readonly width: number;
+	readonly tooSmall: boolean;
+	readonly tableRows: number;
+	readonly detailRows: number;
+	/** The detail pane has room for a chart beside the breakdown. */
+	readonly chartWidth: number;
+	readonly columns: Columns;
+}
+
+/** The marker column ("> " for the selected row) comes before these. */
+export function columnsFor(width: number): Columns {
+	const wide = width >= 100;
+	const fixed = {
+		name: 15,
+		state: wide ? 7 : 5,
+		driver: wide ? 10 : width >= 76 ? 7 : 0,
+		xdp: width >= 110 ? 28 : wide ? 22 : 18,
+		pps: 7,
+		bps: 8,
+		drop: width >= 70 ? 6 : 0,
+	};
+	const used = 2 + Object.values(fixed).reduce((sum, value) => sum + (value > 0 ? value + 1 : 0), 0);
+	return {...fixed, history: Math.max(0, width - used - 1)};
+}
+
+/** The whole frame stays at most rows - 1 lines: at full height Ink 6 redraws everything every frame. */
+export function layoutFor(width: number, height: number): Layout {
+	const tooSmall = width < MIN_COLUMNS || height < MIN_ROWS;
+	const budget = Math.max(0, height - 1 - FIXED_LINES);
+	const detailRows = Math.min(9, Math.max(3, Math.floor(budget * 0.35)));
+	return {
+		width,
+		tooSmall,
+		tableRows: Math.max(1, budget - detailRows),
+		detailRows,
+		chartWidth: width >= 100 ? width - 62 : width >= 76 ? width - 44 : 0,
+		columns: columnsFor(width),
+	};
+}
