@@ -52,9 +52,9 @@ $(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c
 
 bpf: $(BPF_OBJECTS) $(FIXTURE_OBJECTS)
 
-dist/cli.js: $(SOURCES) tsconfig.json node_modules/.package-lock.json
+dist/cli.js: $(SOURCES) tsconfig.json tsconfig.build.json node_modules/.package-lock.json
 	@echo "  TSC     dist/"
-	$(Q)npx tsc -p tsconfig.json
+	$(Q)npx tsc -p tsconfig.build.json
 	$(Q)chmod +x $@
 
 build: deps bpf dist/cli.js
@@ -64,6 +64,8 @@ run: build
 	$(Q)node dist/cli.js $(ARGS)
 
 test: build
+	@echo "  TSC     --noEmit (source and tests)"
+	$(Q)npx tsc -p tsconfig.json
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
 
 clean:

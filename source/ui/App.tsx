@@ -202,7 +202,7 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 	});
 
 	if (layout.tooSmall) {
-		return <Text>{`terminal too small: xdptop needs at least ${MIN_COLUMNS}×${MIN_ROWS} (this one is ${width}×${height})`.slice(0, Math.max(1, width))}</Text>;
+		return <Text>{`terminal too small: needs ${MIN_COLUMNS}×${MIN_ROWS}, is ${width}×${height}`.slice(0, Math.max(1, width))}</Text>;
 	}
 	const rule = (ascii ? '-' : '─').repeat(width);
 	const bodyHeight = layout.tableRows + 1 + layout.detailRows;

@@ -34,7 +34,7 @@ export function columnsFor(width: number): Columns {
 		name: 15,
 		state: wide ? 7 : 5,
 		driver: wide ? 10 : width >= 76 ? 7 : 0,
-		xdp: width >= 110 ? 28 : wide ? 22 : 18,
+		xdp: width >= 110 ? 28 : wide ? 26 : 18,
 		pps: 7,
 		bps: 8,
 		drop: width >= 70 ? 6 : 0,

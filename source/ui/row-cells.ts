@@ -32,8 +32,9 @@ export function rowCells(row: InterfaceRow, columns: Columns, ascii: boolean): R
 	const ours = row.xdp.attachments.some(attachment => attachment.ours);
 	const mode = row.xdp.attachments.length === 0 ? '—' : row.xdp.attachMode;
 	const programName = first ? safeName(first.progName || `id ${first.progId}`) : '';
-	const marker = ours ? (ascii ? ' *' : ' ●') : first ? ' (foreign)' : '';
 	const programWidth = Math.max(0, columns.xdp - 5);
+	const foreignMarker = programWidth >= 20 ? ' (foreign)' : ascii ? ' (f)' : ' ○';
+	const marker = ours ? (ascii ? ' *' : ' ●') : first ? foreignMarker : '';
 	// The marker must survive a long program name: cut the name, never the marker.
 	const fitted = [...`${programName}${marker}`].length > programWidth ? fit(programName, Math.max(1, programWidth - marker.length)) : programName;
 	const programText = fit(`${fitted}${marker}`, programWidth);

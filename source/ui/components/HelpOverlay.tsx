@@ -14,6 +14,8 @@ export function HelpOverlay({height, width, theme}: Props) {
 	const lines = [
 		'Keys (any key closes this help)',
 		...KEY_BINDINGS.map(binding => `  ${binding.keys.join(' / ').padEnd(14)}${binding.description}`),
+		'',
+		"  ● (or *) marks xdptop's own program; (foreign), ○ or (f) someone else's, never touched",
 	];
 	return (
 		<Box flexDirection="column" height={height}>

@@ -1,0 +1,102 @@
+/**
+ * `xdptop` in a real terminal (tmux), on the real kernel, on a veth pair in namespaces this test
+ * creates: what a person sees and what the kernel then has.
+ */
+import assert from 'node:assert/strict';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {afterEach, beforeEach, describe, test} from 'node:test';
+import {VethLab} from '../helpers/netns.js';
+import {TmuxTerminal} from '../helpers/tmux.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) {
+			throw new Error(`timed out waiting for ${what}`);
+		}
+		await sleep(50);
+	}
+}
+
+describe('the monitor in a terminal', () => {
+	let lab: VethLab;
+	let terminal: TmuxTerminal;
+
+	beforeEach(() => {
+		lab = new VethLab();
+		terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-i', lab.localIf], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
+	});
+	afterEach(() => {
+		terminal.close();
+		lab.remove();
+	});
+
+	const row = () => terminal.screen().split('\n').find(line => line.startsWith(`> ${lab.localIf}`)) ?? '';
+
+	test('space, m, m (hw refused), m, traffic, q: the screen and the kernel agree', async () => {
+		await terminal.waitFor(new RegExp(`> ${lab.localIf} +up +veth +—`));
+		assert.equal(terminal.format('#{alternate_on}'), '1', 'on the alternate screen');
+
+		terminal.keys('Space');
+		await terminal.waitFor(/attached xdptop_stats to .* in drv mode/);
+		assert.match(row(), /drv  xdptop_stats ●/);
+		assert.equal(lab.ipLinkXdp()?.mode, 1);
+
+		terminal.keys('m');
+		await terminal.waitFor(/in skb mode/);
+		assert.match(row(), /skb  xdptop_stats ●/);
+		assert.equal(lab.ipLinkXdp()?.mode, 2);
+
+		terminal.keys('m');
+		await terminal.waitFor(/error: hardware offload is not supported by driver veth/);
+		assert.match(row(), /skb  xdptop_stats ●/, 'still skb');
+		assert.equal(lab.ipLinkXdp()?.mode, 2);
+
+		terminal.keys('m');
+		await terminal.waitFor(/detached xdptop_stats from/);
+		assert.equal(lab.ipLinkXdp(), undefined);
+
+		terminal.keys('Space');
+		await terminal.waitFor(/in drv mode/);
+		// Bounded traffic from the peer namespace: 6 bursts of 2,000 frames, 250 ms apart.
+		for (let burst = 0; burst < 6; burst++) {
+			lab.send(2000);
+			await sleep(250);
+		}
+		const pps = Number(/xdptop_stats ● +([\d.]+)k/.exec(row())?.[1]);
+		assert.ok(pps > 0, `non-zero pps on the row: ${row()}`);
+		assert.match(terminal.screen(), /actions +pps +share/);
+		assert.match(terminal.screen(), /IPv4 UDP/);
+
+		terminal.keys('q');
+		const screen = await terminal.waitFor(/EXIT=0/);
+		assert.match(screen, new RegExp(`xdptop: detached xdptop_stats from ${lab.localIf}`));
+		assert.equal(lab.ipLinkXdp(), undefined, 'nothing left attached');
+		assert.equal(terminal.format('#{alternate_on}'), '0', 'back on the normal screen');
+		assert.equal(terminal.format('#{cursor_flag}'), '1', 'cursor visible');
+	});
+
+	for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+		test(`${signal} while attached: detached, terminal restored`, async () => {
+			await terminal.waitFor(new RegExp(`> ${lab.localIf}`));
+			terminal.keys('Space');
+			await terminal.waitFor(/in drv mode/);
+			process.kill(terminal.programPid(), signal);
+			await terminal.waitFor(/EXIT=/);
+			assert.equal(lab.ipLinkXdp(), undefined);
+			assert.equal(terminal.format('#{alternate_on}'), '0');
+		});
+	}
+
+	test('SIGKILL while attached leaves no XDP program', async () => {
+		await terminal.waitFor(new RegExp(`> ${lab.localIf}`));
+		terminal.keys('Space');
+		await terminal.waitFor(/in drv mode/);
+		assert.equal(lab.ipLinkXdp()?.mode, 1);
+		process.kill(terminal.programPid(), 'SIGKILL');
+		await until(() => lab.ipLinkXdp() === undefined, 'the kernel to drop the link');
+	});
+});

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {anchorFrames} from '../../source/ui/anchored-stdout.js';
+import {commandFor, hintLine, KEY_BINDINGS} from '../../source/ui/keys.js';
+import {columnsFor, layoutFor} from '../../source/ui/layout.js';
+import {clampScroll, initialUiState, uiReducer} from '../../source/ui/state.js';
+import {makeRow} from '../helpers/fake-port.js';
+
+test('scrolling keeps the selected row on screen', () => {
+	assert.equal(clampScroll(0, 5, 10, 100), 0);
+	assert.equal(clampScroll(0, 12, 10, 100), 3);
+	assert.equal(clampScroll(50, 20, 10, 100), 20);
+	assert.equal(clampScroll(95, 99, 10, 100), 90, 'never past the last page');
+	assert.equal(clampScroll(5, 0, 10, 3), 0);
+});
+
+test('a refusal is remembered per interface until that interface succeeds', () => {
+	let state = uiReducer(initialUiState, {type: 'modeResult', ifindex: 3, target: 'hw', ok: false, message: 'no'});
+	assert.equal(state.refused.get(3), 'hw');
+	assert.equal(state.status.tone, 'error');
+	state = uiReducer(state, {type: 'modeResult', ifindex: 3, target: 'off', ok: true, message: 'ok'});
+	assert.equal(state.refused.has(3), false);
+});
+
+test('moving past either end stops there; an empty table ignores moves', () => {
+	const rows = [makeRow('a', 1), makeRow('b', 2)];
+	const down = uiReducer(initialUiState, {type: 'move', rows, by: 5, pageSize: 10});
+	assert.equal(down.selectedIfindex, 2);
+	const up = uiReducer(down, {type: 'move', rows, by: -5, pageSize: 10});
+	assert.equal(up.selectedIfindex, 1);
+	assert.equal(uiReducer(initialUiState, {type: 'move', rows: [], by: 1, pageSize: 10}), initialUiState);
+});
+
+test('every key in the table maps back to its command', () => {
+	const flags: Record<string, object> = {'↑': {upArrow: true}, '↓': {downArrow: true}, PgUp: {pageUp: true}, PgDn: {pageDown: true}, Home: {home: true}, End: {end: true}, 'Ctrl-C': {ctrl: true}};
+	for (const binding of KEY_BINDINGS) {
+		for (const key of binding.keys) {
+			const input = key === 'space' ? ' ' : key === 'Ctrl-C' ? 'c' : key.length === 1 && !(key in flags) ? key : '';
+			assert.equal(commandFor(input, flags[key] ?? {}), binding.command, `${key} -> ${binding.command}`);
+		}
+	}
+	assert.equal(commandFor('x', {}), undefined);
+	assert.equal(commandFor('q', {meta: true}), undefined);
+});
+
+test('key hints fit the room they are given', () => {
+	assert.equal(hintLine(5), '');
+	assert.ok(hintLine(40).length <= 40);
+	assert.match(hintLine(200), /^space attach\/detach  m mode/);
+});
+
+test('layout keeps the frame at rows - 1 and the columns within the width', () => {
+	for (const [width, height] of [[80, 24], [120, 40], [60, 12], [200, 60]] as const) {
+		const layout = layoutFor(width, height);
+		assert.equal(layout.tooSmall, false);
+		assert.equal(5 + layout.tableRows + layout.detailRows, height - 1, `${width}x${height}`);
+		const columns = columnsFor(width);
+		const used = 2 + Object.values(columns).reduce((sum, value) => sum + (value > 0 ? value + 1 : 0), 0);
+		assert.ok(used <= width + 1, `${used} cells at ${width}`);
+	}
+	assert.equal(layoutFor(59, 24).tooSmall, true);
+	assert.equal(layoutFor(80, 11).tooSmall, true);
+});
+
+test("Ink's frames are anchored at the top of the screen; other writes pass unchanged", () => {
+	assert.equal(anchorFrames('\u001B[38A\u001B[Erow'), '\u001B[H\u001B[Erow');
+	assert.equal(anchorFrames('plain \u001B[2A text'), 'plain \u001B[2A text');
+	assert.equal(anchorFrames('\u001B[?2026h'), '\u001B[?2026h');
+});
