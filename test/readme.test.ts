@@ -19,3 +19,10 @@ test('the README leads with the two setup commands', () => {
 	const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 	assert.deepEqual(firstBlock.trim().split('\n').map(line => line.split(/\s+#/)[0]!.trim()), ['make run', 'make test']);
 });
+
+test('README key table equals the key bindings', async () => {
+	const {keyTableMarkdown} = await import('../source/ui/keys.js');
+	const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+	const block = /<!-- keys[^>]*-->\n([\s\S]*?)\n<!-- \/keys -->/.exec(readme)?.[1];
+	assert.equal(block, keyTableMarkdown());
+});

@@ -117,3 +117,9 @@ export function hintLine(width: number): string {
 	}
 	return line;
 }
+
+/** The README's key table, from the same bindings (test/readme.test.ts keeps the two equal). */
+export function keyTableMarkdown(): string {
+	const rows = KEY_BINDINGS.map(binding => `| ${binding.keys.map(key => `\`${key}\``).join(', ')} | ${binding.description} |`);
+	return ['| key | what it does |', '| --- | --- |', ...rows].join('\n');
+}
