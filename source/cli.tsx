@@ -125,6 +125,9 @@ async function main(argv: readonly string[]): Promise<void> {
 		return;
 	}
 	await requirePrivileges();
+	// Every command below needs libbpf: say so at once, before anything else fails for it.
+	const {libbpf} = await import('./bpf/libbpf.js');
+	libbpf();
 	switch (command.kind) {
 		case 'list': {
 			const {runList} = await import('./commands/list.js');

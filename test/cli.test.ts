@@ -56,6 +56,14 @@ test('without CAP_BPF/CAP_NET_ADMIN: a one-line hint to use sudo, exit 1', () =>
 	}
 });
 
+test('libbpf missing: a one-line error naming the package, exit 1', () => {
+	// A private mount namespace where libbpf.so.1 is an empty file: the host's library is untouched.
+	const library = '/usr/lib/x86_64-linux-gnu/libbpf.so.1';
+	const result = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind /dev/null ${library} && exec "$0" "$@"`, process.execPath, CLI, 'list'], {encoding: 'utf8'});
+	assert.equal(result.status, 1);
+	assert.match(result.stderr, /^xdptop: cannot load libbpf\.so\.1 \(.*\); install it: apt-get install libbpf1 \(Debian\/Ubuntu\) or dnf install libbpf \(Fedora\)\n$/);
+});
+
 test('--help and --version need neither root nor libbpf', () => {
 	const help = xdptop(['--help'], {prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']});
 	assert.equal(help.status, 0);

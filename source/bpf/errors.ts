@@ -28,7 +28,7 @@ export class BpfError extends Error {
 export class LibbpfMissingError extends Error {
 	constructor(reason: string) {
 		super(
-			`libbpf.so.1 not found (${reason}); install it: apt-get install libbpf1 (Debian/Ubuntu) or dnf install libbpf (Fedora)`,
+			`cannot load libbpf.so.1 (${reason}); install it: apt-get install libbpf1 (Debian/Ubuntu) or dnf install libbpf (Fedora)`,
 		);
 		this.name = 'LibbpfMissingError';
 	}

@@ -32,7 +32,13 @@ interface IpLink {
  * interface with its link kind; the device driver, where there is one, comes from sysfs.
  */
 export async function listInterfaces(): Promise<NetInterface[]> {
-	const {stdout} = await run('ip', ['-details', '-json', 'link', 'show'], {maxBuffer: 256 * 1024 * 1024});
+	let stdout: string;
+	try {
+		({stdout} = await run('ip', ['-details', '-json', 'link', 'show'], {maxBuffer: 256 * 1024 * 1024}));
+	} catch (error) {
+		const reason = (error as {stderr?: string; code?: string}).code === 'ENOENT' ? 'ip is not installed (apt-get install iproute2)' : ((error as {stderr?: string}).stderr ?? '').trim().split('\n')[0];
+		throw new Error(`cannot list interfaces: ${reason || 'ip -json link failed'}`);
+	}
 	return parseIpLinks(stdout).map(link => ({...link, driver: deviceDriver(link.name) ?? link.driver}));
 }
 
