@@ -6,6 +6,8 @@ ARCH_INCLUDE := /usr/include/$(shell uname -m)-linux-gnu
 BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -I$(ARCH_INCLUDE) -Ibpf
 # Debian/Ubuntu packages the build, the tool and the tests need; installed only when missing.
 APT_PACKAGES := clang libbpf-dev libbpf1 bpftool iproute2 netsniff-ng tmux
+# Only `make bench` needs these: its anchors (top, bmon) and CPU pinning (taskset).
+BENCH_APT_PACKAGES := procps bmon util-linux
 NODE_TESTS = $(shell find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 
 ifeq ($(V),1)
@@ -16,9 +18,10 @@ endif
 
 BPF_OBJECTS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
 FIXTURE_OBJECTS := $(patsubst test/fixtures/%.bpf.c,$(OUTPUT)/fixtures/%.bpf.o,$(wildcard test/fixtures/*.bpf.c))
+BENCH_OBJECTS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
 SOURCES := $(shell find source -name '*.ts' -o -name '*.tsx')
 
-.PHONY: all deps apt-deps node-deps bpf build run test clean
+.PHONY: all deps apt-deps node-deps bpf build run test bench clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -26,7 +29,7 @@ all: build
 deps: apt-deps node-deps
 
 apt-deps:
-	$(Q)missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	$(Q)missing=$$(for p in $(APT_PACKAGES) $(EXTRA_APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "  APT     $$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
@@ -50,7 +53,12 @@ $(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-bpf: $(BPF_OBJECTS) $(FIXTURE_OBJECTS)
+$(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c
+	@echo "  BPF     $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+bpf: $(BPF_OBJECTS) $(FIXTURE_OBJECTS) $(BENCH_OBJECTS)
 
 dist/cli.js: $(SOURCES) tsconfig.json tsconfig.build.json node_modules/.package-lock.json
 	@echo "  TSC     dist/"
@@ -67,6 +75,11 @@ test: build
 	@echo "  TSC     --noEmit (source and tests)"
 	$(Q)npx tsc -p tsconfig.json
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
+
+# Prints every figure with its anchor; BENCH_JSON=FILE also writes them as JSON.
+bench:
+	$(Q)$(MAKE) --no-print-directory build EXTRA_APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(Q)node --import tsx bench/run.ts
 
 clean:
 	$(Q)rm -rf $(OUTPUT) dist

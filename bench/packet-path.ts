@@ -1,0 +1,117 @@
+/** Section 1: cost in the packet path, BPF_PROG_TEST_RUN through xdptop's own bindings. */
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {mkdirSync, rmSync} from 'node:fs';
+import {createInterface} from 'node:readline';
+import {fileURLToPath} from 'node:url';
+import {ACTIONS_MAP, PROG_NAME, PROTOS_MAP, XDP_ACTIONS} from '../source/bpf/abi.js';
+import {check, libbpf} from '../source/bpf/libbpf.js';
+import {CountersReader} from '../source/bpf/maps.js';
+import {LoadedObject} from '../source/bpf/object.js';
+import {statsObjectPath} from '../source/bpf/paths.js';
+import {testRun} from '../source/bpf/test-run.js';
+import {ETH_P_IP, ethernet, IPPROTO_UDP, ipv4, padded} from '../source/demo/frames.js';
+import {median, record, section} from './report.js';
+
+const REPEAT = 10_000_000;
+const ROUNDS = 9;
+const CONTENTION_REPEAT = 20_000_000;
+const bench = (name: string) => fileURLToPath(new URL(`../build/bench/${name}.bpf.o`, import.meta.url));
+
+function programs(): Array<{name: string; object: LoadedObject}> {
+	return [
+		{name: 'empty', object: LoadedObject.load(bench('empty'), 'bench_empty', [])},
+		{name: 'seed', object: LoadedObject.load(bench('seed'), 'bench_seed', ['seed_count'])},
+		{name: 'datarec', object: LoadedObject.load(bench('datarec'), 'bench_datarec', ['datarec_actions'])},
+		{name: 'xdptop', object: LoadedObject.load(statsObjectPath(), PROG_NAME, [ACTIONS_MAP, PROTOS_MAP])},
+	];
+}
+
+/** Wall-clock ns per run over the whole call: finer than the kernel's whole-ns average. */
+export function nsPerRun(progFd: number, frame: Buffer, repeat: number): number {
+	const start = process.hrtime.bigint();
+	testRun(progFd, frame, repeat);
+	return Number(process.hrtime.bigint() - start) / repeat;
+}
+
+function udpFrame(size: number): Buffer {
+	return padded(ethernet(ETH_P_IP, ipv4(IPPROTO_UDP, size - 34)), size);
+}
+
+export function measurePacketPath(): void {
+	section(`1. Cost in the packet path (BPF_PROG_TEST_RUN, repeat ${REPEAT / 1e6}M, median of ${ROUNDS})`);
+	const loaded = programs();
+	try {
+		for (const size of [64, 1500]) {
+			const frame = udpFrame(size);
+			const samples = new Map<string, number[]>(loaded.map(({name}) => [name, []]));
+			// Side by side: every round runs every program once, so drift hits them alike.
+			for (let round = 0; round < ROUNDS; round++) {
+				for (const {name, object} of loaded) {
+					samples.get(name)!.push(nsPerRun(object.progFd, frame, REPEAT));
+				}
+			}
+			const ns = (name: string) => median(samples.get(name)!);
+			// Ratios are taken within each round, then the median: drift between rounds cancels out.
+			const ratio = (name: string, anchor: string) => median(samples.get(name)!.map((value, round) => value / samples.get(anchor)![round]!));
+			record({metric: `${size} B: empty ns/pkt`, value: ns('empty'), unit: 'ns'});
+			record({metric: `${size} B: seed (shared ++) ns/pkt`, value: ns('seed'), unit: 'ns', vs: 'empty', ratio: ratio('seed', 'empty')});
+			record({metric: `${size} B: datarec ns/pkt`, value: ns('datarec'), unit: 'ns', vs: 'empty', ratio: ratio('datarec', 'empty')});
+			const vsEmpty = ratio('xdptop', 'empty');
+			const vsDatarec = ratio('xdptop', 'datarec');
+			record({metric: `${size} B: xdptop_stats ns/pkt`, value: ns('xdptop'), unit: 'ns', vs: 'empty', ratio: vsEmpty, target: '<= 1.15x empty', met: vsEmpty <= 1.15});
+			record({metric: `${size} B: xdptop_stats vs datarec`, value: vsDatarec, unit: 'x', vs: 'datarec', ratio: vsDatarec, target: '<= 1.15x datarec', met: vsDatarec <= 1.15});
+		}
+	} finally {
+		for (const {object} of loaded) {
+			object.close();
+		}
+	}
+}
+
+/** Two processes pinned to two CPUs run the same program at once. */
+async function contend(pin: string): Promise<number[]> {
+	const worker = fileURLToPath(new URL('testrun-worker.ts', import.meta.url));
+	const children = [0, 1].map(cpu =>
+		spawn('taskset', ['-c', String(cpu), process.execPath, '--import', 'tsx', worker, pin, String(CONTENTION_REPEAT)], {stdio: ['pipe', 'pipe', 'inherit']}),
+	);
+	const lines = children.map(child => createInterface({input: child.stdout!})[Symbol.asyncIterator]());
+	await Promise.all(lines.map(async line => (await line.next()).value));
+	for (const child of children) {
+		child.stdin!.write('go\n');
+	}
+	const results = await Promise.all(lines.map(async line => Number((await line.next()).value)));
+	await Promise.all(children.map(async child => child.exitCode ?? once(child, 'exit')));
+	return results;
+}
+
+export async function measureContention(): Promise<void> {
+	section(`   Two CPUs on one program at once (2 x ${CONTENTION_REPEAT / 1e6}M runs)`);
+	const directory = `/sys/fs/bpf/xdptop-bench-${process.pid}`;
+	mkdirSync(directory, {recursive: true});
+	const seed = LoadedObject.load(bench('seed'), 'bench_seed', ['seed_count']);
+	const ours = LoadedObject.load(statsObjectPath(), PROG_NAME, [ACTIONS_MAP, PROTOS_MAP]);
+	try {
+		const api = libbpf();
+		check('pin', api.objPin(seed.progFd, `${directory}/seed`));
+		check('pin', api.objPin(ours.progFd, `${directory}/ours`));
+		const expected = 2 * CONTENTION_REPEAT;
+
+		const seedNs = median(await contend(`${directory}/seed`));
+		const value = Buffer.alloc(8);
+		check('read seed counter', api.mapLookupElem(seed.mapFd('seed_count'), Buffer.alloc(4), value));
+		const seedCount = Number(value.readBigUInt64LE(0));
+		record({metric: 'contention: seed ns/pkt', value: seedNs, unit: 'ns'});
+		record({metric: 'contention: seed counts lost', value: ((expected - seedCount) / expected) * 100, unit: '%'});
+
+		const oursNs = median(await contend(`${directory}/ours`));
+		const counters = new CountersReader(ours.mapFd(ACTIONS_MAP), ours.mapFd(PROTOS_MAP)).read();
+		const passed = Number(counters.actions[XDP_ACTIONS.indexOf('PASS')]!.packets);
+		record({metric: 'contention: xdptop_stats ns/pkt', value: oursNs, unit: 'ns', vs: 'seed', ratio: oursNs / seedNs});
+		record({metric: 'contention: xdptop_stats counts lost', value: ((expected - passed) / expected) * 100, unit: '%', target: 'exact (0 %)', met: passed === expected});
+	} finally {
+		seed.close();
+		ours.close();
+		rmSync(directory, {recursive: true, force: true});
+	}
+}
