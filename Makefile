@@ -77,8 +77,13 @@ test: build
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
 
 # Prints every figure with its anchor; BENCH_JSON=FILE also writes them as JSON.
+$(OUTPUT)/bench/batch_lookup: bench/batch_lookup.c
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -o $@ $< -lbpf
+
 bench:
-	$(Q)$(MAKE) --no-print-directory build EXTRA_APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(Q)$(MAKE) --no-print-directory build $(OUTPUT)/bench/batch_lookup EXTRA_APT_PACKAGES="$(BENCH_APT_PACKAGES)"
 	$(Q)node --import tsx bench/run.ts
 
 clean:

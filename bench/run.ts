@@ -1,6 +1,10 @@
 /** `make bench`: every figure with its anchor, measured side by side in one run. */
 import {markdown, missed, writeJson} from './report.js';
 import {measureContention, measurePacketPath} from './packet-path.js';
+import {runInNamespace} from './namespace.js';
+import {createVethPair, deleteNamespaces} from '../source/demo/namespaces.js';
+import {section} from './report.js';
+import {execFileSync} from 'node:child_process';
 
 const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4').split(','));
 const started = Date.now();
@@ -8,6 +12,26 @@ process.stdout.write('xdptop benchmarks (medians; ratios are against anchors mea
 if (sections.has('1')) {
 	measurePacketPath();
 	await measureContention();
+}
+if (sections.has('2')) {
+	section('2. Cost on real traffic (veth pair between bench namespaces, 500k 64 B frames from trafgen, median of 5)');
+	const spec = {local: `xdptop-bench-${process.pid}-a`, peer: `xdptop-bench-${process.pid}-b`, localIf: 'bench0', peerIf: 'bench1', quiet: true};
+	createVethPair(spec);
+	try {
+		await runInNamespace(spec.local, 'traffic.ts', [spec.peer, spec.localIf, spec.peerIf]);
+	} finally {
+		deleteNamespaces([spec.local, spec.peer]);
+	}
+}
+if (sections.has('3')) {
+	section('3. Cost per tick in userspace (medians of 50 ticks; interfaces are veths in a bench namespace)');
+	const namespace = `xdptop-bench-${process.pid}-t`;
+	execFileSync('ip', ['netns', 'add', namespace]);
+	try {
+		await runInNamespace(namespace, 'tick.ts');
+	} finally {
+		deleteNamespaces([namespace]);
+	}
 }
 process.stdout.write(`\nMarkdown (for the README):\n\n${markdown()}\n`);
 const json = process.env['BENCH_JSON'];

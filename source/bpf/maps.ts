@@ -60,7 +60,8 @@ export class CountersReader {
 		this.#protos = new PerCpuArrayReader(protosMapFd, PROTO_CLASSES.length);
 	}
 
-	read(): XdpCounters {
-		return {actions: this.#actions.read(), protos: this.#protos.read()};
+	/** Actions always; protocol classes only when asked (one batch lookup each). */
+	read(withProtos = true): XdpCounters {
+		return withProtos ? {actions: this.#actions.read(), protos: this.#protos.read()} : {actions: this.#actions.read()};
 	}
 }

@@ -165,12 +165,12 @@ export class XdpSession {
 	}
 
 	/** Counters of our program on the interface: ours, or another xdptop process's (by program id). */
-	readCounters(ifindex: number, progId: number): XdpCounters | undefined {
+	readCounters(ifindex: number, progId: number, withProtos = true): XdpCounters | undefined {
 		const owned = this.#owned.get(ifindex);
 		if (owned) {
-			return owned.reader.read();
+			return owned.reader.read(withProtos);
 		}
-		return this.#adoptedReader(progId)?.read();
+		return this.#adoptedReader(progId)?.read(withProtos);
 	}
 
 	/**

@@ -32,7 +32,7 @@ export function formatOnce(results: readonly OnceResult[], intervalSeconds: numb
 					lines.push(rateLine(`XDP ${XDP_ACTIONS[index] ?? index}`, row));
 				}
 			});
-			result.rates.xdp.protos.forEach((row, index) => {
+			result.rates.xdp.protos?.forEach((row, index) => {
 				if (row.packets !== 0n) {
 					lines.push(rateLine(`  ${PROTO_LABELS[index] ?? index}`, row));
 				}
@@ -77,7 +77,7 @@ export function onceJson(results: readonly OnceResult[], intervalSeconds: number
 					mode: result.ours?.mode ?? null,
 					progId: result.ours?.progId ?? null,
 					actions: keyed(XDP_ACTIONS, result.rates.xdp.actions),
-					protos: keyed(PROTO_LABELS, result.rates.xdp.protos),
+					protos: keyed(PROTO_LABELS, result.rates.xdp.protos ?? []),
 				}
 			: null,
 	}));

@@ -49,5 +49,6 @@ export function totalOf(records: readonly Datarec[]): Datarec {
 /** What our program counted on one interface, as read in one tick. */
 export interface XdpCounters {
 	readonly actions: readonly Datarec[];
-	readonly protos: readonly Datarec[];
+	/** Left out when only the totals are needed: reading it costs as much as the actions. */
+	readonly protos?: readonly Datarec[];
 }

@@ -66,6 +66,8 @@ export interface MonitorPort {
 	setIntervalSeconds(seconds: number): void;
 	setPaused(paused: boolean): void;
 	setBpfStats(enabled: boolean): ActionResult;
+	/** The row in the detail pane: only its protocol breakdown is read each tick. */
+	setFocus(ifindex: number | undefined): void;
 	/** Called with every new snapshot; returns the unsubscribe function. */
 	subscribe(listener: (snapshot: Snapshot) => void): () => void;
 }

@@ -26,7 +26,7 @@ export interface RateRow {
 export interface InterfaceRates {
 	readonly elapsedMs: number;
 	readonly kernelRx: RateRow | undefined;
-	readonly xdp: {readonly actions: readonly RateRow[]; readonly protos: readonly RateRow[]} | undefined;
+	readonly xdp: {readonly actions: readonly RateRow[]; readonly protos: readonly RateRow[] | undefined} | undefined;
 }
 
 export function rateRow(atMs: [number, number], packets: [bigint, bigint], bytes: [bigint, bigint]): RateRow {
@@ -61,7 +61,7 @@ export function computeRates(before: InterfaceSample, after: InterfaceSample): I
 			before.xdp && after.xdp
 				? {
 						actions: datarecRows(atMs, before.xdp.actions, after.xdp.actions),
-						protos: datarecRows(atMs, before.xdp.protos, after.xdp.protos),
+						protos: before.xdp.protos && after.xdp.protos ? datarecRows(atMs, before.xdp.protos, after.xdp.protos) : undefined,
 					}
 				: undefined,
 	};

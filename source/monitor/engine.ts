@@ -64,6 +64,7 @@ export class MonitorEngine implements MonitorPort {
 	#inventory: NetInterface[] = [];
 	#intervalSeconds: number;
 	#paused = false;
+	#focus: number | undefined;
 	#timer: NodeJS.Timeout | undefined;
 	#stopped = false;
 	#ticking: Promise<void> | undefined;
@@ -136,6 +137,10 @@ export class MonitorEngine implements MonitorPort {
 				? 'kernel BPF run-time stats on: every BPF program run costs ~20 ns more until S turns them off'
 				: 'kernel BPF run-time stats off',
 		};
+	}
+
+	setFocus(ifindex: number | undefined): void {
+		this.#focus = ifindex;
 	}
 
 	async setMode(ifindex: number, target: ModeTarget): Promise<ActionResult> {
@@ -244,7 +249,7 @@ export class MonitorEngine implements MonitorPort {
 
 	#row(entry: NetInterface, xdp: XdpState, kernel: LinkCounters | undefined, atMs: number, statsOn: boolean): InterfaceRow {
 		const ours = xdp.attachments.find(attachment => attachment.ours);
-		const counters = ours ? this.#session.readCounters(entry.ifindex, ours.progId) : undefined;
+		const counters = ours ? this.#session.readCounters(entry.ifindex, ours.progId, entry.ifindex === this.#focus) : undefined;
 		const sample: InterfaceSample = {atMs, ...(kernel ? {kernel} : {}), ...(counters ? {xdp: counters} : {})};
 		let previous = this.#tracked.get(entry.ifindex);
 		if (previous && previous.name !== entry.name) {

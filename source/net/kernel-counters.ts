@@ -1,45 +1,65 @@
 /** The kernel's own per-interface counters, read for all interfaces at once. */
-import {readFile} from 'node:fs/promises';
+import {readFileSync} from 'node:fs';
 
 export interface LinkCounters {
 	readonly rxBytes: bigint;
 	readonly rxPackets: bigint;
 	readonly rxDropped: bigint;
-	readonly txBytes: bigint;
-	readonly txPackets: bigint;
-	readonly txDropped: bigint;
-}
-
-/** One read of /proc/net/dev per tick, whatever the number of interfaces. */
-export async function readKernelCounters(path = '/proc/net/dev'): Promise<Map<string, LinkCounters>> {
-	return parseProcNetDev(await readFile(path, 'utf8'));
 }
 
 /**
+ * One read of /proc/net/dev per tick, whatever the number of interfaces. Synchronous on purpose:
+ * procfs is generated in memory, and the async path costs twice as much for the same read.
+ */
+export async function readKernelCounters(path = '/proc/net/dev'): Promise<Map<string, LinkCounters>> {
+	return parseProcNetDev(readFileSync(path, 'utf8'));
+}
+
+const SPACE = 32;
+
+/**
  * Interface names cannot contain ':' or white space, so the first ':' ends the name.
- * Columns: rx bytes packets errs drop fifo frame compressed multicast, tx bytes packets errs drop ...
+ * Columns: rx bytes packets errs drop fifo frame compressed multicast, then tx (not needed here).
+ * Scanned by hand: at 2,000 interfaces a split-and-regex parse costs more than the read.
  */
 export function parseProcNetDev(text: string): Map<string, LinkCounters> {
 	const counters = new Map<string, LinkCounters>();
-	for (const line of text.split('\n').slice(2)) {
-		const colon = line.indexOf(':');
-		if (colon === -1) {
-			continue;
+	const fields: string[] = [];
+	let lineStart = text.indexOf('\n', text.indexOf('\n') + 1) + 1;
+	while (lineStart > 0 && lineStart < text.length) {
+		let lineEnd = text.indexOf('\n', lineStart);
+		if (lineEnd === -1) {
+			lineEnd = text.length;
 		}
-		const name = line.slice(0, colon).replace(/^ +/, '');
-		const fields = line.slice(colon + 1).trim().split(/\s+/);
-		if (fields.length < 16) {
-			continue;
+		const colon = text.indexOf(':', lineStart);
+		if (colon !== -1 && colon < lineEnd) {
+			let nameStart = lineStart;
+			while (text.charCodeAt(nameStart) === SPACE) {
+				nameStart++;
+			}
+			fields.length = 0;
+			let position = colon + 1;
+			while (position < lineEnd && fields.length < 8) {
+				while (position < lineEnd && text.charCodeAt(position) <= SPACE) {
+					position++;
+				}
+				const start = position;
+				while (position < lineEnd && text.charCodeAt(position) > SPACE) {
+					position++;
+				}
+				if (position > start) {
+					fields.push(text.slice(start, position));
+				}
+			}
+			if (fields.length >= 8) {
+				counters.set(text.slice(nameStart, colon), {
+					rxBytes: BigInt(fields[0]!),
+					rxPackets: BigInt(fields[1]!),
+					rxDropped: BigInt(fields[3]!),
+				});
+			}
 		}
-		const field = (index: number) => BigInt(fields[index]!);
-		counters.set(name, {
-			rxBytes: field(0),
-			rxPackets: field(1),
-			rxDropped: field(3),
-			txBytes: field(8),
-			txPackets: field(9),
-			txDropped: field(11),
-		});
+		lineStart = lineEnd + 1;
 	}
 	return counters;
 }

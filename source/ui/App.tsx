@@ -50,6 +50,8 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 	const index = selectedIndex(rows, state);
 	const selected = rows[index];
 	const scroll = clampScroll(state.scroll, index, layout.tableRows, rows.length);
+	const focus = selected?.ifindex;
+	useEffect(() => port.setFocus(focus), [port, focus]);
 
 	const apply = useCallback(
 		async (row: InterfaceRow, target: ModeTarget) => {

@@ -78,10 +78,10 @@ describe('xdptop_stats under BPF_PROG_TEST_RUN', () => {
 			assert.equal(result.retval, XDP_PASS, 'the program passes every frame');
 			const current = reader.read();
 			const bytes = BigInt(frame.length * REPEAT);
-			current.protos.forEach((record, index) => {
+			current.protos!.forEach((record, index) => {
 				const delta = {
-					packets: record.packets - previous.protos[index]!.packets,
-					bytes: record.bytes - previous.protos[index]!.bytes,
+					packets: record.packets - previous.protos![index]!.packets,
+					bytes: record.bytes - previous.protos![index]!.bytes,
 				};
 				const wanted = index === classIndex(expected) ? {packets: BigInt(REPEAT), bytes} : {packets: 0n, bytes: 0n};
 				assert.deepEqual(delta, wanted, `class ${PROTO_CLASSES[index]!.key}`);
@@ -90,7 +90,7 @@ describe('xdptop_stats under BPF_PROG_TEST_RUN', () => {
 				const delta = record.packets - previous.actions[index]!.packets;
 				assert.equal(delta, index === XDP_PASS ? BigInt(REPEAT) : 0n, `action ${XDP_ACTIONS[index]}`);
 			});
-			assert.deepEqual(totalOf(current.actions), totalOf(current.protos), 'every frame lands in exactly one class');
+			assert.deepEqual(totalOf(current.actions), totalOf(current.protos!), 'every frame lands in exactly one class');
 			previous = current;
 		});
 	}

@@ -42,7 +42,7 @@ async function handle(request: AgentRequest): Promise<unknown> {
 			const counters = ours ? session.readCounters(entry.ifindex, ours.progId) : undefined;
 			return counters && {
 				actions: counters.actions.map(record => Number(record.packets)),
-				protos: counters.protos.map(record => Number(record.packets)),
+				protos: counters.protos!.map(record => Number(record.packets)),
 			};
 		}
 		case 'adopt':

@@ -93,6 +93,12 @@ export class FakePort implements MonitorPort {
 		return {ok: true, message: enabled ? 'kernel BPF stats on' : 'kernel BPF stats off'};
 	}
 
+	focus: number | undefined;
+
+	setFocus(ifindex: number | undefined): void {
+		this.focus = ifindex;
+	}
+
 	subscribe(listener: (snapshot: Snapshot) => void): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);

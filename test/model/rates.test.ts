@@ -30,7 +30,7 @@ test('computeRates: kernel and XDP rows, bits from bytes', () => {
 	assert.deepEqual(rates.kernelRx, {packets: 200n, bytes: 20_000n, pps: 100, bps: 80_000});
 	assert.deepEqual(rates.xdp?.actions[0], {packets: 100n, bytes: 6400n, pps: 50, bps: 25_600});
 	// The protocol counter went backwards (a re-created map): unknown, not negative.
-	assert.deepEqual(rates.xdp?.protos[0], {packets: undefined, bytes: undefined, pps: undefined, bps: undefined});
+	assert.deepEqual(rates.xdp?.protos?.[0], {packets: undefined, bytes: undefined, pps: undefined, bps: undefined});
 });
 
 test('computeRates without XDP counters on either side has no XDP rows', () => {

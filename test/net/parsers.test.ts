@@ -11,16 +11,16 @@ test('/proc/net/dev: every interface, 64-bit exact, odd names intact', () => {
 		'    lo:   12345      67    0    0    0     0          0         0    12345      67    0    0    0     0       0          0',
 		'  eth0: 18446744073709551615 5 0 9 0 0 0 0 100 2 0 3 0 0 0 0',
 		'x\u001b[31m: 1 2 0 0 0 0 0 0 3 4 0 0 0 0 0 0',
+		'  veth-ünï: 7 8 0 1 0 0 0 0 0 0 0 0 0 0 0 0',
+		' short: 1 2 3',
 	].join('\n');
 	const counters = parseProcNetDev(text);
-	assert.deepEqual([...counters.keys()], ['lo', 'eth0', 'x\u001b[31m']);
+	assert.deepEqual([...counters.keys()], ['lo', 'eth0', 'x\u001b[31m', 'veth-ünï'], 'a line with too few fields is skipped');
+	assert.deepEqual(counters.get('veth-ünï'), {rxBytes: 7n, rxPackets: 8n, rxDropped: 1n});
 	assert.deepEqual(counters.get('eth0'), {
 		rxBytes: 18446744073709551615n,
 		rxPackets: 5n,
 		rxDropped: 9n,
-		txBytes: 100n,
-		txPackets: 2n,
-		txDropped: 3n,
 	});
 	assert.equal(counters.get('lo')?.rxPackets, 67n);
 });

@@ -1,0 +1,92 @@
+/**
+ * Section 3, run inside a bench namespace of its own: what one monitor tick costs in userspace
+ * (every attached interface's maps plus the kernel counters), at 1, 64 and 1,024 interfaces
+ * with xdptop_stats attached; anchors: a bpftool process per map, and a batch lookup from C.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+import {programInfo} from '../source/bpf/info.js';
+import {XdpSession} from '../source/bpf/session.js';
+import {queryXdp} from '../source/bpf/xdp.js';
+import {listInterfaces} from '../source/net/interfaces.js';
+import {readKernelCounters} from '../source/net/kernel-counters.js';
+import {sendFigures} from './namespace.js';
+import {type Figure, median} from './report.js';
+
+const SIZES = [1, 64, 1024];
+const TICKS = 50;
+const figures: Figure[] = [];
+const session = new XdpSession();
+const attached: Array<{ifindex: number; progId: number}> = [];
+let pairs = 0;
+
+function addPairs(total: number): void {
+	const lines: string[] = [];
+	for (let index = pairs; index < total; index++) {
+		lines.push(`link add tb${index} type veth peer name tc${index}`, `link set tb${index} up`, `link set tc${index} up`);
+	}
+	execFileSync('ip', ['-batch', '-'], {input: `${lines.join('\n')}\n`});
+	pairs = total;
+}
+
+/**
+ * What the monitor reads every tick, besides the interface list: the kernel's counters (one
+ * file), every attached interface's actions, and the protocol classes of the selected one.
+ */
+async function tick(): Promise<void> {
+	await readKernelCounters();
+	attached.forEach(({ifindex, progId}, index) => session.readCounters(ifindex, progId, index === 0));
+}
+
+async function timeTicks(): Promise<number> {
+	const samples: number[] = [];
+	for (let index = 0; index < TICKS; index++) {
+		const start = process.hrtime.bigint();
+		await tick();
+		samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+	}
+	return median(samples);
+}
+
+try {
+	for (const size of SIZES) {
+		addPairs(size);
+		const interfaces = await listInterfaces();
+		for (let index = attached.length; index < size; index++) {
+			const target = interfaces.find(entry => entry.name === `tb${index}`)!;
+			session.attach(target, 'skb');
+			attached.push({ifindex: target.ifindex, progId: queryXdp(target.ifindex, []).attachments[0]!.progId});
+		}
+		const ms = await timeTicks();
+		const limit = size === 64 ? 0.2 : size === 1024 ? 5 : undefined;
+		figures.push({metric: `tick, ${size} interface${size > 1 ? 's' : ''} attached`, value: ms, unit: 'ms', ...(limit ? {target: `<= ${limit} ms`, met: ms <= limit} : {})});
+		if (size === 64) {
+			// Anchor: a tool that shells out runs bpftool once per map (two maps per interface).
+			const mapIds = programInfo(attached[0]!.progId).mapIds;
+			const spawns: number[] = [];
+			for (let index = 0; index < 20; index++) {
+				const start = process.hrtime.bigint();
+				spawnSync('bpftool', ['-j', 'map', 'dump', 'id', String(mapIds[index % mapIds.length])], {stdio: 'ignore'});
+				spawns.push(Number(process.hrtime.bigint() - start) / 1e6);
+			}
+			const bpftoolTick = median(spawns) * 2 * size;
+			figures.push({metric: 'bpftool -j map dump, one process', value: median(spawns), unit: 'ms'});
+			figures.push({metric: 'tick, 64 attached, bpftool per map', value: bpftoolTick, unit: 'ms'});
+			figures.push({metric: 'tick at 64: bpftool per map / xdptop', value: bpftoolTick / ms, unit: 'x', vs: 'xdptop tick', ratio: bpftoolTick / ms, target: '>= 100x', met: bpftoolTick / ms >= 100});
+
+			const iterations = 20_000;
+			const helper = fileURLToPath(new URL('../build/bench/batch_lookup', import.meta.url));
+			const cNs = median([0, 1, 2].map(() => Number(execFileSync(helper, [String(mapIds[0]), String(iterations)], {encoding: 'utf8'}))));
+			const start = process.hrtime.bigint();
+			for (let index = 0; index < iterations; index++) {
+				session.readCounters(attached[0]!.ifindex, attached[0]!.progId);
+			}
+			const perInterfaceNs = Number(process.hrtime.bigint() - start) / iterations;
+			figures.push({metric: 'batch lookup of one map, from C', value: cNs / 1000, unit: 'us'});
+			figures.push({metric: 'both maps of one interface, xdptop', value: perInterfaceNs / 1000, unit: 'us', vs: '2 x C batch', ratio: perInterfaceNs / (2 * cNs)});
+		}
+	}
+} finally {
+	session.close();
+}
+sendFigures(figures);

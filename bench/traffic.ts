@@ -1,0 +1,99 @@
+/**
+ * Section 2, run inside the receiving namespace: rx rate of a veth pair with no program, with
+ * `empty` and with xdptop_stats, in drv and skb mode; trafgen sends from the peer namespace.
+ */
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {XDP_ACTIONS} from '../source/bpf/abi.js';
+import {closeFd} from '../source/bpf/libbpf.js';
+import {LoadedObject} from '../source/bpf/object.js';
+import {XdpSession} from '../source/bpf/session.js';
+import {createXdpLink, detachLink} from '../source/bpf/xdp.js';
+import {ETH_P_IP, ethernet, IPPROTO_UDP, ipv4, padded, trafgenConfig} from '../source/demo/frames.js';
+import {type XdpMode} from '../source/model/xdp.js';
+import {listInterfaces} from '../source/net/interfaces.js';
+import {readKernelCounters} from '../source/net/kernel-counters.js';
+import {sendFigures} from './namespace.js';
+import {type Figure, median} from './report.js';
+
+const [peer, localIf, peerIf] = process.argv.slice(2) as [string, string, string];
+const FRAMES = 500_000;
+const ROUNDS = 5;
+const scratch = mkdtempSync(join(tmpdir(), 'xdptop-bench-'));
+const config = join(scratch, 'udp.cfg');
+writeFileSync(config, trafgenConfig([padded(ethernet(ETH_P_IP, ipv4(IPPROTO_UDP, 18)), 64)]));
+const target = (await listInterfaces()).find(entry => entry.name === localIf)!;
+const empty = fileURLToPath(new URL('../build/bench/empty.bpf.o', import.meta.url));
+
+/** Sends FRAMES as fast as one CPU can; returns received frames per second and the rx delta. */
+async function blast(): Promise<{kpps: number; rxDelta: bigint}> {
+	const before = (await readKernelCounters()).get(localIf)!.rxPackets;
+	const start = process.hrtime.bigint();
+	execFileSync('ip', ['netns', 'exec', peer, 'trafgen', '--dev', peerIf, '--conf', config, '--num', String(FRAMES), '--cpus', '1', '-q'], {stdio: 'ignore'});
+	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+	const rxDelta = (await readKernelCounters()).get(localIf)!.rxPackets - before;
+	return {kpps: Number(rxDelta) / seconds / 1000, rxDelta};
+}
+
+type Setup = {name: string; attach: () => () => void; ours?: () => bigint};
+const session = new XdpSession();
+const setups: Setup[] = [{name: 'none', attach: () => () => undefined}];
+for (const mode of ['drv', 'skb'] as XdpMode[]) {
+	setups.push({
+		name: `empty ${mode}`,
+		attach() {
+			const object = LoadedObject.load(empty, 'bench_empty', []);
+			const link = createXdpLink(object.progFd, target.ifindex, mode);
+			return () => {
+				detachLink(link);
+				closeFd(link);
+				object.close();
+			};
+		},
+	});
+	setups.push({
+		name: `xdptop ${mode}`,
+		attach() {
+			session.attach(target, mode);
+			return () => session.detach(target.ifindex);
+		},
+		ours: () => session.readCounters(target.ifindex, 0)!.actions[XDP_ACTIONS.indexOf('PASS')]!.packets,
+	});
+}
+
+const samples = new Map<string, number[]>(setups.map(setup => [setup.name, []]));
+let exact = true;
+try {
+	for (let round = 0; round < ROUNDS; round++) {
+		for (const setup of setups) {
+			const detach = setup.attach();
+			try {
+				const before = setup.ours?.();
+				const {kpps, rxDelta} = await blast();
+				if (setup.ours && setup.ours() - before! !== rxDelta) {
+					exact = false;
+				}
+				samples.get(setup.name)!.push(kpps);
+			} finally {
+				detach();
+			}
+		}
+	}
+} finally {
+	session.close();
+	rmSync(scratch, {recursive: true, force: true});
+}
+
+const kpps = (name: string) => median(samples.get(name)!);
+const ratio = (name: string, anchor: string) => median(samples.get(name)!.map((value, round) => value / samples.get(anchor)![round]!));
+const figures: Figure[] = [{metric: 'veth rx, no program', value: kpps('none'), unit: 'kpps'}];
+for (const mode of ['drv', 'skb']) {
+	figures.push({metric: `veth rx, empty ${mode}`, value: kpps(`empty ${mode}`), unit: 'kpps', vs: 'no program', ratio: ratio(`empty ${mode}`, 'none')});
+	const vsEmpty = ratio(`xdptop ${mode}`, `empty ${mode}`);
+	figures.push({metric: `veth rx, xdptop_stats ${mode}`, value: kpps(`xdptop ${mode}`), unit: 'kpps', vs: `empty ${mode}`, ratio: vsEmpty, target: '>= 0.98x empty', met: vsEmpty >= 0.98});
+}
+figures.push({metric: 'xdptop_stats count = kernel rx delta', value: exact ? 1 : 0, unit: 'bool', target: 'exact, every run', met: exact});
+sendFigures(figures);
