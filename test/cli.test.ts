@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, test} from 'node:test';
 import {VethLab} from './helpers/netns.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
 const FOREIGN_OBJECT = fileURLToPath(new URL('../build/fixtures/xdp_foreign.bpf.o', import.meta.url));
 
 function xdptop(args: readonly string[], options: {namespace?: string; prefix?: readonly string[]} = {}) {

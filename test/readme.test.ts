@@ -9,7 +9,7 @@ test('README usage block equals xdptop --help', () => {
 	const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 	const block = /<!-- usage[^>]*-->\n```\n([\s\S]*?)```\n<!-- \/usage -->/.exec(readme)?.[1];
 	assert.ok(block, 'the README has a usage block');
-	const help = spawnSync(process.execPath, [fileURLToPath(new URL('../dist/cli.js', import.meta.url)), '--help'], {encoding: 'utf8'});
+	const help = spawnSync(process.execPath, [fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url)), '--help'], {encoding: 'utf8'});
 	assert.equal(help.status, 0);
 	assert.equal(block, help.stdout);
 });

@@ -9,7 +9,7 @@ import {afterEach, beforeEach, describe, test} from 'node:test';
 import {VethLab} from '../helpers/netns.js';
 import {TmuxTerminal} from '../helpers/tmux.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
