@@ -7,7 +7,7 @@ BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -I$(ARCH_INCLUDE) -Ibpf
 # Debian/Ubuntu packages the build, the tool and the tests need; installed only when missing.
 APT_PACKAGES := clang libbpf-dev libbpf1 bpftool iproute2 netsniff-ng tmux
 # Only `make bench` needs these: its anchors (top, bmon) and CPU pinning (taskset).
-BENCH_APT_PACKAGES := procps bmon util-linux
+BENCH_APT_PACKAGES := procps bmon util-linux strace
 NODE_TESTS = $(shell find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 
 ifeq ($(V),1)
@@ -61,13 +61,14 @@ $(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c
 bpf: $(BPF_OBJECTS) $(FIXTURE_OBJECTS) $(BENCH_OBJECTS)
 
 # One bundled file: Node parses it in ~0.1 s, where loading Ink's modules one by one takes ~0.4 s.
-# koffi stays outside (native binaries); react-devtools-core is only for DEV=true.
+# koffi stays outside (native binaries); react-devtools-core is only for DEV=true; string-width
+# is replaced by a fast path for the characters the monitor draws (source/bundle/string-width.ts).
 dist/xdptop.mjs: $(SOURCES) tsconfig.json node_modules/.package-lock.json
 	@echo "  TSC     --noEmit"
 	$(Q)npx tsc -p tsconfig.json
 	@echo "  BUNDLE  $@"
-	$(Q)npx esbuild source/cli.tsx --bundle --platform=node --format=esm --target=node20 \
-		--external:koffi --alias:react-devtools-core=./source/bundle/devtools-stub.ts \
+	$(Q)npx esbuild source/cli.tsx --bundle --minify --platform=node --format=esm --target=node20 \
+		--external:koffi --alias:react-devtools-core=./source/bundle/devtools-stub.ts --alias:string-width=./source/bundle/string-width.ts --define:process.env.NODE_ENV=\"production\" \
 		--banner:js="import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);" \
 		--log-level=warning --outfile=$@
 	$(Q)chmod +x $@
@@ -76,7 +77,7 @@ build: deps bpf dist/xdptop.mjs
 
 # ARGS passes flags through: make run ARGS='--demo'
 run: build
-	$(Q)node dist/xdptop.mjs $(ARGS)
+	$(Q)./dist/xdptop.mjs $(ARGS)
 
 test: build
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)

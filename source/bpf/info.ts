@@ -1,4 +1,5 @@
 /** Reads kernel objects' info (programs, maps, links) by fd or id. */
+import {type ReportedLink} from '../model/xdp.js';
 import {addressOf, check, closeFd, libbpf} from './libbpf.js';
 
 // struct bpf_prog_info (6.1 UAPI, x86-64); the kernel accepts a shorter or longer buffer.
@@ -41,11 +42,7 @@ export interface MapInfo {
 	readonly maxEntries: number;
 }
 
-export interface XdpLinkInfo {
-	readonly linkId: number;
-	readonly progId: number;
-	readonly ifindex: number;
-}
+export type XdpLinkInfo = ReportedLink;
 
 function cString(buffer: Buffer, offset: number): string {
 	const raw = buffer.subarray(offset, offset + OBJ_NAME_LEN);

@@ -19,6 +19,7 @@ export async function runDemo(command: Extract<Command, {kind: 'monitor'}>): Pro
 	const args = [
 		`--net=/run/netns/${lab.local}`,
 		process.execPath,
+		...process.execArgv,
 		process.argv[1]!,
 		'--interval',
 		String(command.intervalSeconds),

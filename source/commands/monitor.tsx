@@ -33,7 +33,9 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		throw new UsageError('the monitor needs a terminal; for scripts use xdptop list or xdptop --once --json');
 	}
-	await selectInterfaces(command.interfaces); // An unknown -i name is a usage error before the screen changes.
+	if (command.interfaces.length > 0) {
+		await selectInterfaces(command.interfaces); // An unknown -i name is a usage error before the screen changes.
+	}
 	const demoNamespaces = process.env['XDPTOP_DEMO_NAMESPACES'];
 	if (demoNamespaces) {
 		// Registered first, so it runs last: after our program is detached.
@@ -54,8 +56,9 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 	const color = command.color && process.env['NO_COLOR'] === undefined;
 	const ascii = command.ascii || !utf8Locale(process.env);
 	writeTerminal(ENTER_ALT_SCREEN);
+	const terminal = anchoredStdout(process.stdout);
 	const app = render(<App port={engine} initial={engine.snapshot} defaultMode={command.mode} ascii={ascii} theme={color ? colorTheme : noColorTheme} />, {
-		stdout: anchoredStdout(process.stdout),
+		stdout: terminal.stream,
 		exitOnCtrlC: false,
 		incrementalRendering: process.env["XDPTOP_FULL_REDRAW"] === undefined,
 		patchConsole: true,
@@ -63,6 +66,7 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 	});
 	onCleanup(() => {
 		app.unmount();
+		terminal.flush();
 		writeTerminal(LEAVE_ALT_SCREEN);
 	});
 	if (adopted.length > 0) {

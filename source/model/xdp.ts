@@ -31,6 +31,38 @@ export interface XdpState {
 
 export const NO_XDP: XdpState = {attachMode: 'none', attachments: []};
 
+/** What a netlink dump says of one attached program. */
+export interface ReportedProgram {
+	readonly mode: XdpMode;
+	readonly progId: number;
+	readonly progName: string;
+	readonly tag: string;
+}
+
+/** A bpf_link that attaches a program to an interface. */
+export interface ReportedLink {
+	readonly linkId: number;
+	readonly progId: number;
+	readonly ifindex: number;
+}
+
+/** Combines a dump's programs with the link list: ours by name, link or netlink by link match. */
+export function xdpStateOf(ifindex: number, programs: readonly ReportedProgram[], links: readonly ReportedLink[], ourName: string): XdpState {
+	if (programs.length === 0) {
+		return NO_XDP;
+	}
+	const attachments = programs.map(program => {
+		const link = links.find(candidate => candidate.ifindex === ifindex && candidate.progId === program.progId);
+		return {
+			...program,
+			ours: program.progName === ourName,
+			via: link ? ('link' as const) : ('netlink' as const),
+			...(link ? {linkId: link.linkId} : {}),
+		};
+	});
+	return {attachMode: attachments.length > 1 ? 'multi' : attachments[0]!.mode, attachments};
+}
+
 export const MODE_NAMES: Readonly<Record<XdpMode, string>> = {
 	drv: 'native (drv)',
 	skb: 'generic (skb)',

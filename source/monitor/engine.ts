@@ -5,7 +5,7 @@
  */
 import {hostname, release} from 'node:os';
 import {performance} from 'node:perf_hooks';
-import {XDP_ACTIONS, PROTO_LABELS} from '../bpf/abi.js';
+import {PROG_NAME, XDP_ACTIONS, PROTO_LABELS} from '../bpf/abi.js';
 import {BpfError} from '../bpf/errors.js';
 import {programInfo, xdpLinks} from '../bpf/info.js';
 import {possibleCpuCount} from '../bpf/maps.js';
@@ -17,8 +17,8 @@ import {type ActionResult, type BreakdownRow, type InterfaceRow, type ModeTarget
 import {ratePerSecond} from '../model/rates.js';
 import {Ring} from '../model/ring.js';
 import {computeRates, type InterfaceSample, type RateRow} from '../model/sample.js';
-import {type XdpState} from '../model/xdp.js';
-import {listInterfaces, type NetInterface} from '../net/interfaces.js';
+import {xdpStateOf, type XdpState} from '../model/xdp.js';
+import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
 import {readKernelCounters, type LinkCounters} from '../net/kernel-counters.js';
 
 const HISTORY = 120;
@@ -61,6 +61,7 @@ export class MonitorEngine implements MonitorPort {
 	readonly #options: EngineOptions;
 	readonly #tracked = new Map<number, Tracked>();
 	readonly #listeners = new Set<(snapshot: Snapshot) => void>();
+	readonly #lister = new InterfaceLister();
 	#inventory: NetInterface[] = [];
 	#intervalSeconds: number;
 	#paused = false;
@@ -104,6 +105,7 @@ export class MonitorEngine implements MonitorPort {
 	stop(): void {
 		this.#stopped = true;
 		clearTimeout(this.#timer);
+		this.#lister.close();
 		setBpfStats(false);
 	}
 
@@ -214,7 +216,7 @@ export class MonitorEngine implements MonitorPort {
 		let interfaces: NetInterface[];
 		let kernel: Map<string, LinkCounters>;
 		try {
-			[interfaces, kernel] = await Promise.all([listInterfaces(), readKernelCounters()]);
+			[interfaces, kernel] = await Promise.all([this.#lister.list(), readKernelCounters()]);
 		} catch {
 			return; // Try again next tick; the screen keeps the last sample.
 		}
@@ -230,7 +232,7 @@ export class MonitorEngine implements MonitorPort {
 		for (const entry of interfaces) {
 			seen.add(entry.ifindex);
 			try {
-				rows.push(this.#row(entry, queryXdp(entry.ifindex, links), kernel.get(entry.name), atMs, statsOn));
+				rows.push(this.#row(entry, xdpStateOf(entry.ifindex, entry.xdpPrograms, links, PROG_NAME), kernel.get(entry.name), atMs, statsOn));
 			} catch (error) {
 				if (!(error instanceof BpfError)) {
 					throw error;

@@ -1,8 +1,9 @@
 /** The host's network interfaces (in this process's network namespace). */
-import {execFile} from 'node:child_process';
+import {execFile, spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {readlinkSync} from 'node:fs';
 import {basename} from 'node:path';
 import {promisify} from 'node:util';
+import {type ReportedProgram, type XdpMode} from '../model/xdp.js';
 
 const run = promisify(execFile);
 
@@ -15,6 +16,24 @@ export interface NetInterface {
 	readonly mac: string;
 	/** The device driver (virtio_net, mlx5_core), else the link kind (veth, bridge), else "—". */
 	readonly driver: string;
+	/** XDP programs as the same netlink dump reports them: every interface's at once. */
+	readonly xdpPrograms: readonly ReportedProgram[];
+}
+
+interface IpXdpEntry {
+	mode?: number;
+	prog?: {id?: number; name?: string; tag?: string};
+}
+
+/** ip's XDP modes: 1 drv, 2 skb, 3 hw (4 is "multi", with the list under "attached"). */
+const IP_XDP_MODES: Readonly<Record<number, XdpMode>> = {1: 'drv', 2: 'skb', 3: 'hw'};
+
+function parseXdp(xdp: (IpXdpEntry & {attached?: IpXdpEntry[]}) | undefined): ReportedProgram[] {
+	const entries = xdp?.attached ?? (xdp ? [xdp] : []);
+	return entries.flatMap(entry => {
+		const mode = IP_XDP_MODES[entry.mode ?? 0];
+		return mode && entry.prog?.id ? [{mode, progId: entry.prog.id, progName: entry.prog.name ?? '', tag: entry.prog.tag ?? ''}] : [];
+	});
 }
 
 interface IpLink {
@@ -25,6 +44,7 @@ interface IpLink {
 	address?: string;
 	link_type?: string;
 	linkinfo?: {info_kind?: string};
+	xdp?: IpXdpEntry & {attached?: IpXdpEntry[]};
 }
 
 /**
@@ -42,9 +62,19 @@ export async function listInterfaces(): Promise<NetInterface[]> {
 	return parseIpLinks(stdout).map(link => ({...link, driver: deviceDriver(link.name) ?? link.driver}));
 }
 
+/**
+ * ip writes control bytes of interface names (ESC, BEL ...) raw into its JSON strings, which JSON
+ * forbids. Its compact output has no other control bytes (names hold no white space), so every
+ * one of them is inside a string and can be escaped where it stands.
+ */
+export function escapeRawControls(json: string): string {
+	// eslint-disable-next-line no-control-regex
+	return json.trimEnd().replaceAll(/[\u0000-\u001f]/g, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Parses `ip -details -json link show` output; drivers here are link kinds only. */
 export function parseIpLinks(json: string): NetInterface[] {
-	const links = JSON.parse(json) as IpLink[];
+	const links = JSON.parse(escapeRawControls(json)) as IpLink[];
 	return links
 		.filter(link => typeof link.ifname === 'string' && typeof link.ifindex === 'number')
 		.map(link => ({
@@ -54,6 +84,7 @@ export function parseIpLinks(json: string): NetInterface[] {
 			mtu: link.mtu ?? 0,
 			mac: link.address ?? '',
 			driver: link.linkinfo?.info_kind ?? (link.link_type === 'loopback' ? 'loopback' : '—'),
+			xdpPrograms: parseXdp(link.xdp),
 		}));
 }
 
@@ -67,4 +98,70 @@ function deviceDriver(name: string): string | undefined {
 
 export function findInterface(interfaces: readonly NetInterface[], name: string): NetInterface | undefined {
 	return interfaces.find(candidate => candidate.name === name);
+}
+
+/**
+ * For the monitor, which lists interfaces every tick: one `ip -batch` process that stays, asked
+ * "link show" each time, costs a netlink dump instead of a process start. It ends with its
+ * stdin, so it goes when xdptop goes, however xdptop ends.
+ */
+export class InterfaceLister {
+	#ip: ChildProcessWithoutNullStreams | undefined;
+	#buffer = '';
+	#waiting: Array<(line: string | Error) => void> = [];
+	#drivers = new Map<string, string | undefined>();
+
+	async list(): Promise<NetInterface[]> {
+		const ip = this.#start();
+		const line = new Promise<string | Error>(resolve => this.#waiting.push(resolve));
+		ip.stdin.write('link show\n');
+		const answer = await line;
+		if (answer instanceof Error) {
+			this.close();
+			return listInterfaces(); // Once the long-lived one fails, the one-shot says why.
+		}
+		return parseIpLinks(answer).map(link => ({...link, driver: this.#driver(link.name) ?? link.driver}));
+	}
+
+	close(): void {
+		this.#ip?.stdin.end();
+		this.#ip?.kill();
+		this.#ip = undefined;
+	}
+
+	/** Device drivers do not change under a name: sysfs is asked once per name. */
+	#driver(name: string): string | undefined {
+		if (!this.#drivers.has(name)) {
+			this.#drivers.set(name, deviceDriver(name));
+		}
+		return this.#drivers.get(name);
+	}
+
+	#start(): ChildProcessWithoutNullStreams {
+		if (this.#ip) {
+			return this.#ip;
+		}
+		const ip = spawn('ip', ['-details', '-json', '-force', '-batch', '-'], {stdio: ['pipe', 'pipe', 'pipe']});
+		ip.stdout.setEncoding('utf8');
+		ip.stdout.on('data', (chunk: string) => {
+			this.#buffer += chunk;
+			let newline;
+			while ((newline = this.#buffer.indexOf('\n')) !== -1) {
+				const line = this.#buffer.slice(0, newline);
+				this.#buffer = this.#buffer.slice(newline + 1);
+				this.#waiting.shift()?.(line);
+			}
+		});
+		const fail = () => {
+			this.#ip = undefined;
+			for (const waiting of this.#waiting.splice(0)) {
+				waiting(new Error('ip ended'));
+			}
+		};
+		ip.on('error', fail);
+		ip.on('exit', fail);
+		ip.unref();
+		this.#ip = ip;
+		return ip;
+	}
 }

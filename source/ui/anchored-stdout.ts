@@ -1,9 +1,11 @@
 /**
- * Ink 6.8's incremental renderer moves the cursor up one line too few before each frame when
- * the frame ends with a newline (every frame shorter than the terminal), so each frame would
- * land one line lower than the last. The monitor always draws from the top of the alternate
- * screen, so the stream it hands Ink turns that leading "cursor up N" into "cursor home".
- * Everything else Ink writes passes through unchanged.
+ * The stream the monitor hands Ink, for two reasons:
+ * - Ink 6.8's incremental renderer moves the cursor up one line too few before each frame when
+ *   the frame ends with a newline (every frame shorter than the terminal), so each frame would
+ *   land one line lower than the last. The monitor always draws from the top of the alternate
+ *   screen, so a frame's leading "cursor up N" becomes "cursor home".
+ * - Ink writes a frame as three writes (begin synchronized update, frame, end); over SSH each is
+ *   a packet. Writes made in one turn of the event loop leave as one.
  */
 const LEADING_CURSOR_UP = /^\u001B\[\d+A/;
 const CURSOR_HOME = '\u001B[H';
@@ -12,10 +14,37 @@ export function anchorFrames(chunk: string): string {
 	return chunk.replace(LEADING_CURSOR_UP, CURSOR_HOME);
 }
 
-export function anchoredStdout(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
-	const write = (chunk: unknown, ...rest: unknown[]): boolean =>
-		(stdout.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? anchorFrames(chunk) : chunk, ...rest);
-	return new Proxy(stdout, {
+export interface AnchoredStdout {
+	readonly stream: NodeJS.WriteStream;
+	/** Writes out whatever is held; call before writing to the terminal by other means. */
+	flush(): void;
+}
+
+export function anchoredStdout(stdout: NodeJS.WriteStream): AnchoredStdout {
+	let pending = '';
+	const flush = () => {
+		if (pending) {
+			const chunk = pending;
+			pending = '';
+			stdout.write(chunk);
+		}
+	};
+	const write = (chunk: unknown, ...rest: unknown[]): boolean => {
+		if (typeof chunk !== 'string') {
+			flush();
+			return (stdout.write as (...args: unknown[]) => boolean)(chunk, ...rest);
+		}
+		if (!pending) {
+			queueMicrotask(flush);
+		}
+		pending += anchorFrames(chunk);
+		const callback = rest.find(argument => typeof argument === 'function') as (() => void) | undefined;
+		if (callback) {
+			queueMicrotask(callback);
+		}
+		return true;
+	};
+	const stream = new Proxy(stdout, {
 		get(target, property) {
 			if (property === 'write') {
 				return write;
@@ -24,4 +53,5 @@ export function anchoredStdout(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
 			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
 		},
 	});
+	return {stream, flush};
 }

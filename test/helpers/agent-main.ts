@@ -2,6 +2,7 @@
  * A small xdptop process for kernel tests: run inside a lab namespace, it takes one JSON request
  * per line on stdin, acts through the real XdpSession, and answers one JSON line.
  */
+import {readdirSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {XdpSession} from '../../source/bpf/session.js';
 import {queryXdp} from '../../source/bpf/xdp.js';
@@ -12,6 +13,7 @@ export type AgentRequest =
 	| {op: 'attach' | 'setMode'; ifname: string; mode: XdpMode}
 	| {op: 'detach' | 'state' | 'counters'; ifname: string}
 	| {op: 'adopt'}
+	| {op: 'fds'}
 	| {op: 'close'; keep: boolean};
 
 const session = new XdpSession();
@@ -47,6 +49,8 @@ async function handle(request: AgentRequest): Promise<unknown> {
 		}
 		case 'adopt':
 			return session.adoptPinned(await listInterfaces());
+		case 'fds':
+			return readdirSync('/proc/self/fd').length;
 		case 'close':
 			return session.close({keep: request.keep});
 	}
