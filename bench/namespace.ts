@@ -17,7 +17,12 @@ export function sendFigures(figures: readonly Figure[]): void {
 /** In the parent: run `script args...` inside `namespace`, record what it sends back. */
 export async function runInNamespace(namespace: string, script: string, args: readonly string[] = []): Promise<void> {
 	const path = fileURLToPath(new URL(script, import.meta.url));
-	const child = spawn('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '--import', 'tsx', path, ...args], {stdio: ['ignore', 'pipe', 'inherit']});
+	await runChild('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '--import', 'tsx', path, ...args]);
+}
+
+/** Runs a program that reports with sendFigures(), and records its figures here. */
+export async function runChild(command: string, args: readonly string[]): Promise<void> {
+	const child = spawn(command, args, {stdio: ['ignore', 'pipe', 'inherit']});
 	let buffer = '';
 	child.stdout.on('data', (chunk: Buffer) => {
 		buffer += chunk.toString();
@@ -36,6 +41,6 @@ export async function runInNamespace(namespace: string, script: string, args: re
 	});
 	const [code] = (await once(child, 'exit')) as [number | null];
 	if (code !== 0) {
-		throw new Error(`${script} failed (exit ${code})`);
+		throw new Error(`${[command, ...args].join(' ')} failed (exit ${code})`);
 	}
 }

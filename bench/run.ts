@@ -1,11 +1,11 @@
 /** `make bench`: every figure with its anchor, measured side by side in one run. */
 import {markdown, missed, writeJson} from './report.js';
 import {measureContention, measurePacketPath} from './packet-path.js';
-import {runInNamespace} from './namespace.js';
+import {runChild, runInNamespace} from './namespace.js';
 import {createVethPair, deleteNamespaces} from '../source/demo/namespaces.js';
 import {section} from './report.js';
 import {measureTerminal} from './terminal.js';
-import {measureLargeFrames} from './frames.js';
+import {fileURLToPath} from 'node:url';
 import {execFileSync} from 'node:child_process';
 
 const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4').split(','));
@@ -38,7 +38,7 @@ if (sections.has('3')) {
 if (sections.has('4')) {
 	section('4. Cost on the terminal (tmux 120x40, 20 interfaces, 5 with traffic, a 30 s window after 3 s)');
 	await measureTerminal();
-	await measureLargeFrames();
+	await runChild(process.execPath, [fileURLToPath(new URL('../build/bench/frames.mjs', import.meta.url))]);
 }
 process.stdout.write(`\nMarkdown (for the README):\n\n${markdown()}\n`);
 const json = process.env['BENCH_JSON'];

@@ -55,6 +55,6 @@ export function onCleanup(cleanup: Cleanup): void {
 			process.stderr.write(`xdptop: ${line}\n`);
 		}
 	});
-	process.on('uncaughtException', error => finish(1, `internal error: ${error.message}`));
+	process.on('uncaughtException', error => finish(1, `internal error: ${error.message}${process.env['XDPTOP_DEBUG'] ? `\n${error.stack ?? ''}` : ''}`));
 	process.on('unhandledRejection', reason => finish(1, `internal error: ${reason instanceof Error ? reason.message : String(reason)}`));
 }

@@ -1,6 +1,9 @@
 /** The built CLI end to end: flags, exit codes, and list / --once on a veth pair of our own. */
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {once} from 'node:events';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
@@ -155,5 +158,48 @@ describe('on a veth pair', () => {
 		assert.equal(code, 130);
 		assert.match(stderr, /detached xdptop_stats from/);
 		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+});
+
+describe('--keep and --cleanup', () => {
+	let lab: VethLab;
+	beforeEach(() => {
+		lab = new VethLab();
+	});
+	afterEach(() => {
+		xdptop(['--cleanup'], {namespace: lab.local});
+		lab.remove();
+	});
+
+	test('--once --attach --keep leaves it attached and pinned; --cleanup removes both', () => {
+		const kept = xdptop(['--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], {namespace: lab.local});
+		assert.equal(kept.status, 0, kept.stderr);
+		assert.match(kept.stderr, new RegExp(`kept xdptop_stats attached on ${lab.localIf} \\(skb\\)`));
+		assert.equal(lab.ipLinkXdp()?.mode, 2);
+		assert.ok(existsSync(`/sys/fs/bpf/xdptop/${lab.localIf}/link`));
+		const listed = JSON.parse(xdptop(['list', '--json', '-i', lab.localIf], {namespace: lab.local}).stdout) as Array<{xdp: Array<{ours: boolean; via: string}>}>;
+		assert.deepEqual(listed[0]!.xdp.map(({ours, via}) => ({ours, via})), [{ours: true, via: 'link'}]);
+
+		const cleaned = xdptop(['--cleanup'], {namespace: lab.local});
+		assert.equal(cleaned.status, 0);
+		assert.match(cleaned.stdout, new RegExp(`detached xdptop_stats kept on ${lab.localIf}`));
+		assert.equal(lab.ipLinkXdp(), undefined);
+		assert.ok(!existsSync(`/sys/fs/bpf/xdptop/${lab.localIf}`));
+		assert.equal(xdptop(['--cleanup']).stdout, 'nothing of xdptop was left pinned\n');
+	});
+
+	test('the program comes from the install directory, never from the current one', () => {
+		// A directory that looks like an xdptop checkout with another program in build/.
+		const decoy = mkdtempSync(join(tmpdir(), 'xdptop-decoy-'));
+		try {
+			mkdirSync(join(decoy, 'build'));
+			copyFileSync(FOREIGN_OBJECT, join(decoy, 'build', 'xdp_stats.bpf.o'));
+			writeFileSync(join(decoy, 'package.json'), '{"name": "xdptop"}');
+			const result = spawnSync('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], {cwd: decoy, encoding: 'utf8'});
+			assert.equal(result.status, 0, result.stderr);
+			assert.equal(lab.ipLinkXdp()?.prog?.name, 'xdptop_stats');
+		} finally {
+			rmSync(decoy, {recursive: true, force: true});
+		}
 	});
 });

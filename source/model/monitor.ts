@@ -12,6 +12,12 @@ export interface ProgramRunStats {
 	readonly nsPerRun: number | undefined;
 }
 
+/** What the UI needs of a history: an array, or a Ring that is not copied every tick. */
+export interface History {
+	readonly length: number;
+	slice(start?: number, end?: number): number[];
+}
+
 export interface InterfaceRow {
 	readonly name: string;
 	readonly ifindex: number;
@@ -26,9 +32,9 @@ export interface InterfaceRow {
 	readonly dropPps: number | undefined;
 	/** The kernel's own rx rate, to compare with what XDP saw. */
 	readonly kernelRxPps: number | undefined;
-	/** Oldest first. */
-	readonly ppsHistory: readonly number[];
-	readonly bpsHistory: readonly number[];
+	/** Oldest first; the UI reads only what it shows (slice(-n)), so the engine hands over its rings. */
+	readonly ppsHistory: History;
+	readonly bpsHistory: History;
 	readonly actions: readonly BreakdownRow[] | undefined;
 	readonly protos: readonly BreakdownRow[] | undefined;
 	readonly runStats: ProgramRunStats | undefined;

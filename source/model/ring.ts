@@ -27,6 +27,17 @@ export class Ring<T> {
 		}
 	}
 
+	/** Like Array#slice, so a ring can stand where an array of history is read (slice(-n): the newest n). */
+	slice(start = 0, end = this.#length): T[] {
+		const from = start < 0 ? Math.max(0, this.#length + start) : Math.min(start, this.#length);
+		const to = end < 0 ? Math.max(0, this.#length + end) : Math.min(end, this.#length);
+		const result: T[] = [];
+		for (let index = from; index < to; index++) {
+			result.push(this.#items[(this.#start + index) % this.capacity] as T);
+		}
+		return result;
+	}
+
 	/** Oldest first. */
 	toArray(): T[] {
 		const result: T[] = [];

@@ -2,7 +2,7 @@
 const BLOCKS = '▁▂▃▄▅▆▇█';
 const ASCII = '_.-:=+*#';
 
-export function sparkline(values: readonly number[], width: number, ascii = false): string {
+export function sparkline(values: {slice(start: number): number[]}, width: number, ascii = false): string {
 	if (width <= 0) {
 		return '';
 	}

@@ -297,8 +297,8 @@ export class MonitorEngine implements MonitorPort {
 			rxBps,
 			dropPps,
 			kernelRxPps: rates?.kernelRx?.pps,
-			ppsHistory: pps.toArray(),
-			bpsHistory: bps.toArray(),
+			ppsHistory: pps,
+			bpsHistory: bps,
 			actions: breakdown(XDP_ACTIONS, rates?.xdp?.actions),
 			protos: breakdown(PROTO_LABELS, rates?.xdp?.protos),
 			runStats:

@@ -26,3 +26,15 @@ test('refuses a capacity that is not a positive integer', () => {
 	assert.throws(() => new Ring(0), RangeError);
 	assert.throws(() => new Ring(1.5), RangeError);
 });
+
+test('slice reads like an array, oldest first, without copying the whole ring', () => {
+	const ring = new Ring<number>(4);
+	for (const value of [1, 2, 3, 4, 5, 6]) {
+		ring.push(value);
+	}
+	const array = [3, 4, 5, 6];
+	for (const [start, end] of [[0, undefined], [-2, undefined], [-10, undefined], [1, 3], [1, -1], [5, undefined]] as const) {
+		assert.deepEqual(ring.slice(start, end), array.slice(start, end), `slice(${start}, ${end})`);
+	}
+	assert.deepEqual(ring.slice(), array);
+});

@@ -1,7 +1,7 @@
 import asciichart from 'asciichart';
 import {Box, Text} from 'ink';
 import {formatPercent, formatSi} from '../../model/format.js';
-import {type BreakdownRow, type InterfaceRow} from '../../model/monitor.js';
+import {type BreakdownRow, type History, type InterfaceRow} from '../../model/monitor.js';
 import {type Theme} from '../theme.js';
 import {fit, safeName} from '../text.js';
 
@@ -53,7 +53,7 @@ function breakdownLines(title: string, rows: readonly BreakdownRow[] | undefined
 	return lines;
 }
 
-function chartLines(values: readonly number[], width: number, height: number): string[] {
+function chartLines(values: History, width: number, height: number): string[] {
 	const points = Math.max(2, width - LABEL_WIDTH - 2);
 	const series = values.slice(-points);
 	if (series.length < 2 || height < 2) {
