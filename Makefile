@@ -21,7 +21,7 @@ FIXTURE_OBJECTS := $(patsubst test/fixtures/%.bpf.c,$(OUTPUT)/fixtures/%.bpf.o,$
 BENCH_OBJECTS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
 SOURCES := $(shell find source test -name '*.ts' -o -name '*.tsx')
 
-.PHONY: all deps apt-deps node-deps bpf build run test bench clean
+.PHONY: all deps apt-deps node-deps bpf build run test test-long bench clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -82,6 +82,10 @@ run: build
 
 test: build
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
+
+# Scale and soak (500 interfaces, 100,000 ticks): minutes, not seconds; CI runs it too.
+test-long: build
+	$(Q)node --import tsx --test --test-concurrency=1 $(shell find test-long -name '*.test.ts' | sort)
 
 # Prints every figure with its anchor; BENCH_JSON=FILE also writes them as JSON.
 $(OUTPUT)/bench/batch_lookup: bench/batch_lookup.c

@@ -1,8 +1,8 @@
 /** Interfaces with their XDP state: the facts `list` prints and the monitor's left half shows. */
 import {xdpLinks} from '../bpf/info.js';
-import {queryXdp} from '../bpf/xdp.js';
+import {PROG_NAME} from '../bpf/abi.js';
 import {escapeControl} from '../model/escape.js';
-import {type XdpState} from '../model/xdp.js';
+import {xdpStateOf, type XdpState} from '../model/xdp.js';
 import {listInterfaces, type NetInterface} from '../net/interfaces.js';
 import {UsageError} from '../options.js';
 
@@ -25,7 +25,12 @@ export async function selectInterfaces(names: readonly string[]): Promise<NetInt
 	return all.filter(candidate => names.includes(candidate.name));
 }
 
+/**
+ * XDP state from the same netlink dump that listed the interfaces (one dump for all of them; a
+ * bpf_xdp_query per interface is a dump each, quadratic at hundreds of interfaces), with the
+ * link list telling bpf_link from netlink attachments.
+ */
 export function withXdpState(interfaces: readonly NetInterface[]): InterfaceStatus[] {
 	const links = xdpLinks();
-	return interfaces.map(candidate => ({...candidate, xdp: queryXdp(candidate.ifindex, links)}));
+	return interfaces.map(candidate => ({...candidate, xdp: xdpStateOf(candidate.ifindex, candidate.xdpPrograms, links, PROG_NAME)}));
 }

@@ -1,0 +1,78 @@
+/**
+ * Long tests (make test-long): 500 interfaces, and a soak of 100,000 ticks with a headless
+ * render. They report figures; they assert correctness and flat memory, never a duration.
+ */
+import assert from 'node:assert/strict';
+import {execFileSync, spawnSync} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+import {after, before, describe, test} from 'node:test';
+import {deleteNamespaces} from '../source/demo/namespaces.js';
+
+const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
+const SOAK = fileURLToPath(new URL('soak-main.ts', import.meta.url));
+
+interface Report {
+	rows: number;
+	ticks: number;
+	tickMs: number;
+	framesWritten: number;
+	rssStartMb: number;
+	rssEndMb: number;
+	heapStartMb: number;
+	heapEndMb: number;
+	handlesStart: number;
+	handlesEnd: number;
+}
+
+function withInterfaces(pairs: number, body: (namespace: string) => void): void {
+	const namespace = `xdptop-long-${process.pid}-${pairs}`;
+	describe(`${2 * pairs + 1} interfaces`, () => {
+		before(() => {
+			execFileSync('ip', ['netns', 'add', namespace]);
+			const lines = Array.from({length: pairs}, (_, index) => [`link add sa${index} type veth peer name sb${index}`, `link set sa${index} up`, `link set sb${index} up`]).flat();
+			execFileSync('ip', ['-n', namespace, '-batch', '-'], {input: `${lines.join('\n')}\n`});
+		});
+		after(() => deleteNamespaces([namespace]));
+		body(namespace);
+	});
+}
+
+/** The real engine ticking into the real UI, rendered headless, with React as shipped (production). */
+function soak(namespace: string, ticks: number): Report {
+	const result = spawnSync('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '--expose-gc', '--import', 'tsx', SOAK, String(ticks)], {
+		encoding: 'utf8',
+		env: {...process.env, NODE_ENV: 'production'},
+		timeout: 20 * 60_000,
+	});
+	assert.equal(result.status, 0, result.stderr);
+	const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Report;
+	process.stdout.write(`# ${JSON.stringify(report)}\n`);
+	return report;
+}
+
+withInterfaces(250, namespace => {
+	test('list shows every one of them', () => {
+		const start = performance.now();
+		const result = spawnSync('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, CLI, 'list', '--json'], {encoding: 'utf8'});
+		const ms = performance.now() - start;
+		assert.equal(result.status, 0, result.stderr);
+		assert.equal((JSON.parse(result.stdout) as unknown[]).length, 501);
+		process.stdout.write(`# list --json with 501 interfaces: ${ms.toFixed(0)} ms\n`);
+	});
+
+	test('the monitor ticks and renders every row, memory reported', () => {
+		const report = soak(namespace, 2000);
+		assert.equal(report.rows, 501);
+		assert.ok(report.framesWritten > 0);
+	});
+});
+
+withInterfaces(10, namespace => {
+	test('a soak of 100,000 ticks: heap and RSS flat, no timer or handle left', () => {
+		const report = soak(namespace, 100_000);
+		assert.equal(report.rows, 21);
+		assert.ok(report.heapEndMb - report.heapStartMb < 10, `heap grew from ${report.heapStartMb} to ${report.heapEndMb} MB`);
+		assert.ok(report.rssEndMb - report.rssStartMb < 30, `RSS grew from ${report.rssStartMb} to ${report.rssEndMb} MB`);
+		assert.equal(report.handlesEnd, report.handlesStart);
+	});
+});
