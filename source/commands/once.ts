@@ -17,7 +17,8 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 			session.attach(target, command.attach);
 		}
 	}
-	const watched = withXdpState(selected);
+	// Listed again after attaching: the XDP state comes from that listing's netlink dump.
+	const watched = withXdpState(command.attach ? await selectInterfaces(command.interfaces) : selected);
 	const before = await sampleAll(watched, session);
 	await sleep(command.intervalSeconds * 1000);
 	const after = await sampleAll(watched, session);
