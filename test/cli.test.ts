@@ -188,6 +188,14 @@ describe('--keep and --cleanup', () => {
 		assert.equal(xdptop(['--cleanup']).stdout, 'nothing of xdptop was left pinned\n');
 	});
 
+	test('--keep on a read-only bpffs: says it could not keep it, and detaches it', () => {
+		// A private mount namespace where /sys/fs/bpf is read-only; the host's bpffs stays writable.
+		const script = 'mount -o remount,bind,ro /sys/fs/bpf && exec nsenter --net=/run/netns/"$0" "$@"';
+		const result = spawnSync('unshare', ['-m', 'sh', '-c', script, lab.local, process.execPath, CLI, '--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], {encoding: 'utf8'});
+		assert.match(result.stderr, new RegExp(`xdptop: could not keep ${lab.localIf} attached \\(cannot create /sys/fs/bpf/xdptop: read-only file system\\), so it was detached\n$`));
+		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+
 	test('the program comes from the install directory, never from the current one', () => {
 		// A directory that looks like an xdptop checkout with another program in build/.
 		const decoy = mkdtempSync(join(tmpdir(), 'xdptop-decoy-'));

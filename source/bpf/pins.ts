@@ -44,7 +44,16 @@ function pinDirectory(ifname: string): string {
 export function pinAttachment(ifname: string, fds: PinnedFds): void {
 	ensureBpffs();
 	const directory = pinDirectory(ifname);
-	mkdirSync(directory, {recursive: true, mode: 0o700});
+	// One level at a time: a recursive mkdir reports ENOENT where the truth is EROFS.
+	for (const path of [PIN_ROOT, directory]) {
+		try {
+			mkdirSync(path, {mode: 0o700});
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+				throw new BpfError(`cannot create ${path}: ${(error as Error).message.replace(/^\w+: /, '').replace(/, mkdir .*$/, '')}`, 30);
+			}
+		}
+	}
 	const api = libbpf();
 	try {
 		check(`pin ${ACTIONS_MAP}`, api.objPin(fds.actionsMapFd, join(directory, ACTIONS_MAP)));

@@ -228,9 +228,16 @@ export class XdpSession {
 			const name = escapeControl(owned.target.name);
 			try {
 				if (options.keep) {
-					if (!owned.pinned) {
-						pinAttachment(owned.target.name, owned);
-						owned.pinned = true;
+					try {
+						if (!owned.pinned) {
+							pinAttachment(owned.target.name, owned);
+							owned.pinned = true;
+						}
+					} catch (error) {
+						// Not kept after all: detach rather than leave it to chance.
+						this.detach(owned.target.ifindex);
+						failed.push(`could not keep ${name} attached (${error instanceof Error ? error.message : String(error)}), so it was detached`);
+						continue;
 					}
 					this.#owned.delete(owned.target.ifindex);
 					this.#release(owned);
@@ -240,7 +247,7 @@ export class XdpSession {
 					detached.push(name);
 				}
 			} catch (error) {
-				failed.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+				failed.push(`could not clean up ${name}: ${error instanceof Error ? error.message : String(error)}`);
 			}
 		}
 		for (const {fds} of this.#adopted.values()) {
@@ -254,9 +261,7 @@ export class XdpSession {
 		if (kept.length > 0) {
 			parts.push(`kept xdptop_stats attached on ${kept.join(', ')} (pinned under /sys/fs/bpf/xdptop; xdptop --cleanup removes it)`);
 		}
-		if (failed.length > 0) {
-			parts.push(`could not clean up ${failed.join('; ')}`);
-		}
+		parts.push(...failed);
 		return parts.join('; ');
 	}
 

@@ -9,8 +9,12 @@ export function sparkline(values: {slice(start: number): number[]}, width: numbe
 	const levels = ascii ? ASCII : BLOCKS;
 	const shown = values.slice(-width);
 	const max = Math.max(0, ...shown);
+	if (max === 0) {
+		// No traffic yet: blank, so an idle row does not redraw every tick while its history fills.
+		return ' '.repeat(width);
+	}
 	const line = shown
-		.map(value => (max > 0 ? levels[Math.min(levels.length - 1, Math.round((Math.max(0, value) / max) * (levels.length - 1)))] : levels[0]))
+		.map(value => levels[Math.min(levels.length - 1, Math.round((Math.max(0, value) / max) * (levels.length - 1)))])
 		.join('');
 	return line.padStart(width);
 }

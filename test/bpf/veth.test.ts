@@ -122,13 +122,19 @@ describe('XDP on a veth pair', () => {
 		assert.equal(lab.ipLinkXdp()?.prog?.id, foreignId, 'closing xdptop does not touch it either');
 	});
 
-	for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-		test(`${signal} while attached leaves no XDP program`, async () => {
+	for (const signal of ['SIGKILL', 'SIGTERM', 'SIGHUP'] as const) {
+		test(`${signal} while attached in drv and skb on two interfaces leaves no XDP program`, async () => {
+			lab.ip('link', 'add', 'extra0', 'type', 'veth', 'peer', 'name', 'extra1');
+			lab.ip('link', 'set', 'extra0', 'up');
+			lab.ip('link', 'set', 'extra1', 'up');
 			await agent.ok({op: 'attach', ifname: lab.localIf, mode: 'drv'});
+			await agent.ok({op: 'attach', ifname: 'extra0', mode: 'skb'});
 			assert.equal(lab.ipLinkXdp()?.mode, IP_MODE.drv);
+			assert.equal(lab.ipLinkXdp('extra0')?.mode, IP_MODE.skb);
 			await agent.kill(signal);
-			// The kernel releases the link with the dead process's last fd.
+			// The kernel releases each link with the dead process's last fd.
 			assert.equal(lab.ipLinkXdp(), undefined);
+			assert.equal(lab.ipLinkXdp('extra0'), undefined);
 		});
 	}
 

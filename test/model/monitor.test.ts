@@ -19,7 +19,7 @@ test('sparklines scale to the largest value shown and keep the newest values', (
 	assert.equal(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8), '▁▂▃▄▅▆▇█');
 	assert.equal(sparkline([7, 0, 7], 2), '▁█');
 	assert.equal(sparkline([1, 1], 4), '  ██', 'padded on the left while history fills');
-	assert.equal(sparkline([0, 0], 2), '▁▁');
+	assert.equal(sparkline([0, 0], 2), '  ', 'no traffic yet: blank');
 	assert.equal(sparkline([0, 7], 2, true), '_#');
 	assert.equal(sparkline([1], 0), '');
 });
