@@ -16,7 +16,7 @@ if (sections.has('1')) {
 	await measureContention();
 }
 if (sections.has('2')) {
-	section('2. Cost on real traffic (veth pair between bench namespaces, 500k 64 B frames from trafgen, median of 5)');
+	section('2. Cost on real traffic (veth pair between bench namespaces, 1M 64 B frames from trafgen, median of 7)');
 	const spec = {local: `xdptop-bench-${process.pid}-a`, peer: `xdptop-bench-${process.pid}-b`, localIf: 'bench0', peerIf: 'bench1', quiet: true};
 	createVethPair(spec);
 	try {

@@ -20,8 +20,8 @@ import {sendFigures} from './namespace.js';
 import {type Figure, median} from './report.js';
 
 const [peer, localIf, peerIf] = process.argv.slice(2) as [string, string, string];
-const FRAMES = 500_000;
-const ROUNDS = 5;
+const FRAMES = 1_000_000;
+const ROUNDS = 7;
 const scratch = mkdtempSync(join(tmpdir(), 'xdptop-bench-'));
 const config = join(scratch, 'udp.cfg');
 writeFileSync(config, trafgenConfig([padded(ethernet(ETH_P_IP, ipv4(IPPROTO_UDP, 18)), 64)]));
