@@ -45,9 +45,10 @@ export function measurePacketPath(): void {
 		for (const size of [64, 1500]) {
 			const frame = udpFrame(size);
 			const samples = new Map<string, number[]>(loaded.map(({name}) => [name, []]));
-			// Side by side: every round runs every program once, so drift hits them alike.
+			// Side by side: every round runs every program once, each round in a rotated order, so
+			// drift within a round does not always fall on the same program.
 			for (let round = 0; round < ROUNDS; round++) {
-				for (const {name, object} of loaded) {
+				for (const {name, object} of [...loaded.slice(round % loaded.length), ...loaded.slice(0, round % loaded.length)]) {
 					samples.get(name)!.push(nsPerRun(object.progFd, frame, REPEAT));
 				}
 			}

@@ -48,7 +48,6 @@ function bind() {
 		linkCreate: lib.func('int bpf_link_create(int prog_fd, int target_fd, int attach_type, void *opts)'),
 		linkDetach: lib.func('int bpf_link_detach(int link_fd)'),
 		xdpQuery: lib.func('int bpf_xdp_query(int ifindex, int flags, _Inout_ uint8_t *opts)'),
-		xdpDetach: lib.func('int bpf_xdp_detach(int ifindex, uint32_t flags, void *opts)'),
 		progGetFdById: lib.func('int bpf_prog_get_fd_by_id(uint32_t id)'),
 		mapGetFdById: lib.func('int bpf_map_get_fd_by_id(uint32_t id)'),
 		linkGetFdById: lib.func('int bpf_link_get_fd_by_id(uint32_t id)'),
@@ -80,7 +79,6 @@ export interface LibbpfApi {
 	linkCreate(progFd: number, targetFd: number, attachType: number, opts: Buffer): number;
 	linkDetach(linkFd: number): number;
 	xdpQuery(ifindex: number, flags: number, opts: Buffer): number;
-	xdpDetach(ifindex: number, flags: number, opts: null): number;
 	progGetFdById(id: number): number;
 	mapGetFdById(id: number): number;
 	linkGetFdById(id: number): number;

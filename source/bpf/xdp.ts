@@ -93,8 +93,3 @@ export function queryXdp(ifindex: number, links: readonly XdpLinkInfo[] = xdpLin
 	}
 	return {attachMode: attachments.length === 0 ? 'none' : ids.attachMode, attachments};
 }
-
-/** Removes a netlink attachment in one mode (never used on programs we did not attach). */
-export function detachNetlink(ifindex: number, mode: XdpMode): void {
-	check(`detach ${mode}`, libbpf().xdpDetach(ifindex, MODE_FLAGS[mode], null));
-}

@@ -25,8 +25,3 @@ export function ratePerSecond(previous: CounterSample | undefined, current: Coun
 	}
 	return (Number(delta) * 1000) / elapsedMs;
 }
-
-/** Delta between two samples, or undefined when the counter went backwards. */
-export function counterDelta(previous: bigint, current: bigint): bigint | undefined {
-	return current >= previous ? current - previous : undefined;
-}

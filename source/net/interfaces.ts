@@ -96,10 +96,6 @@ function deviceDriver(name: string): string | undefined {
 	}
 }
 
-export function findInterface(interfaces: readonly NetInterface[], name: string): NetInterface | undefined {
-	return interfaces.find(candidate => candidate.name === name);
-}
-
 /**
  * For the monitor, which lists interfaces every tick: one `ip -batch` process that stays, asked
  * "link show" each time, costs a netlink dump instead of a process start. It ends with its
