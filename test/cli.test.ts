@@ -196,6 +196,18 @@ describe('--keep and --cleanup', () => {
 		assert.equal(lab.ipLinkXdp(), undefined);
 	});
 
+	test('--keep where bpffs is not mounted: xdptop mounts it to pin', () => {
+		// A private mount namespace without bpffs at /sys/fs/bpf; the host's stays as it is.
+		const script = 'umount /sys/fs/bpf && nsenter --net=/run/netns/"$0" "$@" && ls /sys/fs/bpf/xdptop';
+		const result = spawnSync('unshare', ['-m', 'sh', '-c', script, lab.local, process.execPath, CLI, '--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], {encoding: 'utf8'});
+		assert.equal(result.status, 0, result.stderr);
+		assert.match(result.stderr, new RegExp(`kept xdptop_stats attached on ${lab.localIf} \\(skb\\)`));
+		assert.ok(result.stdout.endsWith(`\n${lab.localIf}\n`), `pinned in the bpffs it mounted: ${result.stdout}`);
+		// That bpffs went with the mount namespace, and the attachment with its last reference.
+		assert.equal(lab.ipLinkXdp(), undefined);
+		assert.ok(!existsSync(`/sys/fs/bpf/xdptop/${lab.localIf}`), "the host's bpffs was not touched");
+	});
+
 	test('the program comes from the install directory, never from the current one', () => {
 		// A directory that looks like an xdptop checkout with another program in build/.
 		const decoy = mkdtempSync(join(tmpdir(), 'xdptop-decoy-'));
