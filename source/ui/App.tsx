@@ -43,6 +43,8 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 	const [state, dispatch] = useReducer(uiReducer, initialUiState);
 	const {columns: width, rows: height} = useTerminalSize();
 	const busy = useRef(false);
+	const modeRef = useRef<UiState['mode']>(state.mode);
+	modeRef.current = state.mode;
 	useEffect(() => port.subscribe(setSnapshot), [port]);
 
 	const layout = layoutFor(width, height);
@@ -192,15 +194,17 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 	useInput((input, key) => {
 		const special = key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.home || key.end || key.return || key.escape || key.tab || key.backspace || key.delete || key.ctrl || key.meta;
 		const characters = [...input];
-		// Keys typed faster than a frame (or over a slow link) arrive as one chunk: take them one by one.
-		if (special || characters.length <= 1 || state.mode.kind === 'filter') {
-			handleKey(state.mode, input, key);
-			return;
+		// Keys can come faster than frames (a paste, a slow link): each one sees the mode the one
+		// before it left, not the mode of the last render; a chunk of keys is taken one by one.
+		let mode = modeRef.current;
+		if (special || characters.length <= 1 || mode.kind === 'filter') {
+			mode = handleKey(mode, input, key);
+		} else {
+			for (const character of characters) {
+				mode = handleKey(mode, character, {} as Key);
+			}
 		}
-		let mode: UiState["mode"] = state.mode;
-		for (const character of characters) {
-			mode = handleKey(mode, character, {} as Key);
-		}
+		modeRef.current = mode;
 	});
 
 	if (layout.tooSmall) {

@@ -22,13 +22,21 @@ function mount(rows: readonly InterfaceRow[], size?: {columns: number; rows: num
 		app.stdout.emit('resize');
 	}
 	const frame = () => app.lastFrame() ?? '';
+	/** Until no new frame has come for 60 ms (Ink throttles frames to 30 a second), 2 s at most. */
+	const settle = async () => {
+		const deadline = Date.now() + 2000;
+		let seen = -1;
+		while (seen !== app.frames.length && Date.now() < deadline) {
+			seen = app.frames.length;
+			await sleep(60);
+		}
+	};
 	const press = async (...keys: string[]) => {
 		for (const key of keys) {
 			app.stdin.write(key);
-			await sleep(15);
+			await settle();
 		}
-		// Ink throttles frames to 30 per second: the last one lands within ~33 ms.
-		await sleep(50);
+		await settle();
 	};
 	/** The table row of an interface, by name. */
 	const line = (name: string) => frame().split('\n').find(text => text.slice(2).startsWith(`${name} `)) ?? '';
