@@ -243,7 +243,11 @@ export class MonitorEngine implements MonitorPort {
 		for (const ifindex of this.#tracked.keys()) {
 			if (!seen.has(ifindex)) {
 				this.#tracked.delete(ifindex);
-				this.#session.detach(ifindex); // Ours went with the interface; release the fds.
+				try {
+					this.#session.detach(ifindex); // Ours went with the interface; release the fds.
+				} catch {
+					// Nothing is left to detach from; the next tick tries nothing more.
+				}
 			}
 		}
 		this.#emit({...this.#snapshot, rows, time: new Date(), intervalSeconds: this.#intervalSeconds, bpfStats: statsOn});
