@@ -176,8 +176,10 @@ try {
 	await main(process.argv.slice(2));
 } catch (error) {
 	const {runCleanups} = await import('./lifecycle.js');
+	// Clean up first: it restores the terminal, so the error lands on the screen the user sees.
+	const cleaned = runCleanups();
 	const code = report(error);
-	for (const line of runCleanups()) {
+	for (const line of cleaned) {
 		process.stderr.write(`xdptop: ${line}\n`);
 	}
 	process.exitCode = code;

@@ -1,6 +1,6 @@
 /** `sudo xdptop`: the full-screen monitor. The terminal and the host are restored on every exit path. */
 import {writeSync} from 'node:fs';
-import {render} from 'ink';
+import {render, type Instance} from 'ink';
 import {XdpSession} from '../bpf/session.js';
 import {deleteNamespaces} from '../demo/namespaces.js';
 import {onCleanup, runCleanups} from '../lifecycle.js';
@@ -72,8 +72,24 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 	if (adopted.length > 0) {
 		await engine.tick();
 	}
+	injectRenderFault(app);
 	await app.waitUntilExit();
 	for (const line of runCleanups()) {
 		process.stderr.write(`xdptop: ${line}\n`);
+	}
+}
+
+function InjectedFault(): never {
+	throw new Error('injected render fault');
+}
+
+/**
+ * For the hardening tests only: XDPTOP_FAULT_RENDER_AFTER_MS makes the UI throw while rendering,
+ * that many ms after start, to prove a crash in the render path still detaches and restores.
+ */
+function injectRenderFault(app: Instance): void {
+	const afterMs = Number(process.env['XDPTOP_FAULT_RENDER_AFTER_MS']);
+	if (afterMs > 0) {
+		setTimeout(() => app.rerender(<InjectedFault />), afterMs).unref();
 	}
 }

@@ -100,3 +100,29 @@ describe('the monitor in a terminal', () => {
 		await until(() => lab.ipLinkXdp() === undefined, 'the kernel to drop the link');
 	});
 });
+
+describe('a crash in the render path', () => {
+	test('detaches what it attached, restores the terminal, says why in one line, exit 1', async () => {
+		const lab = new VethLab();
+		const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-i', lab.localIf], {columns: 120, rows: 40}, {
+			LANG: 'C.UTF-8',
+			XDPTOP_FAULT_RENDER_AFTER_MS: '2500',
+		});
+		try {
+			await terminal.waitFor(new RegExp(`> ${lab.localIf}`));
+			terminal.keys('Space');
+			await terminal.waitFor(/in drv mode/);
+			assert.equal(lab.ipLinkXdp()?.mode, 1);
+			const screen = await terminal.waitFor(/EXIT=\d+/);
+			assert.match(screen, /EXIT=1/);
+			assert.match(screen, /xdptop: injected render fault/);
+			assert.match(screen, new RegExp(`xdptop: detached xdptop_stats from ${lab.localIf}`));
+			assert.equal(lab.ipLinkXdp(), undefined);
+			assert.equal(terminal.format('#{alternate_on}'), '0');
+			assert.equal(terminal.format('#{cursor_flag}'), '1');
+		} finally {
+			terminal.close();
+			lab.remove();
+		}
+	});
+});
