@@ -59,7 +59,31 @@ const knownFlags = new Set<string>([
 	'noColor',
 ]);
 
+const valueFlags = new Map(
+	Object.entries(flagSpec)
+		.filter(([, spec]) => spec.type === 'string')
+		.flatMap(([name, spec]) => [[`--${name}`, name], ...('shortFlag' in spec ? [[`-${spec.shortFlag}`, name] as const] : [])] as Array<readonly [string, string]>),
+);
+const switchFlags = Object.entries(flagSpec)
+	.filter(([, spec]) => spec.type === 'boolean')
+	.map(([name]) => name);
+
+/** What meow lets through silently: a switch given a value, a value flag given none. */
+function checkShapes(argv: readonly string[]): void {
+	argv.forEach((token, index) => {
+		const name = /^--(?:no-)?([a-z-]+)=/.exec(token)?.[1];
+		if (name && switchFlags.includes(name)) {
+			throw new UsageError(`--${name} takes no value`);
+		}
+		const valueFlag = valueFlags.get(token);
+		if (valueFlag && (index === argv.length - 1 || /^-[a-z-]/i.test(argv[index + 1]!))) {
+			throw new UsageError(`--${valueFlag} needs a value`);
+		}
+	});
+}
+
 function parse(argv: readonly string[]): {command: Command; showHelp: boolean; showVersion: boolean} {
+	checkShapes(argv);
 	let cli;
 	try {
 		cli = meow(helpText, {

@@ -35,6 +35,20 @@ describe('bad input: one line, exit 2, no stack trace', () => {
 		[['frobnicate'], /unknown command 'frobnicate'/],
 		[['list', '-i', 'no-such-if0'], /no interface named 'no-such-if0'; xdptop list shows them/],
 		[['--once', '-i', 'no-such-if0', '-n', '0.1'], /no interface named 'no-such-if0'/],
+		[['--json=yes'], /^xdptop: --json takes no value\n$/],
+		[['--keep=1', '--once'], /--keep takes no value/],
+		[['--help=3'], /--help takes no value/],
+		[['-i'], /^xdptop: --interface needs a value\n$/],
+		[['list', '-i', 'lo', '-i'], /--interface needs a value/],
+		[['--interval=-1', '--once'], /--interval takes seconds from 0.1 to 60, not '-1'/],
+		[['--interval', '1e309', '--once'], /not '1e309'/],
+		[['--interval', '0x10', '--once'], /not '0x10'/],
+		[['--mode', 'drv', '--mode', 'skb'], /--mode can only be set once/],
+		[['--attach'], /--attach needs a value/],
+		[['--demo', '--json'], /--json does not apply to the monitor/],
+		[['--demo', '--keep'], /--keep does not apply to --demo/],
+		[['list', '--once'], /--once does not apply to list/],
+		[['--cleanup', 'list'], /--cleanup does not go with list/],
 	];
 	for (const [args, message] of cases) {
 		test(args.join(' '), () => {
