@@ -81,6 +81,14 @@ test('libbpf missing: a one-line error naming the package, exit 1', () => {
 	assert.match(result.stderr, /^xdptop: cannot load libbpf\.so\.1 \(.*\); install it: apt-get install libbpf1 \(Debian\/Ubuntu\) or dnf install libbpf \(Fedora\)\n$/);
 });
 
+test('the kernel refuses to load (root of a user namespace, as in a container): one line, exit 1', () => {
+	// unshare -U -r -n: root in a new user and network namespace of this test's own, with no
+	// capabilities over the kernel's BPF; the capability check passes, the kernel says no.
+	const result = spawnSync('unshare', ['-U', '-r', '-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, CLI, '--once', '--attach', 'skb', '-i', 'lo', '-n', '0.1'], {encoding: 'utf8'});
+	assert.equal(result.status, 1);
+	assert.equal(result.stderr, "xdptop: the kernel refused (permission denied): xdptop needs CAP_BPF and CAP_NET_ADMIN on the host; run it as root with sudo (a container's root is not enough)\n");
+});
+
 test('--help and --version need neither root nor libbpf', () => {
 	const help = xdptop(['--help'], {prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']});
 	assert.equal(help.status, 0);

@@ -126,3 +126,43 @@ describe('a crash in the render path', () => {
 		}
 	});
 });
+
+describe('signals and a render crash with drv and skb attached on two interfaces', () => {
+	const endings: Array<{name: string; end: (terminal: TmuxTerminal) => void; env: Record<string, string>}> = [
+		{name: 'SIGTERM', end: (terminal: TmuxTerminal) => process.kill(terminal.programPid(), 'SIGTERM'), env: {}},
+		{name: 'SIGHUP', end: (terminal: TmuxTerminal) => process.kill(terminal.programPid(), 'SIGHUP'), env: {}},
+		{name: 'a render crash', end: () => undefined, env: {XDPTOP_FAULT_RENDER_AFTER_MS: '6000'}},
+	];
+	for (const {name, end, env} of endings) {
+		test(`${name}: nothing of ours left on either, terminal restored`, async () => {
+			const lab = new VethLab();
+			lab.ip('link', 'add', 'extra0', 'type', 'veth', 'peer', 'name', 'extra1');
+			lab.ip('link', 'set', 'extra0', 'up');
+			lab.ip('link', 'set', 'extra1', 'up');
+			const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI], {columns: 120, rows: 40}, {LANG: 'C.UTF-8', ...env});
+			try {
+				// Sorted by name: extra0, extra1, lo, then the lab's interface.
+				await terminal.waitFor(/^> extra0/m);
+				terminal.keys('m');
+				await terminal.waitFor(/to extra0 in drv mode/);
+				terminal.keys('m');
+				await terminal.waitFor(/to extra0 in skb mode/);
+				terminal.keys('G');
+				await terminal.waitFor(new RegExp(`^> ${lab.localIf}`, 'm'));
+				terminal.keys('Space');
+				await terminal.waitFor(/in drv mode/);
+				assert.equal(lab.ipLinkXdp('extra0')?.mode, 2);
+				assert.equal(lab.ipLinkXdp()?.mode, 1);
+				end(terminal);
+				await terminal.waitFor(/EXIT=\d+/);
+				assert.equal(lab.ipLinkXdp(), undefined);
+				assert.equal(lab.ipLinkXdp('extra0'), undefined);
+				assert.equal(terminal.format('#{alternate_on}'), '0');
+				assert.equal(terminal.format('#{cursor_flag}'), '1');
+			} finally {
+				terminal.close();
+				lab.remove();
+			}
+		});
+	}
+});
