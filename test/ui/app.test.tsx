@@ -89,9 +89,12 @@ describe('screen', () => {
 		assert.equal(frame(), 'terminal too small: needs 60×12, is 50×20');
 	});
 
-	test('interface names are escaped, never sent raw', async () => {
-		const {frame, press} = mount([makeRow('x\u001B[31m', 7), makeRow('bell\u0007', 8)]);
+	test('interface names are escaped, never sent raw, and the columns stay aligned', async () => {
+		const {frame, press} = mount([makeRow('x\u001B[31m', 7), makeRow('bell\u0007', 8), makeRow('ünï', 9), makeRow('abcdefghijklmno', 10), makeRow('\u0007'.repeat(15), 11)]);
 		await press();
+		const rows = frame().split('\n').filter(line => /^[> ] \S/.test(line) && !line.includes('IFACE'));
+		assert.equal(rows.length, 5);
+		assert.equal(new Set(rows.map(line => line.indexOf(' up '))).size, 1, `state column aligned:\n${rows.join('\n')}`);
 		assert.ok(frame().includes('x\\x1b[31m'));
 		assert.ok(frame().includes('bell\\x07'));
 		assert.ok(!frame().includes('\u001B[31m'));
