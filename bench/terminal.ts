@@ -2,13 +2,13 @@
  * Section 4: the cost of the monitor on the terminal, in a real pseudo-terminal (tmux, 120x40),
  * with 20 interfaces and some traffic, next to `top -d 1` and `bmon` on the same terminal.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
-import {readdirSync, readFileSync, readlinkSync, rmSync, statSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
-import {setTimeout as sleep} from 'node:timers/promises';
-import {mkdtempSync} from 'node:fs';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {ETH_P_IP, ethernet, IPPROTO_UDP, ipv4, padded, trafgenConfig} from '../source/demo/frames.js';
 import {deleteNamespaces} from '../source/demo/namespaces.js';
 import {median, record} from './report.js';
 
@@ -164,11 +164,8 @@ export async function measureTerminal(): Promise<void> {
 	const traffic: number[] = [];
 	try {
 		// Bounded traffic on five of the pairs: 1,000 frames/s each, for the whole section at most.
-		const { writeFileSync } = await import('node:fs');
-		const {trafgenConfig, ethernet, ipv4, padded, ETH_P_IP, IPPROTO_UDP} = await import('../source/demo/frames.js');
 		const config = join(scratch, 'udp.cfg');
 		writeFileSync(config, trafgenConfig([padded(ethernet(ETH_P_IP, ipv4(IPPROTO_UDP, 18)))]));
-		const {spawn} = await import('node:child_process');
 		for (let index = 0; index < 5; index++) {
 			const child = spawn('ip', ['netns', 'exec', peer, 'trafgen', '--dev', `wan${index}`, '--conf', config, '--gap', '1000us', '--num', String(3 * (WINDOW_SECONDS + 15) * 1000), '--cpus', '1', '-q'], {stdio: 'ignore', detached: true});
 			traffic.push(child.pid!);

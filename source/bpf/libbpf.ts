@@ -135,7 +135,7 @@ export function takeLibbpfLog(): string[] {
 	return log.splice(0, log.length);
 }
 
-export function lastErrno(): number {
+function lastErrno(): number {
 	return koffi.errno();
 }
 
@@ -145,7 +145,7 @@ function failure(operation: string, errno: number): BpfError {
 }
 
 /** strerror(3): the kernel's own words for an errno, e.g. "Device or resource busy". */
-export function describeErrno(errno: number): string {
+function describeErrno(errno: number): string {
 	return libbpf().strerror(Math.abs(errno)) ?? `errno ${errno}`;
 }
 

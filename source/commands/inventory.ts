@@ -28,9 +28,10 @@ export async function selectInterfaces(names: readonly string[]): Promise<NetInt
 /**
  * XDP state from the same netlink dump that listed the interfaces (one dump for all of them; a
  * bpf_xdp_query per interface is a dump each, quadratic at hundreds of interfaces), with the
- * link list telling bpf_link from netlink attachments.
+ * link list telling bpf_link from netlink attachments. The link list takes a few system calls per
+ * BPF link on the host, so it is read only when some interface has XDP at all.
  */
 export function withXdpState(interfaces: readonly NetInterface[]): InterfaceStatus[] {
-	const links = xdpLinks();
+	const links = interfaces.some(candidate => candidate.xdpPrograms.length > 0) ? xdpLinks() : [];
 	return interfaces.map(candidate => ({...candidate, xdp: xdpStateOf(candidate.ifindex, candidate.xdpPrograms, links, PROG_NAME)}));
 }

@@ -5,9 +5,10 @@
  */
 import {hostname, release} from 'node:os';
 import {performance} from 'node:perf_hooks';
-import {PROG_NAME, XDP_ACTIONS, PROTO_LABELS} from '../bpf/abi.js';
+import {XDP_ACTIONS, PROTO_LABELS} from '../bpf/abi.js';
+import {withXdpState} from '../commands/inventory.js';
 import {BpfError} from '../bpf/errors.js';
-import {programInfo, xdpLinks} from '../bpf/info.js';
+import {programInfo} from '../bpf/info.js';
 import {possibleCpuCount} from '../bpf/maps.js';
 import {type XdpSession} from '../bpf/session.js';
 import {bpfStatsEnabled, setBpfStats} from '../bpf/stats.js';
@@ -17,7 +18,7 @@ import {type ActionResult, type BreakdownRow, type InterfaceRow, type ModeTarget
 import {ratePerSecond} from '../model/rates.js';
 import {Ring} from '../model/ring.js';
 import {computeRates, type InterfaceSample, type RateRow} from '../model/sample.js';
-import {xdpStateOf, type XdpState} from '../model/xdp.js';
+import {type XdpState} from '../model/xdp.js';
 import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
 import {readKernelCounters, type LinkCounters} from '../net/kernel-counters.js';
 
@@ -225,14 +226,13 @@ export class MonitorEngine implements MonitorPort {
 		}
 		this.#inventory = interfaces;
 		const atMs = performance.now();
-		const links = xdpLinks();
 		const statsOn = bpfStatsEnabled();
 		const rows: InterfaceRow[] = [];
 		const seen = new Set<number>();
-		for (const entry of interfaces) {
+		for (const entry of withXdpState(interfaces)) {
 			seen.add(entry.ifindex);
 			try {
-				rows.push(this.#row(entry, xdpStateOf(entry.ifindex, entry.xdpPrograms, links, PROG_NAME), kernel.get(entry.name), atMs, statsOn));
+				rows.push(this.#row(entry, entry.xdp, kernel.get(entry.name), atMs, statsOn));
 			} catch (error) {
 				if (!(error instanceof BpfError)) {
 					throw error;
