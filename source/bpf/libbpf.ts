@@ -34,6 +34,11 @@ function bind() {
 		vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t size, const char *fmt, void *args)'),
 		close: libc.func('int close(int fd)'),
 		strerror: libc.func('const char *strerror(int errnum)'),
+		socket: libc.func('int socket(int domain, int type, int protocol)'),
+		getsockopt: libc.func('int getsockopt(int fd, int level, int optname, _Out_ uint8_t *optval, _Inout_ uint32_t *optlen)'),
+		// ioctl(2) is variadic; every request xdptop makes passes one pointer, which the x86-64 and
+		// arm64 Linux ABIs pass the same way to a variadic and a plain function.
+		ioctl: libc.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)'),
 		setPrint: lib.func('void *libbpf_set_print(xdptop_libbpf_print_fn *fn)'),
 		numPossibleCpus: lib.func('int libbpf_num_possible_cpus(void)'),
 		objectOpenFile: lib.func('void *bpf_object__open_file(const char *path, void *opts)'),
@@ -100,6 +105,10 @@ export interface LibbpfApi {
 	enableStats(type: number): number;
 	close(fd: number): number;
 	strerror(errno: number): string | null;
+	/** libc: return -1 and set errno (read it with lastErrno()). */
+	socket(domain: number, type: number, protocol: number): number;
+	getsockopt(fd: number, level: number, optname: number, optval: Buffer, optlen: Buffer): number;
+	ioctl(fd: number, request: number, arg: Buffer): number;
 }
 
 let api: LibbpfApi | undefined;
@@ -135,7 +144,8 @@ export function takeLibbpfLog(): string[] {
 	return log.splice(0, log.length);
 }
 
-function lastErrno(): number {
+/** errno of the last libc call made through koffi: read it at once. */
+export function lastErrno(): number {
 	return koffi.errno();
 }
 
@@ -155,6 +165,14 @@ export function check(operation: string, result: number): number {
 		throw failure(operation, -result);
 	}
 	log.length = 0; // What libbpf said during a call that worked is not about the next failure.
+	return result;
+}
+
+/** Checks a libc call that returns -1 and sets errno. */
+export function checkLibc(operation: string, result: number): number {
+	if (result < 0) {
+		throw failure(operation, lastErrno() || 22);
+	}
 	return result;
 }
 
