@@ -4,6 +4,7 @@ import {readlinkSync} from 'node:fs';
 import {basename} from 'node:path';
 import {promisify} from 'node:util';
 import {type ReportedProgram, type XdpMode} from '../model/xdp.js';
+import {programPath} from '../system-programs.js';
 
 const run = promisify(execFile);
 
@@ -54,7 +55,7 @@ interface IpLink {
 export async function listInterfaces(): Promise<NetInterface[]> {
 	let stdout: string;
 	try {
-		({stdout} = await run('ip', ['-details', '-json', 'link', 'show'], {maxBuffer: 256 * 1024 * 1024}));
+		({stdout} = await run(programPath('ip'), ['-details', '-json', 'link', 'show'], {maxBuffer: 256 * 1024 * 1024}));
 	} catch (error) {
 		const reason = (error as {stderr?: string; code?: string}).code === 'ENOENT' ? 'ip is not installed (apt-get install iproute2)' : ((error as {stderr?: string}).stderr ?? '').trim().split('\n')[0];
 		throw new Error(`cannot list interfaces: ${reason || 'ip -json link failed'}`);
@@ -137,7 +138,7 @@ export class InterfaceLister {
 		if (this.#ip) {
 			return this.#ip;
 		}
-		const ip = spawn('ip', ['-details', '-json', '-force', '-batch', '-'], {stdio: ['pipe', 'pipe', 'pipe']});
+		const ip = spawn(programPath('ip'), ['-details', '-json', '-force', '-batch', '-'], {stdio: ['pipe', 'pipe', 'pipe']});
 		ip.stdout.setEncoding('utf8');
 		ip.stdout.on('data', (chunk: string) => {
 			this.#buffer += chunk;
