@@ -48,7 +48,7 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/xdp_stats.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c
+$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c bpf/xdp_stats.bpf.c bpf/xdp_stats.h
 	@echo "  BPF     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

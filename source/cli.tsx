@@ -167,7 +167,7 @@ async function main(argv: readonly string[]): Promise<void> {
 		}
 		case 'cleanup': {
 			const {runCleanup} = await import('./commands/cleanup.js');
-			runCleanup();
+			await runCleanup();
 			return;
 		}
 		case 'monitor': {

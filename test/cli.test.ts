@@ -1,7 +1,7 @@
 /** The built CLI end to end: flags, exit codes, and list / --once on a veth pair of our own. */
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {once} from 'node:events';
@@ -198,7 +198,9 @@ describe('--keep and --cleanup', () => {
 		assert.equal(kept.status, 0, kept.stderr);
 		assert.match(kept.stderr, new RegExp(`kept xdptop_stats attached on ${lab.localIf} \\(skb\\)`));
 		assert.equal(lab.ipLinkXdp()?.mode, 2);
-		assert.ok(existsSync(`/sys/fs/bpf/xdptop/${lab.localIf}/link`));
+		const pins = readdirSync('/sys/fs/bpf/xdptop');
+		assert.equal(pins.length, 1);
+		assert.match(pins[0]!, /^\d+-\d+-\d+$/, 'one pin, named <netns cookie>-<ifindex>-<link id>');
 		const listed = JSON.parse(xdptop(['list', '--json', '-i', lab.localIf], {namespace: lab.local}).stdout) as Array<{xdp: Array<{ours: boolean; via: string}>}>;
 		assert.deepEqual(listed[0]!.xdp.map(({ours, via}) => ({ours, via})), [{ours: true, via: 'link'}]);
 
@@ -206,8 +208,8 @@ describe('--keep and --cleanup', () => {
 		assert.equal(cleaned.status, 0);
 		assert.match(cleaned.stdout, new RegExp(`detached xdptop_stats kept on ${lab.localIf}`));
 		assert.equal(lab.ipLinkXdp(), undefined);
-		assert.ok(!existsSync(`/sys/fs/bpf/xdptop/${lab.localIf}`));
-		assert.equal(xdptop(['--cleanup']).stdout, 'nothing of xdptop was left pinned\n');
+		assert.deepEqual(readdirSync('/sys/fs/bpf/xdptop'), []);
+		assert.equal(xdptop(['--cleanup']).stdout, 'nothing of xdptop was left pinned here\n');
 	});
 
 	test('--keep on a read-only bpffs: says it could not keep it, and detaches it', () => {
@@ -215,19 +217,17 @@ describe('--keep and --cleanup', () => {
 		const script = 'mount -o remount,bind,ro /sys/fs/bpf && exec nsenter --net=/run/netns/"$0" "$@"';
 		const result = spawnSync('unshare', ['-m', 'sh', '-c', script, lab.local, process.execPath, CLI, '--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], {encoding: 'utf8'});
 		assert.match(result.stderr, new RegExp(`xdptop: could not keep ${lab.localIf} attached \\(cannot create /sys/fs/bpf/xdptop: read-only file system\\), so it was detached\n$`));
+		assert.equal(result.status, 1, 'a --keep that did not keep fails');
 		assert.equal(lab.ipLinkXdp(), undefined);
 	});
 
-	test('--keep where bpffs is not mounted: xdptop mounts it to pin', () => {
-		// A private mount namespace without bpffs at /sys/fs/bpf; the host's stays as it is.
-		const script = 'umount /sys/fs/bpf && nsenter --net=/run/netns/"$0" "$@" && ls /sys/fs/bpf/xdptop';
+	test('--keep where bpffs is mounted only in a private mount namespace (ip netns exec): says it would not survive, detaches, exits 1', () => {
+		// A private mount namespace without bpffs at /sys/fs/bpf, as `ip netns exec` makes; the host's stays as it is.
+		const script = 'umount /sys/fs/bpf && exec nsenter --net=/run/netns/"$0" "$@"';
 		const result = spawnSync('unshare', ['-m', 'sh', '-c', script, lab.local, process.execPath, CLI, '--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], {encoding: 'utf8'});
-		assert.equal(result.status, 0, result.stderr);
-		assert.match(result.stderr, new RegExp(`kept xdptop_stats attached on ${lab.localIf} \\(skb\\)`));
-		assert.ok(result.stdout.endsWith(`\n${lab.localIf}\n`), `pinned in the bpffs it mounted: ${result.stdout}`);
-		// That bpffs went with the mount namespace, and the attachment with its last reference.
+		assert.equal(result.status, 1, result.stderr);
+		assert.match(result.stderr, new RegExp(`could not keep ${lab.localIf} attached \\(bpffs is not mounted in this mount namespace \\(as under ip netns exec\\), so a pin would end with xdptop; run xdptop with nsenter`));
 		assert.equal(lab.ipLinkXdp(), undefined);
-		assert.ok(!existsSync(`/sys/fs/bpf/xdptop/${lab.localIf}`), "the host's bpffs was not touched");
 	});
 
 	test('the program comes from the install directory, never from the current one', () => {

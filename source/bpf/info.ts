@@ -14,8 +14,11 @@ const MAX_MAP_IDS = 64;
 
 // struct bpf_map_info
 const MAP_INFO_SIZE = 88;
+const MAP_TYPE = 0;
+const MAP_KEY_SIZE = 8;
 const MAP_VALUE_SIZE = 12;
 const MAP_MAX_ENTRIES = 16;
+const MAP_FLAGS = 20;
 const MAP_NAME_OFFSET = 24;
 
 // struct bpf_link_info: type, id, prog_id, then the union (8-aligned) whose xdp member is ifindex.
@@ -38,8 +41,12 @@ export interface ProgramInfo {
 export interface MapInfo {
 	readonly id: number;
 	readonly name: string;
+	/** enum bpf_map_type */
+	readonly type: number;
+	readonly keySize: number;
 	readonly valueSize: number;
 	readonly maxEntries: number;
+	readonly flags: number;
 }
 
 export type XdpLinkInfo = ReportedLink;
@@ -81,8 +88,11 @@ export function mapInfoByFd(fd: number): MapInfo {
 	return {
 		id: info.readUInt32LE(4),
 		name: cString(info, MAP_NAME_OFFSET),
+		type: info.readUInt32LE(MAP_TYPE),
+		keySize: info.readUInt32LE(MAP_KEY_SIZE),
 		valueSize: info.readUInt32LE(MAP_VALUE_SIZE),
 		maxEntries: info.readUInt32LE(MAP_MAX_ENTRIES),
+		flags: info.readUInt32LE(MAP_FLAGS),
 	};
 }
 
@@ -126,7 +136,12 @@ export function xdpLinks(): XdpLinkInfo[] {
 	return links;
 }
 
-export function linkInfoByFd(fd: number): XdpLinkInfo {
+/** The XDP link behind an fd; undefined when the fd is a link of another kind. */
+export function linkInfoByFd(fd: number): XdpLinkInfo | undefined {
 	const info = objectInfo(fd, LINK_INFO_SIZE);
+	if (info.readUInt32LE(0) !== LINK_TYPE_XDP) {
+		return undefined;
+	}
+	// ifindex 0: the interface went away and the link is defunct.
 	return {linkId: info.readUInt32LE(4), progId: info.readUInt32LE(8), ifindex: info.readUInt32LE(16)};
 }

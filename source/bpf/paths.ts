@@ -32,6 +32,3 @@ function isOurs(manifest: string): boolean {
 export function statsObjectPath(): string {
 	return join(installRoot(), 'build', 'xdp_stats.bpf.o');
 }
-
-/** Where --keep pins an interface's link and maps. */
-export const PIN_ROOT = '/sys/fs/bpf/xdptop';

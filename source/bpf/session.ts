@@ -7,13 +7,14 @@ import {type XdpCounters} from '../model/counters.js';
 import {blockingAttachment, describeConflict, explainAttachFailure} from '../model/messages.js';
 import {escapeControl} from '../model/escape.js';
 import {type XdpMode, type XdpState} from '../model/xdp.js';
-import {ACTIONS_MAP, PROTOS_MAP} from './abi.js';
 import {BpfError, XdpConflictError, XdpModeRefusedError} from './errors.js';
-import {linkInfoByFd, mapInfoByFd, programInfo} from './info.js';
-import {check, closeFd, libbpf} from './libbpf.js';
+import {proveByFd, proveById, type ProvenMaps} from './identity.js';
+import {linkInfoByFd} from './info.js';
+import {closeFd, libbpf} from './libbpf.js';
 import {CountersReader} from './maps.js';
+import {netnsCookie} from './netns.js';
 import {StatsObject} from './object.js';
-import {openPins, pinAttachment, pinnedInterfaces, removePins} from './pins.js';
+import {parsePinName, pinFileName, PIN_ROOT, withPinDirectory} from './pins.js';
 import {createXdpLink, detachLink, queryXdp} from './xdp.js';
 
 export interface AttachTarget {
@@ -34,7 +35,6 @@ interface Owned {
 	/** fds we opened ourselves for a re-adopted attachment; closed with it. */
 	readonly extraFds: readonly number[];
 	readonly reader: CountersReader;
-	pinned: boolean;
 }
 
 function ownedFromObject(target: AttachTarget, mode: XdpMode, linkFd: number, object: StatsObject): Owned {
@@ -48,7 +48,6 @@ function ownedFromObject(target: AttachTarget, mode: XdpMode, linkFd: number, ob
 		object,
 		extraFds: [],
 		reader: new CountersReader(object.actionsMapFd, object.protosMapFd),
-		pinned: false,
 	};
 }
 
@@ -56,20 +55,32 @@ export interface OwnedAttachment {
 	readonly ifname: string;
 	readonly ifindex: number;
 	readonly mode: XdpMode;
-	readonly pinned: boolean;
+}
+
+interface AdoptedReader {
+	readonly reader: CountersReader;
+	readonly fds: readonly number[];
+	/** The tick it was last read in: readers of programs no longer attached are closed. */
+	usedIn: number;
 }
 
 export class XdpSession {
 	readonly #owned = new Map<number, Owned>();
 	/** Readers for our program attached by another xdptop process, by program id. */
-	readonly #adopted = new Map<number, {reader: CountersReader; fds: number[]}>();
+	readonly #adopted = new Map<number, AdoptedReader>();
+	#generation = 0;
+	#keepFailed = false;
+
+	/** True when close({keep}) could not keep something and detached it instead. */
+	get keepFailed(): boolean {
+		return this.#keepFailed;
+	}
 
 	owned(): OwnedAttachment[] {
 		return [...this.#owned.values()].map(owned => ({
 			ifname: owned.target.name,
 			ifindex: owned.target.ifindex,
 			mode: owned.mode,
-			pinned: owned.pinned,
 		}));
 	}
 
@@ -134,14 +145,9 @@ export class XdpSession {
 			}
 			throw error;
 		}
-		if (owned.pinned) {
-			// The pinned link was the old one: pin the new one in its place.
-			removePins(target.name);
-			owned.pinned = false;
-		}
 	}
 
-	/** Detaches ours from the interface (and removes its pins). Returns false when nothing was ours. */
+	/** Detaches ours from the interface. Returns false when nothing was ours. */
 	detach(ifindex: number): boolean {
 		const owned = this.#owned.get(ifindex);
 		if (!owned) {
@@ -157,9 +163,6 @@ export class XdpSession {
 			}
 		} finally {
 			this.#release(owned);
-			if (owned.pinned) {
-				removePins(owned.target.name);
-			}
 		}
 		return true;
 	}
@@ -170,50 +173,112 @@ export class XdpSession {
 		if (owned) {
 			return owned.reader.read(withProtos);
 		}
-		return this.#adoptedReader(progId)?.read(withProtos);
+		const adopted = this.#adoptedReader(progId);
+		if (!adopted) {
+			return undefined;
+		}
+		adopted.usedIn = this.#generation;
+		return adopted.reader.read(withProtos);
 	}
 
 	/**
-	 * Re-adopts attachments a previous `xdptop --keep` pinned for interfaces that exist here, so
-	 * their counters continue and they can be detached. Returns the names adopted.
+	 * Ends a round of reads (a monitor tick): readers of other processes' programs that were not
+	 * read in it are closed, so the maps of programs that went away are freed.
+	 */
+	endRound(): void {
+		for (const [progId, adopted] of this.#adopted) {
+			if (adopted.usedIn !== this.#generation) {
+				adopted.fds.forEach(closeFd);
+				this.#adopted.delete(progId);
+			}
+		}
+		this.#generation++;
+	}
+
+	/**
+	 * Re-adopts attachments a previous `xdptop --keep` pinned in this network namespace for
+	 * interfaces listed here, so their counters continue and they can be detached. Each is proven
+	 * ours (link, program tag, maps) and taken over by unlinking its pin: of two monitors, one
+	 * wins. Returns the names adopted.
 	 */
 	adoptPinned(interfaces: readonly AttachTarget[]): string[] {
-		const adopted: string[] = [];
-		for (const ifname of pinnedInterfaces()) {
-			const target = interfaces.find(candidate => candidate.name === ifname);
-			if (!target || this.#owned.has(target.ifindex)) {
-				continue;
-			}
-			const fds = openPins(ifname);
-			if (!fds) {
-				continue;
-			}
-			const link = linkInfoByFd(fds.linkFd);
-			const state = queryXdp(target.ifindex);
-			const attachment = state.attachments.find(candidate => candidate.progId === link.progId);
-			if (link.ifindex !== target.ifindex || !attachment) {
-				// A pin of another namespace's interface, or a link whose interface is gone.
-				for (const fd of [fds.linkFd, fds.actionsMapFd, fds.protosMapFd]) {
-					closeFd(fd);
+		const cookie = netnsCookie();
+		let adopted: string[] | undefined;
+		try {
+			adopted = withPinDirectory(false, directory => {
+				const names: string[] = [];
+				for (const entry of directory.entries()) {
+					const pin = parsePinName(entry);
+					const target = pin && pin.cookie === cookie ? interfaces.find(candidate => candidate.ifindex === pin.ifindex) : undefined;
+					if (!pin || !target || this.#owned.has(target.ifindex)) {
+						continue;
+					}
+					const linkFd = directory.open(entry);
+					if (linkFd === undefined) {
+						continue;
+					}
+					const proven = this.#proveLink(linkFd, pin.linkId, target.ifindex);
+					if (!proven || !directory.unpin(entry)) {
+						closeFd(linkFd);
+						proven?.fds.forEach(closeFd);
+						continue;
+					}
+					this.#owned.set(target.ifindex, {
+						target,
+						mode: proven.mode,
+						linkFd,
+						progFd: proven.progFd,
+						actionsMapFd: proven.maps.actionsMapFd,
+						protosMapFd: proven.maps.protosMapFd,
+						object: undefined,
+						extraFds: proven.fds,
+						reader: new CountersReader(proven.maps.actionsMapFd, proven.maps.protosMapFd),
+					});
+					names.push(target.name);
 				}
-				continue;
-			}
-			const progFd = check('open the pinned program', libbpf().progGetFdById(link.progId));
-			this.#owned.set(target.ifindex, {
-				target,
-				mode: attachment.mode,
-				linkFd: fds.linkFd,
-				progFd,
-				actionsMapFd: fds.actionsMapFd,
-				protosMapFd: fds.protosMapFd,
-				object: undefined,
-				extraFds: [progFd, fds.actionsMapFd, fds.protosMapFd],
-				reader: new CountersReader(fds.actionsMapFd, fds.protosMapFd),
-				pinned: true,
+				return names;
 			});
-			adopted.push(ifname);
+		} catch {
+			return []; // A pin directory that is not ours: nothing in it is adopted.
 		}
-		return adopted;
+		return adopted ?? [];
+	}
+
+	/** The kept link is an XDP link of that id on that interface here, holding our program. */
+	#proveLink(linkFd: number, linkId: number, ifindex: number): {mode: XdpMode; progFd: number; maps: ProvenMaps; fds: number[]} | undefined {
+		let link;
+		try {
+			link = linkInfoByFd(linkFd);
+		} catch {
+			return undefined;
+		}
+		if (!link || link.linkId !== linkId || link.ifindex !== ifindex) {
+			return undefined;
+		}
+		const attachment = queryXdp(ifindex, [link]).attachments.find(candidate => candidate.progId === link.progId && candidate.ours);
+		if (!attachment) {
+			return undefined;
+		}
+		const progFd = libbpf().progGetFdById(link.progId);
+		if (progFd < 0) {
+			return undefined;
+		}
+		const maps = proveByFd(progFd);
+		if (!maps) {
+			closeFd(progFd);
+			return undefined;
+		}
+		return {mode: attachment.mode, progFd, maps, fds: [progFd, maps.actionsMapFd, maps.protosMapFd]};
+	}
+
+	/** Pins the link of an attachment of ours under its unique name. */
+	#keep(owned: Owned): void {
+		const link = linkInfoByFd(owned.linkFd);
+		if (!link) {
+			throw new BpfError('the attachment is not an XDP link', 22);
+		}
+		const entry = pinFileName({cookie: netnsCookie(), ifindex: owned.target.ifindex, linkId: link.linkId});
+		withPinDirectory(true, directory => directory.pin(owned.linkFd, entry));
 	}
 
 	/**
@@ -229,12 +294,10 @@ export class XdpSession {
 			try {
 				if (options.keep) {
 					try {
-						if (!owned.pinned) {
-							pinAttachment(owned.target.name, owned);
-							owned.pinned = true;
-						}
+						this.#keep(owned);
 					} catch (error) {
 						// Not kept after all: detach rather than leave it to chance.
+						this.#keepFailed = true;
 						this.detach(owned.target.ifindex);
 						failed.push(`could not keep ${name} attached (${error instanceof Error ? error.message : String(error)}), so it was detached`);
 						continue;
@@ -259,7 +322,7 @@ export class XdpSession {
 			parts.push(`detached xdptop_stats from ${detached.join(', ')}`);
 		}
 		if (kept.length > 0) {
-			parts.push(`kept xdptop_stats attached on ${kept.join(', ')} (pinned under /sys/fs/bpf/xdptop; xdptop --cleanup removes it)`);
+			parts.push(`kept xdptop_stats attached on ${kept.join(', ')} (pinned under ${PIN_ROOT}; xdptop --cleanup removes it)`);
 		}
 		parts.push(...failed);
 		return parts.join('; ');
@@ -316,34 +379,18 @@ export class XdpSession {
 		this.#owned.set(owned.target.ifindex, ownedFromObject(owned.target, mode, linkFd, object));
 	}
 
-	#adoptedReader(progId: number): CountersReader | undefined {
+	/** A reader for another xdptop's program: only once it is proven ours, maps and all. */
+	#adoptedReader(progId: number): AdoptedReader | undefined {
 		const cached = this.#adopted.get(progId);
 		if (cached) {
-			return cached.reader;
+			return cached;
 		}
-		let mapIds: readonly number[];
-		try {
-			mapIds = programInfo(progId).mapIds;
-		} catch {
+		const maps = proveById(progId);
+		if (!maps) {
 			return undefined;
 		}
-		const byName = new Map<string, number>();
-		const api = libbpf();
-		for (const id of mapIds) {
-			const fd = api.mapGetFdById(id);
-			if (fd < 0) {
-				continue;
-			}
-			byName.set(mapInfoByFd(fd).name, fd);
-		}
-		const actions = byName.get(ACTIONS_MAP);
-		const protos = byName.get(PROTOS_MAP);
-		if (actions === undefined || protos === undefined) {
-			byName.forEach(fd => closeFd(fd));
-			return undefined;
-		}
-		const entry = {reader: new CountersReader(actions, protos), fds: [...byName.values()]};
+		const entry = {reader: new CountersReader(maps.actionsMapFd, maps.protosMapFd), fds: [maps.actionsMapFd, maps.protosMapFd], usedIn: this.#generation};
 		this.#adopted.set(progId, entry);
-		return entry.reader;
+		return entry;
 	}
 }

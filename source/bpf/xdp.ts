@@ -1,7 +1,7 @@
 /** Attaching, detaching and querying XDP on an interface. */
 import {NO_XDP, type XdpAttachMode, type XdpAttachment, type XdpMode, type XdpState} from '../model/xdp.js';
-import {PROG_NAME} from './abi.js';
 import {BpfError} from './errors.js';
+import {isProvenOurs} from './identity.js';
 import {programInfo, xdpLinks, type XdpLinkInfo} from './info.js';
 import {check, libbpf} from './libbpf.js';
 
@@ -86,7 +86,7 @@ export function queryXdp(ifindex: number, links: readonly XdpLinkInfo[] = xdpLin
 			progId,
 			progName,
 			tag,
-			ours: progName === PROG_NAME,
+			ours: isProvenOurs(progId, tag),
 			via: link ? 'link' : 'netlink',
 			...(link ? {linkId: link.linkId} : {}),
 		});

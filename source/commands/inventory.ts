@@ -1,6 +1,6 @@
 /** Interfaces with their XDP state: the facts `list` prints and the monitor's left half shows. */
 import {xdpLinks} from '../bpf/info.js';
-import {PROG_NAME} from '../bpf/abi.js';
+import {isProvenOurs} from '../bpf/identity.js';
 import {escapeControl} from '../model/escape.js';
 import {xdpStateOf, type XdpState} from '../model/xdp.js';
 import {listInterfaces, type NetInterface} from '../net/interfaces.js';
@@ -33,5 +33,5 @@ export async function selectInterfaces(names: readonly string[]): Promise<NetInt
  */
 export function withXdpState(interfaces: readonly NetInterface[]): InterfaceStatus[] {
 	const links = interfaces.some(candidate => candidate.xdpPrograms.length > 0) ? xdpLinks() : [];
-	return interfaces.map(candidate => ({...candidate, xdp: xdpStateOf(candidate.ifindex, candidate.xdpPrograms, links, PROG_NAME)}));
+	return interfaces.map(candidate => ({...candidate, xdp: xdpStateOf(candidate.ifindex, candidate.xdpPrograms, links, program => isProvenOurs(program.progId, program.tag))}));
 }

@@ -2,6 +2,7 @@
 import {writeSync} from 'node:fs';
 import {render, type Instance} from 'ink';
 import {XdpSession} from '../bpf/session.js';
+import {closeSession} from './close-session.js';
 import {deleteNamespaces} from '../demo/namespaces.js';
 import {onCleanup, runCleanups} from '../lifecycle.js';
 import {MonitorEngine} from '../monitor/engine.js';
@@ -42,7 +43,7 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 		onCleanup(() => deleteNamespaces(demoNamespaces.split(' ')));
 	}
 	const session = new XdpSession();
-	onCleanup(() => session.close({keep: command.keep}));
+	onCleanup(() => closeSession(session, command.keep));
 	const engine = new MonitorEngine(session, {
 		intervalSeconds: command.intervalSeconds,
 		interfaces: command.interfaces,

@@ -1,5 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {XdpSession} from '../bpf/session.js';
+import {closeSession} from './close-session.js';
 import {onCleanup, runCleanups} from '../lifecycle.js';
 import {computeRates} from '../model/sample.js';
 import {type Command} from '../options.js';
@@ -11,7 +12,7 @@ import {sampleAll} from './sampler.js';
 export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promise<void> {
 	const selected = await selectInterfaces(command.interfaces);
 	const session = new XdpSession();
-	onCleanup(() => session.close({keep: command.keep}));
+	onCleanup(() => closeSession(session, command.keep));
 	if (command.attach) {
 		for (const target of selected) {
 			session.attach(target, command.attach);

@@ -14,7 +14,10 @@ export interface XdpAttachment {
 	/** Empty when the program could not be read. */
 	readonly progName: string;
 	readonly tag: string;
-	/** xdptop's counting program (any xdptop process may have attached it). */
+	/**
+	 * Provably xdptop's counting program (tag and map layout checked; any xdptop process may have
+	 * attached it). A program that only borrows the name is not ours.
+	 */
 	readonly ours: boolean;
 	/** A bpf_link goes away with its last fd; a netlink attachment stays until detached. */
 	readonly via: 'link' | 'netlink';
@@ -46,8 +49,11 @@ export interface ReportedLink {
 	readonly ifindex: number;
 }
 
-/** Combines a dump's programs with the link list: ours by name, link or netlink by link match. */
-export function xdpStateOf(ifindex: number, programs: readonly ReportedProgram[], links: readonly ReportedLink[], ourName: string): XdpState {
+/** Decides whether an attached program is provably ours; a name never does. */
+export type OwnershipProof = (program: ReportedProgram) => boolean;
+
+/** Combines a dump's programs with the link list: ours by proof, link or netlink by link match. */
+export function xdpStateOf(ifindex: number, programs: readonly ReportedProgram[], links: readonly ReportedLink[], isOurs: OwnershipProof): XdpState {
 	if (programs.length === 0) {
 		return NO_XDP;
 	}
@@ -55,7 +61,7 @@ export function xdpStateOf(ifindex: number, programs: readonly ReportedProgram[]
 		const link = links.find(candidate => candidate.ifindex === ifindex && candidate.progId === program.progId);
 		return {
 			...program,
-			ours: program.progName === ourName,
+			ours: isOurs(program),
 			via: link ? ('link' as const) : ('netlink' as const),
 			...(link ? {linkId: link.linkId} : {}),
 		};

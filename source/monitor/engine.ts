@@ -250,6 +250,7 @@ export class MonitorEngine implements MonitorPort {
 				}
 			}
 		}
+		this.#session.endRound(); // Readers of other xdptops' programs that went away are closed.
 		this.#emit({...this.#snapshot, rows, time: new Date(), intervalSeconds: this.#intervalSeconds, bpfStats: statsOn});
 	}
 

@@ -5,7 +5,9 @@
 import {readdirSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {XdpSession} from '../../source/bpf/session.js';
-import {queryXdp} from '../../source/bpf/xdp.js';
+import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
+import {LoadedObject} from '../../source/bpf/object.js';
+import {createXdpLink, queryXdp} from '../../source/bpf/xdp.js';
 import {listInterfaces} from '../../source/net/interfaces.js';
 import {type XdpMode} from '../../source/model/xdp.js';
 
@@ -14,6 +16,9 @@ export type AgentRequest =
 	| {op: 'detach' | 'state' | 'counters'; ifname: string}
 	| {op: 'adopt'}
 	| {op: 'fds'}
+	| {op: 'endRound'}
+	/** Attaches a fixture through a bpf_link pinned at `pin` (another tool's kept attachment). */
+	| {op: 'linkForeign'; object: string; program: string; ifname: string; mode: XdpMode; pin: string}
 	| {op: 'close'; keep: boolean};
 
 const session = new XdpSession();
@@ -51,6 +56,20 @@ async function handle(request: AgentRequest): Promise<unknown> {
 			return session.adoptPinned(await listInterfaces());
 		case 'fds':
 			return readdirSync('/proc/self/fd').length;
+		case 'endRound':
+			session.endRound();
+			return null;
+		case 'linkForeign': {
+			const object = LoadedObject.load(request.object, request.program, []);
+			try {
+				const linkFd = createXdpLink(object.progFd, (await target(request.ifname)).ifindex, request.mode);
+				check('pin the link', libbpf().objPin(linkFd, request.pin));
+				closeFd(linkFd);
+			} finally {
+				object.close();
+			}
+			return null;
+		}
 		case 'close':
 			return session.close({keep: request.keep});
 	}

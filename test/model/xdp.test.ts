@@ -4,15 +4,17 @@ import {NO_XDP, xdpStateOf} from '../../source/model/xdp.js';
 
 const program = (mode: 'drv' | 'skb' | 'hw', progId: number, progName: string) => ({mode, progId, progName, tag: 'aa'});
 
-test('ours by name; link or netlink by matching the link list on ifindex and program', () => {
-	const state = xdpStateOf(7, [program('drv', 10, 'xdptop_stats')], [{linkId: 3, progId: 10, ifindex: 7}], 'xdptop_stats');
+test('ours by proof (never by name); link or netlink by matching the link list on ifindex and program', () => {
+	const state = xdpStateOf(7, [program('drv', 10, 'xdptop_stats')], [{linkId: 3, progId: 10, ifindex: 7}], program => program.progId === 10);
 	assert.deepEqual(state, {attachMode: 'drv', attachments: [{mode: 'drv', progId: 10, progName: 'xdptop_stats', tag: 'aa', ours: true, via: 'link', linkId: 3}]});
-	const elsewhere = xdpStateOf(7, [program('skb', 11, 'cilium_xdp')], [{linkId: 3, progId: 11, ifindex: 8}], 'xdptop_stats');
+	const elsewhere = xdpStateOf(7, [program('skb', 11, 'cilium_xdp')], [{linkId: 3, progId: 11, ifindex: 8}], program => program.progId === 10);
 	assert.equal(elsewhere.attachments[0]!.via, 'netlink', 'a link of the same program on another interface does not count');
 	assert.equal(elsewhere.attachments[0]!.ours, false);
+	const impostor = xdpStateOf(7, [program('drv', 12, 'xdptop_stats')], [], () => false);
+	assert.equal(impostor.attachments[0]!.ours, false, 'our name without the proof is foreign');
 });
 
 test('two modes at once are multi; none is NO_XDP', () => {
-	assert.equal(xdpStateOf(1, [program('drv', 1, 'a'), program('hw', 2, 'b')], [], 'x').attachMode, 'multi');
-	assert.equal(xdpStateOf(1, [], [], 'x'), NO_XDP);
+	assert.equal(xdpStateOf(1, [program('drv', 1, 'a'), program('hw', 2, 'b')], [], () => false).attachMode, 'multi');
+	assert.equal(xdpStateOf(1, [], [], () => false), NO_XDP);
 });

@@ -1,0 +1,221 @@
+/**
+ * xdptop against an attacker on the host, on the real kernel: an unprivileged user planting
+ * directories and symbolic links in a world-writable bpffs, root programs that borrow xdptop's
+ * names, and several xdptops at once. Each test asserts that the foreign program stays attached,
+ * nothing outside xdptop's pin directory changes, and nothing crashes.
+ */
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterEach, beforeEach, describe, test} from 'node:test';
+import {Agent} from './helpers/agent.js';
+import {VethLab} from './helpers/netns.js';
+
+const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../build/fixtures/${name}.bpf.o`, import.meta.url));
+const PIN_ROOT = '/sys/fs/bpf/xdptop';
+const FOREIGN_PIN = '/sys/fs/bpf/xdptop-test-foreign-link';
+
+function xdptop(args: readonly string[], namespace: string) {
+	const result = spawnSync('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, CLI, ...args], {encoding: 'utf8', timeout: 30_000});
+	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+/** Runs a shell script as the unprivileged user nobody. */
+function asNobody(script: string): void {
+	const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-ec', script], {encoding: 'utf8'});
+	assert.equal(result.status, 0, `as nobody: ${result.stderr}`);
+}
+
+/** Tests start with no pin directory (an empty one left by an earlier run is removed). */
+function requireNoPinRoot(): void {
+	try {
+		rmdirSync(PIN_ROOT);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		assert.ok(code === 'ENOENT', `${PIN_ROOT} is in use on this host (${code}): these tests need it free`);
+	}
+}
+
+function removePlanted(): void {
+	rmSync(PIN_ROOT, {recursive: true, force: true}); // Removes a planted symlink itself, never its target.
+	rmSync(FOREIGN_PIN, {force: true});
+}
+
+describe('an unprivileged user planting in bpffs', () => {
+	let lab: VethLab;
+	let agent: Agent | undefined;
+	beforeEach(() => {
+		requireNoPinRoot();
+		lab = new VethLab();
+	});
+	afterEach(async () => {
+		await agent?.kill('SIGKILL').catch(() => undefined);
+		agent = undefined;
+		removePlanted();
+		lab.remove();
+	});
+
+	test("symlinks to another tool's pinned link make neither --cleanup nor a monitor detach it", async () => {
+		agent = new Agent(lab.local);
+		await agent.ok({op: 'linkForeign', object: fixture('xdp_foreign'), program: 'foreign_pass', ifname: lab.localIf, mode: 'skb', pin: FOREIGN_PIN});
+		// Both layouts: the one before pins were named by link, and the one after.
+		const links = ['link', 'xdp_actions', 'xdp_protos'].map(name => `ln -s ${FOREIGN_PIN} ${PIN_ROOT}/${lab.localIf}/${name}`);
+		asNobody(`mkdir -p ${PIN_ROOT}/${lab.localIf}; ${links.join('; ')}; for i in $(seq 1 9); do ln -s ${FOREIGN_PIN} ${PIN_ROOT}/$i-2-$i; done`);
+		const planted = readdirSync(PIN_ROOT).sort();
+
+		const cleanup = xdptop(['--cleanup'], lab.local);
+		assert.equal(cleanup.status, 1);
+		assert.match(cleanup.stderr, /^xdptop: \/sys\/fs\/bpf\/xdptop is not xdptop's own \(a directory, owner uid 65534, mode 755; .*remove it/);
+		assert.equal(lab.ipLinkXdp()?.prog?.name, 'foreign_pass');
+
+		assert.deepEqual(await agent.ok({op: 'adopt'}), []);
+		await agent.ok({op: 'close', keep: false});
+		await agent.stop();
+		agent = undefined;
+		assert.equal(lab.ipLinkXdp()?.prog?.name, 'foreign_pass', 'the monitor did not detach it');
+		assert.deepEqual(readdirSync(PIN_ROOT).sort(), planted, 'nothing planted was removed');
+		assert.ok(lstatSync(`${PIN_ROOT}/${lab.localIf}/link`).isSymbolicLink());
+	});
+
+	test('--keep through a planted symlink refuses, detaches, exits 1, and removes nothing outside bpffs', () => {
+		const victim = mkdtempSync(join(tmpdir(), 'xdptop-victim-'));
+		try {
+			mkdirSync(join(victim, lab.localIf));
+			writeFileSync(join(victim, lab.localIf, 'precious'), 'root data');
+			asNobody(`ln -s ${victim} ${PIN_ROOT}`);
+			const kept = xdptop(['--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], lab.local);
+			assert.equal(kept.status, 1, 'a --keep that could not keep fails');
+			assert.match(kept.stderr, new RegExp(`could not keep ${lab.localIf} attached \\(/sys/fs/bpf/xdptop is not xdptop's own \\(a symbolic link`));
+			assert.equal(lab.ipLinkXdp(), undefined, 'not kept, so detached');
+			assert.ok(existsSync(join(victim, lab.localIf, 'precious')), 'the directory outside bpffs is intact');
+			assert.ok(lstatSync(PIN_ROOT).isSymbolicLink(), 'the planted link itself is left for its owner');
+		} finally {
+			rmSync(victim, {recursive: true, force: true});
+		}
+	});
+
+	test('a pin directory of the right owner but a loose mode is refused too', () => {
+		mkdirSync(PIN_ROOT, {mode: 0o700});
+		spawnSync('chmod', ['1777', PIN_ROOT]);
+		const kept = xdptop(['--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], lab.local);
+		assert.equal(kept.status, 1);
+		assert.match(kept.stderr, /is not xdptop's own \(a directory, owner uid 0, mode 1777/);
+		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+});
+
+describe('root programs that borrow xdptop names', () => {
+	let lab: VethLab;
+	let agent: Agent | undefined;
+	beforeEach(() => {
+		requireNoPinRoot();
+		lab = new VethLab();
+	});
+	afterEach(async () => {
+		await agent?.kill('SIGKILL').catch(() => undefined);
+		agent = undefined;
+		removePlanted();
+		lab.remove();
+	});
+
+	for (const [fixtureName, what] of [
+		['xdp_impostor_layout', "xdptop's own instructions (same tag) with 4 KiB map values"],
+		['xdp_impostor_liar', 'drops everything and counts it as PASS, with the right layout'],
+	] as const) {
+		test(`a program named xdptop_stats that ${what} is foreign: never read, never detached`, async () => {
+			lab.ip('link', 'set', 'dev', lab.localIf, 'xdpgeneric', 'obj', fixture(fixtureName), 'sec', 'xdp');
+			lab.send(10);
+			const listed = xdptop(['list', '--json', '-i', lab.localIf], lab.local);
+			assert.equal(listed.status, 0, listed.stderr);
+			const [entry] = JSON.parse(listed.stdout) as Array<{xdp: Array<{progName: string; ours: boolean}>}>;
+			assert.deepEqual(entry!.xdp.map(({progName, ours}) => ({progName, ours})), [{progName: 'xdptop_stats', ours: false}]);
+
+			const sampled = xdptop(['--once', '--json', '-i', lab.localIf, '-n', '0.2'], lab.local);
+			assert.equal(sampled.status, 0, sampled.stderr);
+			const [rates] = JSON.parse(sampled.stdout) as Array<{xdp: unknown}>;
+			assert.equal(rates!.xdp, null, 'no counters are read from it');
+
+			agent = new Agent(lab.local);
+			assert.equal(await agent.ok({op: 'counters', ifname: lab.localIf}), undefined, 'the monitor reads none of its maps');
+			await agent.ok({op: 'close', keep: false});
+			assert.equal(xdptop(['--cleanup'], lab.local).status, 0);
+			assert.equal(lab.ipLinkXdp()?.prog?.name, 'xdptop_stats', 'still attached');
+		});
+	}
+});
+
+describe('several xdptops at once', () => {
+	let labs: VethLab[] = [];
+	let agents: Agent[] = [];
+	beforeEach(() => {
+		requireNoPinRoot();
+		labs = [new VethLab(), new VethLab()];
+	});
+	afterEach(async () => {
+		await Promise.all(agents.map(agent => agent.kill('SIGKILL').catch(() => undefined)));
+		agents = [];
+		for (const lab of labs) {
+			xdptop(['--cleanup'], lab.local);
+			lab.remove();
+		}
+		removePlanted();
+	});
+
+	test('--keep of the same interface name in two namespaces: both kept, each cleaned up only where it is', () => {
+		const [first, second] = labs as [VethLab, VethLab];
+		second.ip('link', 'set', 'dev', second.localIf, 'down');
+		second.ip('link', 'set', 'dev', second.localIf, 'name', first.localIf);
+		second.ip('link', 'set', 'dev', first.localIf, 'up');
+		for (const lab of labs) {
+			const kept = xdptop(['--once', '--attach', 'skb', '--keep', '-i', first.localIf, '-n', '0.1'], lab.local);
+			assert.equal(kept.status, 0, kept.stderr);
+			assert.match(kept.stderr, /kept xdptop_stats attached/);
+		}
+		assert.equal(first.ipLinkXdp()?.mode, 2);
+		assert.equal(second.ipLinkXdp(first.localIf)?.mode, 2, 'the second --keep did not undo the first');
+		assert.equal(readdirSync(PIN_ROOT).length, 2);
+
+		const cleaned = xdptop(['--cleanup'], first.local);
+		assert.equal(cleaned.status, 0, cleaned.stderr);
+		assert.equal(cleaned.stdout, `detached xdptop_stats kept on ${first.localIf} and removed its pins\n1 kept in other network namespaces: run xdptop --cleanup there (nsenter --net=...)\n`);
+		assert.equal(first.ipLinkXdp(), undefined);
+		assert.equal(second.ipLinkXdp(first.localIf)?.mode, 2, "the other namespace's is still kept");
+		assert.match(xdptop(['--cleanup'], second.local).stdout, /^detached xdptop_stats kept on/);
+		assert.equal(second.ipLinkXdp(first.localIf), undefined);
+	});
+
+	test('two monitors adopting the same --keep: one takes it over; --cleanup beside it touches nothing', async () => {
+		const [lab] = labs as [VethLab];
+		assert.equal(xdptop(['--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], lab.local).status, 0);
+		agents = [new Agent(lab.local), new Agent(lab.local)];
+		const [first, second] = agents as [Agent, Agent];
+		assert.deepEqual(await first.ok({op: 'adopt'}), [lab.localIf]);
+		assert.deepEqual(await second.ok({op: 'adopt'}), [], 'taken already');
+		assert.equal(xdptop(['--cleanup'], lab.local).stdout, 'nothing of xdptop was left pinned here\n');
+		assert.equal(lab.ipLinkXdp()?.mode, 2, 'the monitor that adopted it still has it');
+		await second.ok({op: 'close', keep: false});
+		assert.equal(lab.ipLinkXdp()?.mode, 2, 'the monitor that lost the race detached nothing');
+		await first.ok({op: 'close', keep: false});
+		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+
+	test("a monitor reading another xdptop's counters lets go of its maps once that program is gone", async () => {
+		const [lab] = labs as [VethLab];
+		agents = [new Agent(lab.local), new Agent(lab.local)];
+		const [monitor, other] = agents as [Agent, Agent];
+		await monitor.ok({op: 'endRound'});
+		const baseline = await monitor.ok({op: 'fds'});
+		for (let round = 0; round < 5; round++) {
+			await other.ok({op: 'attach', ifname: lab.localIf, mode: 'skb'});
+			assert.notEqual(await monitor.ok({op: 'counters', ifname: lab.localIf}), undefined, "the other xdptop's program is read");
+			await monitor.ok({op: 'endRound'});
+			await other.ok({op: 'detach', ifname: lab.localIf});
+			await monitor.ok({op: 'endRound'});
+		}
+		assert.equal(await monitor.ok({op: 'fds'}), baseline);
+	});
+});
