@@ -69,12 +69,19 @@ dist/xdptop.mjs: $(SOURCES) tsconfig.json node_modules/.package-lock.json
 	$(Q)node --import tsx source/bundle/build.ts source/cli.tsx $@
 	$(Q)chmod +x $@
 
+# The same bundle with test-only hooks (test/helpers/xdptop-test-main.tsx), for the tests that need
+# them (an injected render crash). Kept out of dist/: what ships has no hooks.
+$(OUTPUT)/xdptop-test.mjs: $(SOURCES) tsconfig.json node_modules/.package-lock.json
+	@echo "  BUNDLE  $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)node --import tsx source/bundle/build.ts test/helpers/xdptop-test-main.tsx $@
+
 # The frame benchmark renders the UI as shipped: bundled with the same flags.
 $(OUTPUT)/bench/frames.mjs: bench/frames.ts $(SOURCES) node_modules/.package-lock.json
 	@echo "  BUNDLE  $@"
 	$(Q)node --import tsx source/bundle/build.ts bench/frames.ts $@
 
-build: deps bpf dist/xdptop.mjs
+build: deps bpf dist/xdptop.mjs $(OUTPUT)/xdptop-test.mjs
 
 # ARGS passes flags through: make run ARGS='--demo'
 run: build

@@ -3,7 +3,7 @@ import {writeSync} from 'node:fs';
 import {render, type Instance} from 'ink';
 import {XdpSession} from '../bpf/session.js';
 import {closeSession} from './close-session.js';
-import {deleteNamespaces} from '../demo/namespaces.js';
+import {ownDemoLab} from '../demo/own-lab.js';
 import {onCleanup, runCleanups} from '../lifecycle.js';
 import {MonitorEngine} from '../monitor/engine.js';
 import {sshInterface} from '../monitor/ssh.js';
@@ -30,6 +30,12 @@ function utf8Locale(environment: NodeJS.ProcessEnv): boolean {
 	return /utf-?8/i.test(locale);
 }
 
+/**
+ * Set only by test builds (test/helpers/xdptop-test-main.tsx, bundled to build/xdptop-test.mjs),
+ * never by the shipped entry: nothing in the environment can reach it.
+ */
+export const monitorTestHooks: {rendered?: (app: Instance) => void} = {};
+
 export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): Promise<void> {
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		throw new UsageError('the monitor needs a terminal; for scripts use xdptop list or xdptop --once --json');
@@ -37,10 +43,11 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 	if (command.interfaces.length > 0) {
 		await selectInterfaces(command.interfaces); // An unknown -i name is a usage error before the screen changes.
 	}
-	const demoNamespaces = process.env['XDPTOP_DEMO_NAMESPACES'];
-	if (demoNamespaces) {
+	// Only when this process proves it runs in a lab its parent built (see own-lab.ts).
+	const demoLab = ownDemoLab();
+	if (demoLab) {
 		// Registered first, so it runs last: after our program is detached.
-		onCleanup(() => deleteNamespaces(demoNamespaces.split(' ')));
+		onCleanup(() => demoLab.remove());
 	}
 	const session = new XdpSession();
 	onCleanup(() => closeSession(session, command.keep));
@@ -48,7 +55,7 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 		intervalSeconds: command.intervalSeconds,
 		interfaces: command.interfaces,
 		sshInterface: sshInterface(),
-		demo: process.env['XDPTOP_DEMO'] === '1',
+		demo: demoLab !== undefined,
 	});
 	onCleanup(() => engine.stop());
 	await engine.start();
@@ -61,7 +68,9 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 	const app = render(<App port={engine} initial={engine.snapshot} defaultMode={command.mode} ascii={ascii} theme={color ? colorTheme : noColorTheme} />, {
 		stdout: terminal.stream,
 		exitOnCtrlC: false,
-		incrementalRendering: process.env["XDPTOP_FULL_REDRAW"] === undefined,
+		// A display switch only (every frame redrawn in full, for a terminal that garbles partial
+		// updates): it costs bytes, and can neither delete nor break anything.
+		incrementalRendering: process.env['XDPTOP_FULL_REDRAW'] === undefined,
 		patchConsole: true,
 		maxFps: 30,
 	});
@@ -73,24 +82,9 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 	if (adopted.length > 0) {
 		await engine.tick();
 	}
-	injectRenderFault(app);
+	monitorTestHooks.rendered?.(app);
 	await app.waitUntilExit();
 	for (const line of runCleanups()) {
 		process.stderr.write(`xdptop: ${line}\n`);
-	}
-}
-
-function InjectedFault(): never {
-	throw new Error('injected render fault');
-}
-
-/**
- * For the hardening tests only: XDPTOP_FAULT_RENDER_AFTER_MS makes the UI throw while rendering,
- * that many ms after start, to prove a crash in the render path still detaches and restores.
- */
-function injectRenderFault(app: Instance): void {
-	const afterMs = Number(process.env['XDPTOP_FAULT_RENDER_AFTER_MS']);
-	if (afterMs > 0) {
-		setTimeout(() => app.rerender(<InjectedFault />), afterMs).unref();
 	}
 }

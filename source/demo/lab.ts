@@ -7,7 +7,8 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createVethPair, deleteNamespaces, listNamespaces} from './namespaces.js';
+import {programPath} from '../system-programs.js';
+import {createVethPair, deleteNamespaces, listNamespaces, namespaceAt, processesIn, type NamespaceId} from './namespaces.js';
 import {demoMix, trafgenConfig} from './frames.js';
 
 const PREFIX = 'xdptop-demo-';
@@ -19,7 +20,8 @@ export interface DemoLab {
 	readonly local: string;
 	readonly peer: string;
 	readonly localIf: string;
-	readonly traffic: ChildProcess;
+	/** Undefined without trafgen: the demo then runs without traffic. */
+	readonly traffic: ChildProcess | undefined;
 	remove(): void;
 }
 
@@ -32,13 +34,37 @@ function alive(pid: number): boolean {
 	}
 }
 
-/** Namespaces of earlier demos whose processes were all killed at once (SIGKILL): removed now. */
+/** Kills the demo's traffic in a lab's peer namespace (trafgen forks workers, in their own group). */
+export function stopTraffic(peer: NamespaceId | undefined): void {
+	for (const {pid, command} of peer ? processesIn(peer) : []) {
+		if (command === 'trafgen') {
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {
+				// Already ended.
+			}
+		}
+	}
+}
+
+/**
+ * Labs of earlier demos whose processes were all killed at once (SIGKILL): removed now. A lab
+ * whose parent died but whose monitor still runs in it is left to that monitor (see own-lab.ts).
+ */
 export function sweepStaleDemos(): void {
-	const stale = listNamespaces().filter(name => {
-		const pid = Number(/^xdptop-demo-(\d+)-[ab]$/.exec(name)?.[1]);
-		return pid > 0 && !alive(pid);
-	});
-	deleteNamespaces(stale);
+	const pids = new Set(listNamespaces().map(name => Number(/^xdptop-demo-(\d+)-[ab]$/.exec(name)?.[1])));
+	for (const pid of pids) {
+		if (!(pid > 0) || alive(pid)) {
+			continue;
+		}
+		const [local, peer] = demoNamespaces(pid);
+		const localId = namespaceAt(`/run/netns/${local}`);
+		if (localId && processesIn(localId).length > 0) {
+			continue;
+		}
+		stopTraffic(namespaceAt(`/run/netns/${peer}`));
+		deleteNamespaces([local, peer]);
+	}
 }
 
 export function demoNamespaces(pid: number): [string, string] {
@@ -53,14 +79,7 @@ export function startDemoLab(pid = process.pid): DemoLab {
 	const scratch = mkdtempSync(join(tmpdir(), 'xdptop-demo-'));
 	const config = join(scratch, 'mix.cfg');
 	writeFileSync(config, trafgenConfig(demoMix()));
-	const traffic = spawn(
-		'ip',
-		['netns', 'exec', peer, 'trafgen', '--dev', spec.peerIf, '--conf', config, '--gap', `${GAP_MICROSECONDS}us`, '--num', String(FRAME_LIMIT), '--cpus', '1', '-q'],
-		// Its own process group: trafgen forks a worker per CPU, and all of them must go.
-		{stdio: 'ignore', detached: true},
-	);
-	traffic.on('error', () => undefined); // No trafgen: the demo still runs, without traffic.
-	traffic.unref();
+	const traffic = startTraffic(peer, spec.peerIf, config);
 	return {
 		local,
 		peer,
@@ -68,7 +87,9 @@ export function startDemoLab(pid = process.pid): DemoLab {
 		traffic,
 		remove() {
 			try {
-				process.kill(-traffic.pid!, 'SIGKILL');
+				if (traffic?.pid) {
+					process.kill(-traffic.pid, 'SIGKILL');
+				}
 			} catch {
 				// Already ended (it is bounded), or never started.
 			}
@@ -76,4 +97,25 @@ export function startDemoLab(pid = process.pid): DemoLab {
 			rmSync(scratch, {recursive: true, force: true});
 		},
 	};
+}
+
+function startTraffic(peer: string, peerIf: string, config: string): ChildProcess | undefined {
+	let ip: string;
+	let trafgen: string;
+	try {
+		ip = programPath('ip');
+		trafgen = programPath('trafgen');
+	} catch {
+		return undefined; // No trafgen: the demo still runs, without traffic.
+	}
+	const traffic = spawn(
+		ip,
+		// By path: ip netns exec would look trafgen up in PATH.
+		['netns', 'exec', peer, trafgen, '--dev', peerIf, '--conf', config, '--gap', `${GAP_MICROSECONDS}us`, '--num', String(FRAME_LIMIT), '--cpus', '1', '-q'],
+		// Its own process group: trafgen forks a worker per CPU, and all of them must go.
+		{stdio: 'ignore', detached: true},
+	);
+	traffic.on('error', () => undefined);
+	traffic.unref();
+	return traffic;
 }

@@ -10,6 +10,8 @@ import {VethLab} from '../helpers/netns.js';
 import {TmuxTerminal} from '../helpers/tmux.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
+/** The same bundle with the render-fault hook (test/helpers/xdptop-test-main.tsx); dist/ has none. */
+const TEST_CLI = fileURLToPath(new URL('../../build/xdptop-test.mjs', import.meta.url));
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -104,7 +106,7 @@ describe('the monitor in a terminal', () => {
 describe('a crash in the render path', () => {
 	test('detaches what it attached, restores the terminal, says why in one line, exit 1', async () => {
 		const lab = new VethLab();
-		const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-i', lab.localIf], {columns: 120, rows: 40}, {
+		const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, TEST_CLI, '-i', lab.localIf], {columns: 120, rows: 40}, {
 			LANG: 'C.UTF-8',
 			XDPTOP_FAULT_RENDER_AFTER_MS: '2500',
 		});
@@ -128,18 +130,18 @@ describe('a crash in the render path', () => {
 });
 
 describe('signals and a render crash with drv and skb attached on two interfaces', () => {
-	const endings: Array<{name: string; end: (terminal: TmuxTerminal) => void; env: Record<string, string>}> = [
-		{name: 'SIGTERM', end: (terminal: TmuxTerminal) => process.kill(terminal.programPid(), 'SIGTERM'), env: {}},
-		{name: 'SIGHUP', end: (terminal: TmuxTerminal) => process.kill(terminal.programPid(), 'SIGHUP'), env: {}},
-		{name: 'a render crash', end: () => undefined, env: {XDPTOP_FAULT_RENDER_AFTER_MS: '6000'}},
+	const endings: Array<{name: string; end: (terminal: TmuxTerminal) => void; cli: string; env: Record<string, string>}> = [
+		{name: 'SIGTERM', end: (terminal: TmuxTerminal) => process.kill(terminal.programPid(), 'SIGTERM'), cli: CLI, env: {}},
+		{name: 'SIGHUP', end: (terminal: TmuxTerminal) => process.kill(terminal.programPid(), 'SIGHUP'), cli: CLI, env: {}},
+		{name: 'a render crash', end: () => undefined, cli: TEST_CLI, env: {XDPTOP_FAULT_RENDER_AFTER_MS: '6000'}},
 	];
-	for (const {name, end, env} of endings) {
+	for (const {name, end, cli, env} of endings) {
 		test(`${name}: nothing of ours left on either, terminal restored`, async () => {
 			const lab = new VethLab();
 			lab.ip('link', 'add', 'extra0', 'type', 'veth', 'peer', 'name', 'extra1');
 			lab.ip('link', 'set', 'extra0', 'up');
 			lab.ip('link', 'set', 'extra1', 'up');
-			const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI], {columns: 120, rows: 40}, {LANG: 'C.UTF-8', ...env});
+			const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, cli], {columns: 120, rows: 40}, {LANG: 'C.UTF-8', ...env});
 			try {
 				// Sorted by name: extra0, extra1, lo, then the lab's interface.
 				await terminal.waitFor(/^> extra0/m);
