@@ -29,6 +29,7 @@ import {
 	unlinkSync,
 	type Stats,
 } from 'node:fs';
+import {programPath} from '../system-programs.js';
 import {BpfError} from './errors.js';
 import {check, libbpf} from './libbpf.js';
 
@@ -95,7 +96,7 @@ function mountNamespace(pid: 'self' | '1'): string | undefined {
  * `ip netns exec`) such a mount, and every pin in it, ends with xdptop: refuse rather than say
  * "kept".
  */
-function ensureBpffs(mount: (args: readonly string[]) => void): void {
+function ensureBpffs(): void {
 	if (onBpffs(BPFFS)) {
 		return;
 	}
@@ -107,7 +108,7 @@ function ensureBpffs(mount: (args: readonly string[]) => void): void {
 		);
 	}
 	try {
-		mount(['-t', 'bpf', '-o', 'mode=700', 'bpf', BPFFS]);
+		runMount(['-t', 'bpf', '-o', 'mode=700', 'bpf', BPFFS]);
 	} catch {
 		throw new BpfError(`bpffs is not mounted at ${BPFFS} and mounting it failed: mount -t bpf -o mode=700 bpf ${BPFFS}`, 19);
 	}
@@ -116,9 +117,9 @@ function ensureBpffs(mount: (args: readonly string[]) => void): void {
 /** The pin directory, held open: every path below it goes through the fd. */
 export class PinDirectory {
 	/** Opens it, creating it when asked; undefined when it does not exist and create is false. */
-	static open(create: boolean, mount: (args: readonly string[]) => void = runMount): PinDirectory | undefined {
+	static open(create: boolean): PinDirectory | undefined {
 		if (create) {
-			ensureBpffs(mount);
+			ensureBpffs();
 		} else if (!onBpffs(BPFFS)) {
 			return undefined;
 		}
@@ -225,7 +226,21 @@ export class PinDirectory {
 }
 
 function runMount(args: readonly string[]): void {
-	execFileSync('mount', [...args], {stdio: 'ignore'});
+	execFileSync(programPath('mount'), [...args], {stdio: 'ignore'});
+}
+
+/**
+ * Removes the pin directory when it is empty and xdptop's own (after --cleanup): the host is left
+ * as it was. /sys/fs/bpf is sticky, so nobody else can swap it between the check and the removal.
+ */
+export function removePinDirectoryIfEmpty(): void {
+	try {
+		if (isOwnDirectory(lstatSync(PIN_ROOT))) {
+			rmdirSync(PIN_ROOT);
+		}
+	} catch {
+		// Not there, not ours, or not empty: leave it.
+	}
 }
 
 /** Runs fn with the pin directory open (created when asked); undefined when there is none. */

@@ -9,7 +9,7 @@ import {proveByFd} from '../bpf/identity.js';
 import {linkInfoByFd} from '../bpf/info.js';
 import {closeFd, libbpf} from '../bpf/libbpf.js';
 import {netnsCookie} from '../bpf/netns.js';
-import {parsePinName, PIN_ROOT, withPinDirectory, type PinDirectory} from '../bpf/pins.js';
+import {parsePinName, PIN_ROOT, removePinDirectoryIfEmpty, withPinDirectory, type PinDirectory} from '../bpf/pins.js';
 import {detachLink} from '../bpf/xdp.js';
 import {escapeControl} from '../model/escape.js';
 import {listInterfaces} from '../net/interfaces.js';
@@ -111,6 +111,7 @@ export async function runCleanup(): Promise<void> {
 		withPinDirectory(false, directory =>
 			directory.entries().map(entry => (parsePinName(entry) ? cleanPin(directory, entry, cookie) : cleanLegacy(directory, entry))),
 		) ?? [];
+	removePinDirectoryIfEmpty();
 	const names = new Map((await listInterfaces().catch(() => [])).map(entry => [entry.ifindex, escapeControl(entry.name)]));
 	const count = (kind: Outcome['kind']) => outcomes.filter(outcome => outcome.kind === kind).length;
 	const detached = outcomes.flatMap(outcome => (outcome.kind === 'detached' ? [outcome.name === undefined ? names.get(outcome.ifindex ?? 0) : escapeControl(outcome.name)] : []));
