@@ -1,7 +1,7 @@
 /** The built CLI end to end: flags, exit codes, and list / --once on a veth pair of our own. */
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
-import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {once} from 'node:events';
@@ -208,7 +208,7 @@ describe('--keep and --cleanup', () => {
 		assert.equal(cleaned.status, 0);
 		assert.match(cleaned.stdout, new RegExp(`detached xdptop_stats kept on ${lab.localIf}`));
 		assert.equal(lab.ipLinkXdp(), undefined);
-		assert.deepEqual(readdirSync('/sys/fs/bpf/xdptop'), []);
+		assert.ok(!existsSync('/sys/fs/bpf/xdptop'), 'the emptied pin directory is removed too');
 		assert.equal(xdptop(['--cleanup']).stdout, 'nothing of xdptop was left pinned here\n');
 	});
 
