@@ -1,5 +1,5 @@
 /** Reads our per-CPU counter maps, summing the CPUs. */
-import {sumPerCpu, perCpuStride, type Datarec, type XdpCounters} from '../model/counters.js';
+import {sumPerCpu, perCpuStride, totalOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
 import {DATAREC_SIZE, PROTO_CLASSES, XDP_ACTIONS} from './abi.js';
 import {check, libbpf} from './libbpf.js';
 
@@ -60,8 +60,18 @@ export class CountersReader {
 		this.#protos = new PerCpuArrayReader(protosMapFd, PROTO_CLASSES.length);
 	}
 
-	/** Actions always; protocol classes only when asked (one batch lookup each). */
+	/**
+	 * Actions alone, or protocol classes with the actions derived from them: one batch lookup
+	 * either way. Our program passes every frame and counts it once in each map, so PASS is the
+	 * sum of the classes; two lookups would be taken at two moments, and the PASS row and the
+	 * protocol rows would then disagree by the frames that arrived in between.
+	 */
 	read(withProtos = true): XdpCounters {
-		return withProtos ? {actions: this.#actions.read(), protos: this.#protos.read()} : {actions: this.#actions.read()};
+		if (!withProtos) {
+			return {actions: this.#actions.read()};
+		}
+		const protos = this.#protos.read();
+		const pass = totalOf(protos);
+		return {actions: XDP_ACTIONS.map(action => (action === 'PASS' ? pass : ZERO_DATAREC)), protos};
 	}
 }
