@@ -3,12 +3,18 @@ import {execFile, spawn, type ChildProcessWithoutNullStreams} from 'node:child_p
 import {readlinkSync} from 'node:fs';
 import {basename} from 'node:path';
 import {promisify} from 'node:util';
+import {ethtoolDriver} from '../bpf/ethtool.js';
+import {ifnameBytes, ifnameFromLatin1} from '../model/ifname.js';
 import {type ReportedProgram, type XdpMode} from '../model/xdp.js';
 import {programPath} from '../system-programs.js';
 
 const run = promisify(execFile);
 
 export interface NetInterface {
+	/**
+	 * The name, lossless: valid UTF-8 as text, any other byte as U+DC80..U+DCFF (model/ifname.ts).
+	 * Show it with escapeControl, give the kernel ifnameBytes(name) or the ifindex.
+	 */
 	readonly name: string;
 	readonly ifindex: number;
 	/** Kernel operstate in lower case: up, down, unknown, dormant, lowerlayerdown ... */
@@ -33,7 +39,7 @@ function parseXdp(xdp: (IpXdpEntry & {attached?: IpXdpEntry[]}) | undefined): Re
 	const entries = xdp?.attached ?? (xdp ? [xdp] : []);
 	return entries.flatMap(entry => {
 		const mode = IP_XDP_MODES[entry.mode ?? 0];
-		return mode && entry.prog?.id ? [{mode, progId: entry.prog.id, progName: entry.prog.name ?? '', tag: entry.prog.tag ?? ''}] : [];
+		return mode && entry.prog?.id ? [{mode, progId: entry.prog.id, progName: ifnameFromLatin1(entry.prog.name ?? ''), tag: entry.prog.tag ?? ''}] : [];
 	});
 }
 
@@ -50,12 +56,13 @@ interface IpLink {
 
 /**
  * One `ip -details -json link show` (no shell, no names on the command line) gives every
- * interface with its link kind; the device driver, where there is one, comes from sysfs.
+ * interface with its link kind; the device driver, where there is one, from the ethtool ioctl.
  */
 export async function listInterfaces(): Promise<NetInterface[]> {
 	let stdout: string;
 	try {
-		({stdout} = await run(programPath('ip'), ['-details', '-json', 'link', 'show'], {maxBuffer: 256 * 1024 * 1024}));
+		// latin1: one character per byte, so that names that are not UTF-8 keep every byte.
+		({stdout} = await run(programPath('ip'), ['-details', '-json', 'link', 'show'], {maxBuffer: 256 * 1024 * 1024, encoding: 'latin1'}));
 	} catch (error) {
 		const reason = (error as {stderr?: string; code?: string}).code === 'ENOENT' ? 'ip is not installed (apt-get install iproute2)' : ((error as {stderr?: string}).stderr ?? '').trim().split('\n')[0];
 		throw new Error(`cannot list interfaces: ${reason || 'ip -json link failed'}`);
@@ -73,13 +80,18 @@ export function escapeRawControls(json: string): string {
 	return json.trimEnd().replaceAll(/[\u0000-\u001f]/g, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Parses `ip -details -json link show` output; drivers here are link kinds only. */
-export function parseIpLinks(json: string): NetInterface[] {
+/**
+ * Parses `ip -details -json link show` output: its bytes, or a string read from them as latin1
+ * (one character per byte). ip writes a name's bytes as they are, valid UTF-8 or not; each name
+ * is decoded losslessly (model/ifname.ts). Drivers here are link kinds only.
+ */
+export function parseIpLinks(output: string | Buffer): NetInterface[] {
+	const json = typeof output === 'string' ? output : output.toString('latin1');
 	const links = JSON.parse(escapeRawControls(json)) as IpLink[];
 	return links
 		.filter(link => typeof link.ifname === 'string' && typeof link.ifindex === 'number')
 		.map(link => ({
-			name: link.ifname!,
+			name: ifnameFromLatin1(link.ifname!),
 			ifindex: link.ifindex!,
 			state: (link.operstate ?? 'unknown').toLowerCase(),
 			mtu: link.mtu ?? 0,
@@ -89,9 +101,20 @@ export function parseIpLinks(json: string): NetInterface[] {
 		}));
 }
 
+/**
+ * The driver, from the ethtool ioctl in this process's network namespace (sysfs may show another
+ * namespace's interfaces: under `nsenter --net` it is still the host's). Only when that ioctl
+ * cannot be made at all does sysfs answer.
+ */
 function deviceDriver(name: string): string | undefined {
+	const bytes = ifnameBytes(name);
+	const answer = ethtoolDriver(bytes);
+	if (answer) {
+		return answer.driver;
+	}
 	try {
-		return basename(readlinkSync(`/sys/class/net/${name}/device/driver`));
+		const path = Buffer.concat([Buffer.from('/sys/class/net/'), bytes, Buffer.from('/device/driver')]);
+		return basename(readlinkSync(path, 'utf8'));
 	} catch {
 		return undefined; // Virtual devices have no device directory.
 	}
@@ -139,7 +162,7 @@ export class InterfaceLister {
 			return this.#ip;
 		}
 		const ip = spawn(programPath('ip'), ['-details', '-json', '-force', '-batch', '-'], {stdio: ['pipe', 'pipe', 'pipe']});
-		ip.stdout.setEncoding('utf8');
+		ip.stdout.setEncoding('latin1'); // One character per byte: see parseIpLinks.
 		ip.stdout.on('data', (chunk: string) => {
 			this.#buffer += chunk;
 			let newline;
