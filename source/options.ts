@@ -1,4 +1,5 @@
 /** Turns parsed command-line flags into one validated command. Pure: no I/O, no exit. */
+import {NameSyntaxError, parseInterfaceSelector} from './model/ifname.js';
 import {isXdpMode, type XdpMode} from './model/xdp.js';
 
 /** Bad input on the command line: one line for the user, exit status 2. */
@@ -21,6 +22,10 @@ export interface RawFlags {
 }
 
 interface Common {
+	/**
+	 * -i values as given: a name in the escaped form xdptop shows (`w\xff`), or `ifindex:N`;
+	 * checked here, matched with selectsInterface (model/ifname.ts).
+	 */
 	readonly interfaces: readonly string[];
 }
 
@@ -85,6 +90,14 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 	for (const name of interfaces) {
 		if (name.length === 0) {
 			throw new UsageError('--interface needs an interface name');
+		}
+		try {
+			parseInterfaceSelector(name);
+		} catch (error) {
+			if (error instanceof NameSyntaxError) {
+				throw new UsageError(`--interface takes a name as xdptop list shows it, or ifindex:N: ${error.message}`);
+			}
+			throw error;
 		}
 	}
 	if (flags.cleanup) {

@@ -26,7 +26,7 @@ test('list: names escaped visibly, columns aligned, no control byte on the termi
 	const {status, stdout} = list([]);
 	assert.equal(status, 0);
 	assert.doesNotMatch(stdout, /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/, 'no control byte but newlines');
-	for (const shown of ['x\\x1b[31m', 'bell\\x07', 'bs\\x08\\x08', 'ünï', 'abcdefghijklmno', 'csi\\x9b2J']) {
+	for (const shown of ['x\\x1b[31m', 'bell\\x07', 'bs\\x08\\x08', 'ünï', 'abcdefghijklmno', 'csi\\u{9b}2J']) {
 		assert.ok(stdout.includes(shown), shown);
 	}
 	const rows = stdout.split('\n').filter(line => /^\S/.test(line));

@@ -2,6 +2,7 @@
 import {xdpLinks} from '../bpf/info.js';
 import {isProvenOurs} from '../bpf/identity.js';
 import {escapeControl} from '../model/escape.js';
+import {parseEscapedName, selectsInterface} from '../model/ifname.js';
 import {xdpStateOf, type XdpState} from '../model/xdp.js';
 import {listInterfaces, type NetInterface} from '../net/interfaces.js';
 import {UsageError} from '../options.js';
@@ -10,19 +11,24 @@ export interface InterfaceStatus extends NetInterface {
 	readonly xdp: XdpState;
 }
 
-/** The interfaces named (all when none), in ifindex order; an unknown name is a usage error. */
+/**
+ * The interfaces named (all when none), in ifindex order; an unknown name is a usage error. Names
+ * are -i values: the escaped form xdptop shows, or ifindex:N (model/ifname.ts).
+ */
 export async function selectInterfaces(names: readonly string[]): Promise<NetInterface[]> {
 	const all = await listInterfaces();
 	if (names.length === 0) {
 		return all;
 	}
-	const missing = names.filter(name => !all.some(candidate => candidate.name === name));
+	const missing = names.filter(name => !all.some(candidate => selectsInterface([name], candidate)));
 	if (missing.length > 0) {
+		// The command line turns bytes that are not UTF-8 into U+FFFD: such a name needs its escaped form.
+		const hint = missing.some(name => name.includes('\uFFFD')) ? ' (bytes that are not UTF-8 reach xdptop as U+FFFD: write them as \\xNN, as xdptop list shows them, or use ifindex:N)' : '';
 		throw new UsageError(
-			`no interface named ${missing.map(name => `'${escapeControl(name)}'`).join(', ')}; xdptop list shows them`,
+			`no interface ${missing.map(name => (name.startsWith('ifindex:') ? `with ${name}` : `named '${escapeControl(parseEscapedName(name))}'`)).join(', ')}; xdptop list shows them${hint}`,
 		);
 	}
-	return all.filter(candidate => names.includes(candidate.name));
+	return all.filter(candidate => selectsInterface(names, candidate));
 }
 
 /**

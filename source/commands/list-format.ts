@@ -1,5 +1,6 @@
 /** `xdptop list` output: text in the spirit of `xdp-loader status`, and JSON for machines. */
 import {escapeControl} from '../model/escape.js';
+import {ifnameHex, ifnameText} from '../model/ifname.js';
 import {type XdpAttachment} from '../model/xdp.js';
 import {type InterfaceStatus} from './inventory.js';
 
@@ -38,7 +39,10 @@ export function formatList(interfaces: readonly InterfaceStatus[]): string {
 }
 
 export interface ListJsonEntry {
+	/** The name as text (bytes that are not UTF-8 read as U+FFFD); exact for every UTF-8 name. */
 	readonly name: string;
+	/** The name's bytes in hex: lossless, whatever the bytes. */
+	readonly nameBytes: string;
 	readonly ifindex: number;
 	readonly state: string;
 	readonly driver: string;
@@ -56,10 +60,14 @@ export interface ListJsonEntry {
 	}>;
 }
 
-/** JSON keeps names exact (JSON escapes control bytes itself); it is for machines. */
+/**
+ * JSON keeps names exact (JSON escapes control bytes itself); it is for machines. A name that is
+ * not UTF-8 has no exact JSON string: nameBytes has its bytes.
+ */
 export function listJson(interfaces: readonly InterfaceStatus[]): ListJsonEntry[] {
 	return interfaces.map(entry => ({
-		name: entry.name,
+		name: ifnameText(entry.name),
+		nameBytes: ifnameHex(entry.name),
 		ifindex: entry.ifindex,
 		state: entry.state,
 		driver: entry.driver,

@@ -1,6 +1,7 @@
 /** `xdptop --once` output: rates over one interval, as text or JSON. */
 import {PROTO_LABELS, XDP_ACTIONS} from '../bpf/abi.js';
 import {escapeControl} from '../model/escape.js';
+import {ifnameHex, ifnameText} from '../model/ifname.js';
 import {formatSi} from '../model/format.js';
 import {type InterfaceRates, type RateRow} from '../model/sample.js';
 import {type XdpAttachment} from '../model/xdp.js';
@@ -67,7 +68,8 @@ function keyed(labels: readonly string[], rows: readonly RateRow[]): Record<stri
 
 export function onceJson(results: readonly OnceResult[], intervalSeconds: number) {
 	return results.map(result => ({
-		name: result.name,
+		name: ifnameText(result.name),
+		nameBytes: ifnameHex(result.name),
 		ifindex: result.ifindex,
 		intervalSeconds,
 		elapsedSeconds: result.rates.elapsedMs / 1000,

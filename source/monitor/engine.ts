@@ -14,6 +14,7 @@ import {type XdpSession} from '../bpf/session.js';
 import {bpfStatsEnabled, setBpfStats} from '../bpf/stats.js';
 import {queryXdp} from '../bpf/xdp.js';
 import {escapeControl} from '../model/escape.js';
+import {selectsInterface} from '../model/ifname.js';
 import {type ActionResult, type BreakdownRow, type InterfaceRow, type ModeTarget, type MonitorPort, type Snapshot} from '../model/monitor.js';
 import {ratePerSecond} from '../model/rates.js';
 import {Ring} from '../model/ring.js';
@@ -222,7 +223,7 @@ export class MonitorEngine implements MonitorPort {
 			return; // Try again next tick; the screen keeps the last sample.
 		}
 		if (this.#options.interfaces.length > 0) {
-			interfaces = interfaces.filter(entry => this.#options.interfaces.includes(entry.name));
+			interfaces = interfaces.filter(entry => selectsInterface(this.#options.interfaces, entry));
 		}
 		this.#inventory = interfaces;
 		const atMs = performance.now();

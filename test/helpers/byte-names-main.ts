@@ -1,0 +1,20 @@
+/**
+ * What the monitor reads every tick, on its own: the long-lived lister's interfaces and the
+ * kernel's counters, with each name as its bytes in hex. Run inside a test's namespace.
+ */
+import {ifnameHex} from '../../source/model/ifname.js';
+import {InterfaceLister} from '../../source/net/interfaces.js';
+import {readKernelCounters} from '../../source/net/kernel-counters.js';
+
+const lister = new InterfaceLister();
+try {
+	const interfaces = await lister.list();
+	const counters = await readKernelCounters();
+	const report = {
+		interfaces: interfaces.map(entry => ({hex: ifnameHex(entry.name), ifindex: entry.ifindex, driver: entry.driver, counted: counters.has(entry.name)})),
+		counters: [...counters.keys()].map(ifnameHex),
+	};
+	process.stdout.write(`${JSON.stringify(report)}\n`);
+} finally {
+	lister.close();
+}
