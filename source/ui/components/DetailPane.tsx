@@ -2,6 +2,7 @@ import asciichart from 'asciichart';
 import {Box, Text} from 'ink';
 import {formatPercent, formatSi} from '../../model/format.js';
 import {type BreakdownRow, type History, type InterfaceRow} from '../../model/monitor.js';
+import {axisLabelFormatter} from '../chart-axis.js';
 import {type Theme} from '../theme.js';
 import {fit, safeName} from '../text.js';
 
@@ -60,7 +61,7 @@ function chartLines(values: History, width: number, height: number): string[] {
 		return ['(history fills in as samples come)'];
 	}
 	return asciichart
-		.plot([...series], {height: height - 1, format: (value: number) => formatSi(Math.max(0, value)).padStart(LABEL_WIDTH)})
+		.plot([...series], {height: height - 1, format: axisLabelFormatter(series, LABEL_WIDTH)})
 		.split('\n');
 }
 
