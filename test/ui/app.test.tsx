@@ -15,12 +15,14 @@ const ESC = '\u001B';
 
 function mount(rows: readonly InterfaceRow[], size?: {columns: number; rows: number}) {
 	const port = new FakePort(rows);
-	const app = render(<App port={port} initial={port.snapshot} defaultMode="drv" ascii={false} theme={noColorTheme} />);
+	// The size is set before the App first renders: it reads it then, and subscribes to 'resize'
+	// only in an effect, so a resize emitted right after render() could come before anyone listens.
+	const app = render(<></>);
 	if (size) {
 		Object.defineProperty(app.stdout, 'columns', {value: size.columns, configurable: true});
 		Object.defineProperty(app.stdout, 'rows', {value: size.rows, configurable: true});
-		app.stdout.emit('resize');
 	}
+	app.rerender(<App port={port} initial={port.snapshot} defaultMode="drv" ascii={false} theme={noColorTheme} />);
 	const frame = () => app.lastFrame() ?? '';
 	/** Until no new frame has come for 60 ms (Ink throttles frames to 30 a second), 2 s at most. */
 	const settle = async () => {
