@@ -56,6 +56,51 @@ export interface Snapshot {
 	readonly rows: readonly InterfaceRow[];
 	/** Set when this monitor runs in a --demo namespace. */
 	readonly demo: boolean;
+	/**
+	 * Set while the next sample is late (see staleSeconds): how old, in whole seconds, the numbers
+	 * on screen are. The rows' rates are then unknown (see markStale), not the old ones shown as live.
+	 */
+	readonly staleSeconds?: number | undefined;
+	/** The monitor's own news for the status line (it restarted ip ...): a new object per event. */
+	readonly notice?: Notice | undefined;
+}
+
+export interface Notice {
+	readonly text: string;
+}
+
+/** A sample is late once more than this many intervals have passed without one ... */
+export const LATE_AFTER_INTERVALS = 2;
+/** ... and at least this long: at 0.1 s a tick of 500 interfaces can take longer than an interval. */
+export const LATE_AFTER_MIN_MS = 1000;
+
+/**
+ * Whole seconds since the last sample, when it is late: more than two intervals (and a second)
+ * since it was taken, or since sampling (re)started (`sinceMs`: start, resume, a new interval),
+ * whichever is later, so a pause or a longer interval does not count as lateness. undefined
+ * when on time.
+ */
+export function staleSeconds(nowMs: number, lastSampleMs: number, sinceMs: number, intervalSeconds: number): number | undefined {
+	const lateAtMs = Math.max(lastSampleMs, sinceMs) + Math.max(LATE_AFTER_INTERVALS * intervalSeconds * 1000, LATE_AFTER_MIN_MS);
+	if (nowMs <= lateAtMs) {
+		return undefined;
+	}
+	return Math.max(1, Math.floor((nowMs - lastSampleMs) / 1000));
+}
+
+/**
+ * The snapshot as it may be shown while late: what is attached where still holds, but no rate is
+ * current, so each row looks as before its first interval ("…", no breakdown). Rates stay for
+ * sorting only, so rows do not jump about while the monitor waits.
+ */
+export function markStale(snapshot: Snapshot, seconds: number): Snapshot {
+	return {
+		...snapshot,
+		staleSeconds: seconds,
+		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.kernelRxPps !== undefined
+			? {...row, warm: false, kernelRxPps: undefined, actions: undefined, protos: undefined, runStats: undefined}
+			: row)),
+	};
 }
 
 export type ModeTarget = XdpMode | 'off';

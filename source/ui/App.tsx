@@ -46,6 +46,13 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 	const modeRef = useRef<UiState['mode']>(state.mode);
 	modeRef.current = state.mode;
 	useEffect(() => port.subscribe(setSnapshot), [port]);
+	// The monitor's own news (it restarted ip ...) goes to the status line once, like an action's result.
+	const {notice} = snapshot;
+	useEffect(() => {
+		if (notice) {
+			dispatch({type: 'status', text: notice.text, tone: 'error'});
+		}
+	}, [notice]);
 
 	const layout = layoutFor(width, height);
 	const rows = visibleRows(snapshot.rows, state);

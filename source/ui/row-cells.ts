@@ -22,7 +22,7 @@ export interface RowCells {
 	readonly history: string;
 }
 
-/** "…" while the first interval runs, "—" when a rate cannot be known. */
+/** "…" while the first interval runs or a sample is late (not warm either way), "—" when a rate cannot be known. */
 function rate(row: InterfaceRow, value: number | undefined, width: number): string {
 	return fit(row.warm ? formatSi(value) : '…', width, 'right');
 }

@@ -24,7 +24,10 @@ function xdpSummary(snapshot: Snapshot): string {
 	return `XDP: ${ours} ours, ${foreign} foreign`;
 }
 
-/** One line: host, kernel, CPUs, interval, time, XDP counts, paused flag; less important parts go first when narrow. */
+/**
+ * One line: host, kernel, CPUs, interval, time, XDP counts, paused flag; less important parts go
+ * first when narrow. "stale N s" (the sample is late) is never dropped: the time shown is then not now.
+ */
 export function Header({snapshot, width, theme}: Props) {
 	const time = snapshot.time.toTimeString().slice(0, 8);
 	const parts = [
@@ -34,6 +37,7 @@ export function Header({snapshot, width, theme}: Props) {
 		{text: `${snapshot.cpus} CPUs`, keep: 2},
 		{text: `every ${snapshot.intervalSeconds < 1 ? snapshot.intervalSeconds : snapshot.intervalSeconds.toFixed(1)}s`, keep: 5},
 		{text: time, keep: 4},
+		...(snapshot.staleSeconds === undefined ? [] : [{text: `stale ${snapshot.staleSeconds} s`, keep: 0}]),
 		{text: xdpSummary(snapshot), keep: 6},
 		...(snapshot.paused ? [{text: 'PAUSED', keep: 7}] : []),
 	];
