@@ -2,8 +2,10 @@
 import {execFile, spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {readlinkSync} from 'node:fs';
 import {basename} from 'node:path';
+import {performance} from 'node:perf_hooks';
 import {promisify} from 'node:util';
 import {ethtoolDriver} from '../bpf/ethtool.js';
+import {escapeControl} from '../model/escape.js';
 import {ifnameBytes, ifnameFromLatin1} from '../model/ifname.js';
 import {type ReportedProgram, type XdpMode} from '../model/xdp.js';
 import {programPath} from '../system-programs.js';
@@ -120,33 +122,110 @@ function deviceDriver(name: string): string | undefined {
 	}
 }
 
+/** One long-lived ip: its answers so far, who waits for the next ones, and what it last said. */
+interface IpProcess {
+	readonly child: ChildProcessWithoutNullStreams;
+	buffer: string;
+	readonly waiting: Array<(line: string | IpGone) => void>;
+	/** Its last line on stderr (ip says why it quits there), bar the dump-interrupted notes. */
+	lastWords: string;
+	/** The start of a stderr line whose end has not come yet. */
+	stderrTail: string;
+	/** Killed, closed or exited: whatever it still sends is not an answer. */
+	ended: boolean;
+	/** It answered once: it works here, so losing it is news (a spawn failure is not). */
+	answered: boolean;
+}
+
+/** The long-lived ip went away before it answered: it died, hung and was killed, or we closed it. */
+class IpGone extends Error {
+	constructor(
+		message: string,
+		readonly why: 'died' | 'hung' | 'closed',
+	) {
+		super(message);
+	}
+}
+
+/** iproute2 writes this to stderr when the interface list changed during a dump. */
+const DUMP_INTERRUPTED = 'Dump was interrupted';
+/** A slow host is not a hung ip: an answer may take this many times the slowest one seen. */
+const SLOWEST_FACTOR = 4;
+
+export interface ListerOptions {
+	/** Said once per restart: why ip had to be started again (for the status line). */
+	readonly onRestart?: (reason: string) => void;
+}
+
 /**
  * For the monitor, which lists interfaces every tick: one `ip -batch` process that stays, asked
  * "link show" each time, costs a netlink dump instead of a process start. It ends with its
  * stdin, so it goes when xdptop goes, however xdptop ends.
+ *
+ * Its stderr is read all the time: under interface churn ip writes "Dump was interrupted and may
+ * be inconsistent." there on every dump, and an unread pipe fills until ip blocks, and with it
+ * the monitor. An ip that dies is started again; one that gives no answer in time is killed and
+ * started again; either is reported through onRestart.
  */
 export class InterfaceLister {
-	#ip: ChildProcessWithoutNullStreams | undefined;
-	#buffer = '';
-	#waiting: Array<(line: string | Error) => void> = [];
+	#ip: IpProcess | undefined;
 	#drivers = new Map<string, string | undefined>();
+	#slowestMs = 0;
+	readonly #onRestart: ((reason: string) => void) | undefined;
 
-	async list(): Promise<NetInterface[]> {
-		const ip = this.#start();
-		const line = new Promise<string | Error>(resolve => this.#waiting.push(resolve));
-		ip.stdin.write('link show\n');
-		const answer = await line;
-		if (answer instanceof Error) {
-			this.close();
+	constructor(options: ListerOptions = {}) {
+		this.#onRestart = options.onRestart;
+	}
+
+	/**
+	 * The interfaces, from the long-lived ip. One that hangs past `timeoutMs` (or past a few times
+	 * its slowest answer, when that is longer) is replaced once within the call; one that died
+	 * gives way to a one-shot ip this time, which also says why ip fails if it keeps failing.
+	 */
+	async list(timeoutMs = 5000): Promise<NetInterface[]> {
+		let answer = await this.#ask(timeoutMs);
+		if (answer instanceof IpGone && answer.why === 'hung') {
+			answer = await this.#ask(timeoutMs); // Hung and killed: a new one answers this tick.
+		}
+		if (answer instanceof IpGone) {
+			if (answer.why !== 'died') {
+				throw answer; // Closed, or hung twice: the next tick tries again; the screen says it is stale.
+			}
 			return listInterfaces(); // Once the long-lived one fails, the one-shot says why.
 		}
 		return parseIpLinks(answer).map(link => ({...link, driver: this.#driver(link.name) ?? link.driver}));
 	}
 
 	close(): void {
-		this.#ip?.stdin.end();
-		this.#ip?.kill();
+		const ip = this.#ip;
 		this.#ip = undefined;
+		if (ip) {
+			ip.ended = true;
+			ip.child.stdin.end();
+			ip.child.kill();
+			for (const waiting of ip.waiting.splice(0)) {
+				waiting(new IpGone('the interface list was closed', 'closed'));
+			}
+		}
+	}
+
+	async #ask(timeoutMs: number): Promise<string | IpGone> {
+		const ip = this.#start();
+		const limitMs = Math.max(timeoutMs, SLOWEST_FACTOR * this.#slowestMs);
+		const startedMs = performance.now();
+		const answer = await new Promise<string | IpGone>(resolve => {
+			const timer = setTimeout(() => this.#end(ip, `ip gave no answer in ${(limitMs / 1000).toFixed(1)} s`, 'hung'), limitMs);
+			ip.waiting.push(line => {
+				clearTimeout(timer);
+				resolve(line);
+			});
+			ip.child.stdin.write('link show\n');
+		});
+		if (typeof answer === 'string') {
+			ip.answered = true;
+			this.#slowestMs = Math.max(this.#slowestMs, performance.now() - startedMs);
+		}
+		return answer;
 	}
 
 	/** Device drivers do not change under a name: sysfs is asked once per name. */
@@ -157,30 +236,59 @@ export class InterfaceLister {
 		return this.#drivers.get(name);
 	}
 
-	#start(): ChildProcessWithoutNullStreams {
+	/** Ends `ip` (killing it if it hangs), fails whoever waits on it, and says so. */
+	#end(ip: IpProcess, reason: string, why: 'died' | 'hung'): void {
+		if (ip.ended) {
+			return;
+		}
+		ip.ended = true;
+		if (this.#ip === ip) {
+			this.#ip = undefined;
+		}
+		if (why === 'hung') {
+			ip.child.kill('SIGKILL'); // A blocked or stopped process does not act on SIGTERM.
+		}
+		for (const waiting of ip.waiting.splice(0)) {
+			waiting(new IpGone(reason, why));
+		}
+		if (ip.answered || why === 'hung') {
+			const said = ip.lastWords ? ` (it said: ${ip.lastWords})` : '';
+			this.#onRestart?.(`${reason}${said}; started a new one`);
+		}
+	}
+
+	#start(): IpProcess {
 		if (this.#ip) {
 			return this.#ip;
 		}
-		const ip = spawn(programPath('ip'), ['-details', '-json', '-force', '-batch', '-'], {stdio: ['pipe', 'pipe', 'pipe']});
-		ip.stdout.setEncoding('latin1'); // One character per byte: see parseIpLinks.
-		ip.stdout.on('data', (chunk: string) => {
-			this.#buffer += chunk;
+		const child = spawn(programPath('ip'), ['-details', '-json', '-force', '-batch', '-'], {stdio: ['pipe', 'pipe', 'pipe']});
+		const ip: IpProcess = {child, buffer: '', waiting: [], lastWords: '', stderrTail: '', ended: false, answered: false};
+		child.stdout.setEncoding('latin1'); // One character per byte: see parseIpLinks.
+		child.stdout.on('data', (chunk: string) => {
+			ip.buffer += chunk;
 			let newline;
-			while ((newline = this.#buffer.indexOf('\n')) !== -1) {
-				const line = this.#buffer.slice(0, newline);
-				this.#buffer = this.#buffer.slice(newline + 1);
-				this.#waiting.shift()?.(line);
+			while ((newline = ip.buffer.indexOf('\n')) !== -1) {
+				const line = ip.buffer.slice(0, newline);
+				ip.buffer = ip.buffer.slice(newline + 1);
+				if (!ip.ended) {
+					ip.waiting.shift()?.(line);
+				}
 			}
 		});
-		const fail = () => {
-			this.#ip = undefined;
-			for (const waiting of this.#waiting.splice(0)) {
-				waiting(new Error('ip ended'));
+		child.stderr.setEncoding('utf8');
+		child.stderr.on('data', (chunk: string) => {
+			const lines = (ip.stderrTail + chunk).split('\n');
+			ip.stderrTail = lines.pop()!.slice(0, 1000);
+			const said = lines.map(line => line.trim()).findLast(line => line && !line.startsWith(DUMP_INTERRUPTED));
+			if (said) {
+				ip.lastWords = escapeControl(said.slice(0, 200)); // It may quote a name: no raw control bytes to the terminal.
 			}
-		};
-		ip.on('error', fail);
-		ip.on('exit', fail);
-		ip.unref();
+		});
+		// Writing to an ip that just died fails with EPIPE; its exit tells the story.
+		child.stdin.on('error', () => undefined);
+		child.on('error', error => this.#end(ip, `ip failed: ${error.message}`, 'died'));
+		child.on('exit', (code, signal) => this.#end(ip, `ip ended (${signal ?? `exit ${code ?? '?'}`})`, 'died'));
+		child.unref();
 		this.#ip = ip;
 		return ip;
 	}
