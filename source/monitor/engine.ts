@@ -8,6 +8,7 @@ import {performance} from 'node:perf_hooks';
 import {XDP_ACTIONS, PROTO_LABELS} from '../bpf/abi.js';
 import {withXdpState} from '../commands/inventory.js';
 import {BpfError} from '../bpf/errors.js';
+import {lookupIfindex} from '../bpf/ifindex.js';
 import {programInfo} from '../bpf/info.js';
 import {possibleCpuCount} from '../bpf/maps.js';
 import {type XdpSession} from '../bpf/session.js';
@@ -15,7 +16,16 @@ import {bpfStatsEnabled, setBpfStats} from '../bpf/stats.js';
 import {queryXdp} from '../bpf/xdp.js';
 import {escapeControl} from '../model/escape.js';
 import {selectsInterface} from '../model/ifname.js';
-import {type ActionResult, type BreakdownRow, type InterfaceRow, type ModeTarget, type MonitorPort, type Snapshot} from '../model/monitor.js';
+import {
+	markStale,
+	staleSeconds,
+	type ActionResult,
+	type BreakdownRow,
+	type InterfaceRow,
+	type ModeTarget,
+	type MonitorPort,
+	type Snapshot,
+} from '../model/monitor.js';
 import {ratePerSecond} from '../model/rates.js';
 import {Ring} from '../model/ring.js';
 import {computeRates, type InterfaceSample, type RateRow} from '../model/sample.js';
@@ -24,6 +34,10 @@ import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
 import {readKernelCounters, type LinkCounters} from '../net/kernel-counters.js';
 
 const HISTORY = 120;
+/** How often the watchdog looks at the age of the last sample: "stale N s" counts in seconds. */
+const WATCHDOG_MS = 250;
+/** ip may take this long to answer (or two intervals, when longer) before it counts as hung. */
+const IP_ANSWER_MS = 3000;
 
 export interface EngineOptions {
 	readonly intervalSeconds: number;
@@ -63,8 +77,12 @@ export class MonitorEngine implements MonitorPort {
 	readonly #options: EngineOptions;
 	readonly #tracked = new Map<number, Tracked>();
 	readonly #listeners = new Set<(snapshot: Snapshot) => void>();
-	readonly #lister = new InterfaceLister();
+	readonly #lister = new InterfaceLister({onRestart: reason => this.#emit({...this.#snapshot, notice: {text: reason}})});
 	#inventory: NetInterface[] = [];
+	#watchdog: NodeJS.Timeout | undefined;
+	/** performance.now() of the last sample, and of the last (re)start of sampling. */
+	#lastSampleMs = performance.now();
+	#sinceMs = performance.now();
 	#intervalSeconds: number;
 	#paused = false;
 	#focus: number | undefined;
@@ -102,11 +120,14 @@ export class MonitorEngine implements MonitorPort {
 	async start(): Promise<void> {
 		await this.tick();
 		this.#schedule();
+		this.#watchdog = setInterval(() => this.#watch(), WATCHDOG_MS);
+		this.#watchdog.unref();
 	}
 
 	stop(): void {
 		this.#stopped = true;
 		clearTimeout(this.#timer);
+		clearInterval(this.#watchdog);
 		this.#lister.close();
 		setBpfStats(false);
 	}
@@ -118,13 +139,16 @@ export class MonitorEngine implements MonitorPort {
 
 	setIntervalSeconds(seconds: number): void {
 		this.#intervalSeconds = seconds;
+		this.#sinceMs = performance.now();
 		this.#emit({...this.#snapshot, intervalSeconds: seconds});
 		this.#schedule();
 	}
 
 	setPaused(paused: boolean): void {
 		this.#paused = paused;
-		this.#emit({...this.#snapshot, paused});
+		this.#sinceMs = performance.now();
+		// Paused numbers are old on purpose: PAUSED says so, "stale" would not add anything.
+		this.#emit({...this.#snapshot, paused, ...(paused ? {staleSeconds: undefined} : {})});
 		this.#schedule();
 	}
 
@@ -193,6 +217,20 @@ export class MonitorEngine implements MonitorPort {
 		}, this.#intervalSeconds * 1000);
 	}
 
+	/**
+	 * A sample more than two intervals late (ip blocked, a tick stuck) must not pass for live: the
+	 * header says how old the numbers are and the rates show "…" until a sample comes.
+	 */
+	#watch(): void {
+		if (this.#stopped || this.#paused) {
+			return;
+		}
+		const seconds = staleSeconds(performance.now(), this.#lastSampleMs, this.#sinceMs, this.#intervalSeconds);
+		if (seconds !== this.#snapshot.staleSeconds) {
+			this.#emit(seconds === undefined ? {...this.#snapshot, staleSeconds: undefined} : markStale(this.#snapshot, seconds));
+		}
+	}
+
 	#emit(snapshot: Snapshot): void {
 		this.#snapshot = snapshot;
 		for (const listener of this.#listeners) {
@@ -218,12 +256,17 @@ export class MonitorEngine implements MonitorPort {
 		let interfaces: NetInterface[];
 		let kernel: Map<string, LinkCounters>;
 		try {
-			[interfaces, kernel] = await Promise.all([this.#lister.list(), readKernelCounters()]);
+			const answerMs = Math.max(IP_ANSWER_MS, 2000 * this.#intervalSeconds);
+			[interfaces, kernel] = await Promise.all([this.#lister.list(answerMs), readKernelCounters()]);
 		} catch {
-			return; // Try again next tick; the screen keeps the last sample.
+			return; // Try again next tick; the screen keeps the last sample (marked stale once late).
 		}
+		const carried = this.#stillThere(interfaces);
 		if (this.#options.interfaces.length > 0) {
 			interfaces = interfaces.filter(entry => selectsInterface(this.#options.interfaces, entry));
+		}
+		if (carried.length > 0) {
+			interfaces = [...interfaces, ...carried];
 		}
 		this.#inventory = interfaces;
 		const atMs = performance.now();
@@ -252,7 +295,20 @@ export class MonitorEngine implements MonitorPort {
 			}
 		}
 		this.#session.endRound(); // Readers of other xdptops' programs that went away are closed.
-		this.#emit({...this.#snapshot, rows, time: new Date(), intervalSeconds: this.#intervalSeconds, bpfStats: statsOn});
+		this.#lastSampleMs = performance.now();
+		this.#emit({...this.#snapshot, rows, time: new Date(), intervalSeconds: this.#intervalSeconds, bpfStats: statsOn, staleSeconds: undefined});
+	}
+
+	/**
+	 * Interfaces of the last tick that this dump left out but whose ifindex the kernel still has.
+	 * Before Linux 6.7 a dump interrupted by interface churn can leave out interfaces that exist;
+	 * taking them for deleted would detach ours and drop kept pins. So absence from a dump is only
+	 * a question, which the kernel answers by index; "cannot tell" counts as still there. They
+	 * keep their last dump's facts (name and XDP state) for this tick; the next dump corrects them.
+	 */
+	#stillThere(dumped: readonly NetInterface[]): NetInterface[] {
+		const listed = new Set(dumped.map(entry => entry.ifindex));
+		return this.#inventory.filter(entry => !listed.has(entry.ifindex) && lookupIfindex(entry.ifindex).state !== 'gone');
 	}
 
 	#row(entry: NetInterface, xdp: XdpState, kernel: LinkCounters | undefined, atMs: number, statsOn: boolean): InterfaceRow {
