@@ -193,4 +193,21 @@ describe('names that are bytes', () => {
 		assert.match(result.stderr, /detached xdptop_stats from w\\xff\n/);
 		assert.deepEqual([...kernelLinks().values()].filter(link => link.xdpMode !== undefined), [], 'detached');
 	});
+
+	test('--keep -i w\\xff keeps that one attachment and says so by its escaped name; --cleanup removes it', async () => {
+		let cleaned: Result | undefined;
+		try {
+			const kept = await xdptop(['--once', '--attach', 'skb', '--keep', '-i', FF.escaped, '-n', '0.2']);
+			assert.equal(kept.status, 0, kept.stderr);
+			assert.match(kept.stderr, /kept .* on w\\xff\b/);
+			assert.doesNotMatch(kept.stderr, /\uFFFD|w\\xfe/);
+			const attached = [...kernelLinks()].filter(([, link]) => link.xdpMode !== undefined).map(([hex]) => hex);
+			assert.deepEqual(attached, [FF.hex]);
+		} finally {
+			cleaned = await xdptop(['--cleanup']); // Also when an assertion failed: no pin outlives the test.
+		}
+		assert.equal(cleaned.status, 0, cleaned.stderr);
+		assert.match(cleaned.stdout, /w\\xff/);
+		assert.deepEqual([...kernelLinks().values()].filter(link => link.xdpMode !== undefined), []);
+	});
 });
