@@ -58,7 +58,7 @@ describe('the engine when a dump leaves out an interface', () => {
 		assert.deepEqual(after.find(row => row.ifindex === attached!.ifindex), attached);
 		assert.equal(lab.ipLinkXdp()?.mode, 1);
 
-		assert.match(String(await ask({op: 'close', keep: false})), new RegExp(`detached xdptop_stats from ${lab.localIf}`));
+		await ask({op: 'close', keep: false});
 		assert.equal(lab.ipLinkXdp(), undefined, 'and detached when asked');
 	});
 
