@@ -219,3 +219,81 @@ describe('several xdptops at once', () => {
 		assert.equal(await monitor.ok({op: 'fds'}), baseline);
 	});
 });
+
+describe('kept attachments whose interface moved, went away, or is not kept at all', () => {
+	let labs: VethLab[] = [];
+	let agents: Agent[] = [];
+	beforeEach(() => {
+		requireNoPinRoot();
+		labs = [new VethLab(), new VethLab()];
+	});
+	afterEach(async () => {
+		await Promise.all(agents.map(agent => agent.kill('SIGKILL').catch(() => undefined)));
+		agents = [];
+		for (const lab of labs) {
+			xdptop(['--cleanup'], lab.local);
+			lab.remove();
+		}
+		removePlanted();
+	});
+
+	test('--cleanup names what the link says, not the pin: a deleted interface whose ifindex is reused is not blamed', () => {
+		const [lab] = labs as [VethLab];
+		assert.equal(xdptop(['--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], lab.local).status, 0);
+		const ifindex = (JSON.parse(lab.ip('-j', 'link', 'show', 'dev', lab.localIf)) as Array<{ifindex: number}>)[0]!.ifindex;
+		lab.ip('link', 'del', lab.localIf);
+		lab.ip('link', 'add', 'name', 'innocent', 'index', String(ifindex), 'type', 'veth', 'peer', 'name', 'innocent2');
+		const cleaned = xdptop(['--cleanup'], lab.local);
+		assert.equal(cleaned.stdout, 'detached xdptop_stats kept on an interface that is gone and removed its pins\n');
+	});
+
+	test('an interface that moved to another namespace is cleaned up where it is now, and only there', () => {
+		const [first, second] = labs as [VethLab, VethLab];
+		assert.equal(xdptop(['--once', '--attach', 'skb', '--keep', '-i', first.localIf, '-n', '0.1'], first.local).status, 0);
+		first.ip('link', 'set', 'dev', first.localIf, 'netns', second.local);
+		const there = (ifname: string) => second.ipLinkXdp(ifname);
+		assert.equal(there(first.localIf)?.mode, 2, 'the attachment moved with the interface');
+		// Another interface takes the moved one's ifindex in the first namespace.
+		const ifindex = (JSON.parse(second.ip('-j', 'link', 'show', 'dev', first.localIf)) as Array<{ifindex: number}>)[0]!.ifindex;
+		// veth makes its peer first: give the peer an index of its own, so it cannot take this one.
+		first.ip('link', 'add', 'name', 'innocent', 'index', String(ifindex), 'type', 'veth', 'peer', 'name', 'innocent2', 'index', '999');
+		assert.match(xdptop(['--cleanup'], first.local).stdout, /^nothing of xdptop was left pinned here\n1 kept in other network namespaces/);
+		assert.equal(there(first.localIf)?.mode, 2, 'not detached from the first namespace');
+		assert.equal(xdptop(['--cleanup'], second.local).stdout, `detached xdptop_stats kept on ${first.localIf} and removed its pins\n`);
+		assert.equal(there(first.localIf), undefined);
+	});
+
+	test("a running xdptop's link pinned under a kept name by another root process is neither adopted nor cleaned up", async () => {
+		const [lab] = labs as [VethLab];
+		agents = [new Agent(lab.local), new Agent(lab.local)];
+		const [running, monitor] = agents as [Agent, Agent];
+		await running.ok({op: 'attach', ifname: lab.localIf, mode: 'skb'});
+		const state = (await running.ok({op: 'state', ifname: lab.localIf})) as {attachments: Array<{linkId?: number}>};
+		const linkId = state.attachments[0]!.linkId!;
+		mkdirSync(PIN_ROOT, {mode: 0o700});
+		const ifindex = (JSON.parse(lab.ip('-j', 'link', 'show', 'dev', lab.localIf)) as Array<{ifindex: number}>)[0]!.ifindex;
+		spawnSync('bpftool', ['link', 'pin', 'id', String(linkId), `${PIN_ROOT}/1-${ifindex}-${linkId}`]);
+		// And a per-CPU array pinned under a link's name: its info must not be read as a link's.
+		spawnSync('bpftool', ['map', 'create', `${PIN_ROOT}/1-7-1`, 'type', 'percpu_array', 'key', '4', 'value', '16', 'entries', '7', 'name', 'xdp_actions']);
+		assert.equal(readdirSync(PIN_ROOT).length, 2);
+
+		assert.deepEqual(await monitor.ok({op: 'adopt'}), []);
+		const cleaned = xdptop(['--cleanup'], lab.local);
+		assert.equal(
+			cleaned.stdout,
+			`nothing of xdptop was left pinned here\nleft 1 pinned attachments that running processes hold (not kept by --keep)\nleft 1 entries under ${PIN_ROOT} that are not xdptop's attachments\n`,
+		);
+		assert.equal(lab.ipLinkXdp()?.mode, 2, "the running xdptop's attachment is still there");
+		assert.match(String(await running.ok({op: 'close', keep: false})), new RegExp(`^detached xdptop_stats from ${lab.localIf}$`));
+	});
+
+	test('an attachment detached by someone else is reported as already gone, not as detached by us', async () => {
+		const [lab] = labs as [VethLab];
+		agents = [new Agent(lab.local)];
+		const [running] = agents as [Agent];
+		await running.ok({op: 'attach', ifname: lab.localIf, mode: 'skb'});
+		const state = (await running.ok({op: 'state', ifname: lab.localIf})) as {attachments: Array<{linkId?: number}>};
+		assert.equal(spawnSync('bpftool', ['link', 'detach', 'id', String(state.attachments[0]!.linkId!)]).status, 0);
+		assert.match(String(await running.ok({op: 'close', keep: false})), /was already detached/);
+	});
+});

@@ -1,5 +1,6 @@
 /** Reads kernel objects' info (programs, maps, links) by fd or id. */
 import {type ReportedLink} from '../model/xdp.js';
+import {isLinkFd} from './holders.js';
 import {addressOf, check, closeFd, libbpf} from './libbpf.js';
 
 // struct bpf_prog_info (6.1 UAPI, x86-64); the kernel accepts a shorter or longer buffer.
@@ -136,8 +137,12 @@ export function xdpLinks(): XdpLinkInfo[] {
 	return links;
 }
 
-/** The XDP link behind an fd; undefined when the fd is a link of another kind. */
+/** The XDP link behind an fd; undefined when the fd is no link, or a link of another kind. */
 export function linkInfoByFd(fd: number): XdpLinkInfo | undefined {
+	// bpf_link_info and bpf_map_info share their first fields: a map's info would read as a link's.
+	if (!isLinkFd(fd)) {
+		return undefined;
+	}
 	const info = objectInfo(fd, LINK_INFO_SIZE);
 	if (info.readUInt32LE(0) !== LINK_TYPE_XDP) {
 		return undefined;

@@ -9,6 +9,7 @@ import {escapeControl} from '../model/escape.js';
 import {type XdpMode, type XdpState} from '../model/xdp.js';
 import {BpfError, XdpConflictError, XdpModeRefusedError} from './errors.js';
 import {proveByFd, proveById, type ProvenMaps} from './identity.js';
+import {linkHolders} from './holders.js';
 import {linkInfoByFd} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
 import {CountersReader} from './maps.js';
@@ -149,22 +150,32 @@ export class XdpSession {
 
 	/** Detaches ours from the interface. Returns false when nothing was ours. */
 	detach(ifindex: number): boolean {
+		return this.#detachOwned(ifindex) !== 'none';
+	}
+
+	/** 'gone' when the attachment had already gone (its interface deleted, or detached by another process). */
+	#detachOwned(ifindex: number): 'detached' | 'gone' | 'none' {
 		const owned = this.#owned.get(ifindex);
 		if (!owned) {
-			return false;
+			return 'none';
 		}
 		this.#owned.delete(ifindex);
 		try {
-			detachLink(owned.linkFd);
-		} catch (error) {
-			// ENOLINK: the interface went away and took the attachment with it.
-			if (!(error instanceof BpfError && (error.code === 'ENOLINK' || error.code === 'ENODEV'))) {
-				throw error;
+			// The kernel detaches a link that is already defunct without a word: ask first.
+			const link = linkInfoByFd(owned.linkFd);
+			if (!link || link.ifindex === 0) {
+				return 'gone';
 			}
+			detachLink(owned.linkFd);
+			return 'detached';
+		} catch (error) {
+			if (error instanceof BpfError && (error.code === 'ENOLINK' || error.code === 'ENODEV')) {
+				return 'gone';
+			}
+			throw error;
 		} finally {
 			this.#release(owned);
 		}
-		return true;
 	}
 
 	/** Counters of our program on the interface: ours, or another xdptop process's (by program id). */
@@ -252,8 +263,8 @@ export class XdpSession {
 		} catch {
 			return undefined;
 		}
-		if (!link || link.linkId !== linkId || link.ifindex !== ifindex) {
-			return undefined;
+		if (!link || link.linkId !== linkId || link.ifindex !== ifindex || linkHolders(link.linkId).length > 0) {
+			return undefined; // Not that attachment, or a running process's own link pinned from under it.
 		}
 		const attachment = queryXdp(ifindex, [link]).attachments.find(candidate => candidate.progId === link.progId && candidate.ours);
 		if (!attachment) {
@@ -287,6 +298,7 @@ export class XdpSession {
 	 */
 	close(options: {keep?: boolean} = {}): string {
 		const detached: string[] = [];
+		const gone: string[] = [];
 		const kept: string[] = [];
 		const failed: string[] = [];
 		for (const owned of [...this.#owned.values()]) {
@@ -305,8 +317,9 @@ export class XdpSession {
 					this.#owned.delete(owned.target.ifindex);
 					this.#release(owned);
 					kept.push(`${name} (${owned.mode})`);
+				} else if (this.#detachOwned(owned.target.ifindex) === 'gone') {
+					gone.push(name);
 				} else {
-					this.detach(owned.target.ifindex);
 					detached.push(name);
 				}
 			} catch (error) {
@@ -320,6 +333,9 @@ export class XdpSession {
 		const parts: string[] = [];
 		if (detached.length > 0) {
 			parts.push(`detached xdptop_stats from ${detached.join(', ')}`);
+		}
+		if (gone.length > 0) {
+			parts.push(`xdptop_stats on ${gone.join(', ')} was already detached (its interface went away, or another process detached it)`);
 		}
 		if (kept.length > 0) {
 			parts.push(`kept xdptop_stats attached on ${kept.join(', ')} (pinned under ${PIN_ROOT}; xdptop --cleanup removes it)`);

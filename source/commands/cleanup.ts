@@ -1,26 +1,29 @@
 /**
- * `xdptop --cleanup`: removes attachments an earlier `xdptop --keep` pinned in this network
- * namespace (and pins whose interface is gone, wherever it was). Every attachment xdptop makes is
+ * `xdptop --cleanup`: removes attachments an earlier `xdptop --keep` pinned that are attached in
+ * this network namespace, or to nothing any more (where the link is, not where the pin's name
+ * says it was: interfaces move between namespaces and ifindexes are reused). Every attachment xdptop makes is
  * a bpf_link, so nothing else of ours can outlive its process. A pin is acted on only when its
  * link is proven to hold xdptop's program; anything else in the directory is left alone.
  */
 import {BpfError} from '../bpf/errors.js';
 import {proveByFd} from '../bpf/identity.js';
+import {linkHolders} from '../bpf/holders.js';
 import {linkInfoByFd} from '../bpf/info.js';
 import {closeFd, libbpf} from '../bpf/libbpf.js';
-import {netnsCookie} from '../bpf/netns.js';
 import {parsePinName, PIN_ROOT, removePinDirectoryIfEmpty, withPinDirectory, type PinDirectory} from '../bpf/pins.js';
-import {detachLink} from '../bpf/xdp.js';
+import {detachLink, queryXdpIds} from '../bpf/xdp.js';
 import {escapeControl} from '../model/escape.js';
 import {listInterfaces} from '../net/interfaces.js';
 
 /** The layout before pins were named by link: a directory per interface name. */
 const LEGACY_FILES = ['link', 'xdp_actions', 'xdp_protos'] as const;
 
-type Outcome = {readonly kind: 'detached'; readonly ifindex?: number; readonly name?: string} | {readonly kind: 'elsewhere' | 'foreign' | 'taken'};
+type Outcome =
+	| {readonly kind: 'detached'; readonly ifindex: number | undefined}
+	| {readonly kind: 'elsewhere' | 'foreign' | 'taken' | 'live'};
 
 /** The program behind a link fd is ours: proven by tag and maps. */
-function holdsOurProgram(linkFd: number): {ifindex: number; linkId: number} | undefined {
+function holdsOurProgram(linkFd: number): {ifindex: number; linkId: number; progId: number} | undefined {
 	const link = linkInfoByFd(linkFd);
 	if (!link) {
 		return undefined;
@@ -42,6 +45,16 @@ function holdsOurProgram(linkFd: number): {ifindex: number; linkId: number} | un
 	}
 }
 
+/** Where the link is, from the link itself (a pin's name says where it was when kept). */
+function attachedHere(link: {ifindex: number; progId: number}): boolean {
+	try {
+		const ids = queryXdpIds(link.ifindex);
+		return [ids.drv, ids.skb, ids.hw].includes(link.progId);
+	} catch {
+		return false; // No such interface here.
+	}
+}
+
 function detach(linkFd: number): void {
 	try {
 		detachLink(linkFd);
@@ -53,68 +66,64 @@ function detach(linkFd: number): void {
 	}
 }
 
-function cleanPin(directory: PinDirectory, entry: string, cookie: bigint): Outcome {
-	const pin = parsePinName(entry)!;
+/**
+ * Removes one kept attachment when it is provably ours, kept (no process holds its link), and
+ * attached in this namespace or to nothing any more; the pin's unlink is the claim.
+ */
+function settle(directory: PinDirectory, entry: string, linkId: number | undefined): Outcome {
 	const linkFd = directory.open(entry);
 	if (linkFd === undefined) {
 		return {kind: 'foreign'};
 	}
 	try {
 		const link = holdsOurProgram(linkFd);
-		if (!link || link.linkId !== pin.linkId) {
+		if (!link || (linkId !== undefined && link.linkId !== linkId)) {
 			return {kind: 'foreign'};
 		}
-		// Another namespace's live attachment is for an xdptop there; a defunct one (ifindex 0) is nobody's.
-		if (pin.cookie !== cookie && link.ifindex !== 0) {
+		if (linkHolders(link.linkId).length > 0) {
+			return {kind: 'live'}; // A running xdptop's own link, pinned from under it: not a --keep.
+		}
+		const gone = link.ifindex === 0;
+		if (!gone && !attachedHere(link)) {
 			return {kind: 'elsewhere'};
 		}
 		if (!directory.unpin(entry)) {
 			return {kind: 'taken'}; // Another xdptop took it over first.
 		}
 		detach(linkFd);
-		return pin.cookie === cookie ? {kind: 'detached', ifindex: pin.ifindex} : {kind: 'detached'};
+		return {kind: 'detached', ifindex: gone ? undefined : link.ifindex};
 	} finally {
 		closeFd(linkFd);
 	}
 }
 
 /** A directory an older xdptop made for one interface: its link and two map pins. */
-function cleanLegacy(directory: PinDirectory, entry: string): Outcome {
+function settleLegacy(directory: PinDirectory, entry: string): Outcome {
 	if (!directory.stat(entry)?.isDirectory()) {
 		return {kind: 'foreign'};
 	}
-	const linkFd = directory.open(`${entry}/link`);
-	if (linkFd === undefined) {
-		return {kind: 'foreign'};
-	}
-	try {
-		if (!holdsOurProgram(linkFd)) {
-			return {kind: 'foreign'};
+	const outcome = settle(directory, `${entry}/link`, undefined);
+	if (outcome.kind === 'detached') {
+		for (const file of LEGACY_FILES.slice(1)) {
+			directory.unpin(`${entry}/${file}`);
 		}
-		if (!directory.unpin(`${entry}/link`)) {
-			return {kind: 'taken'};
-		}
-		detach(linkFd);
-	} finally {
-		closeFd(linkFd);
+		directory.removeEmptyDirectory(entry);
 	}
-	for (const file of LEGACY_FILES.slice(1)) {
-		directory.unpin(`${entry}/${file}`);
-	}
-	directory.removeEmptyDirectory(entry);
-	return {kind: 'detached', name: entry};
+	return outcome;
 }
 
 export async function runCleanup(): Promise<void> {
-	const cookie = netnsCookie();
 	const outcomes =
 		withPinDirectory(false, directory =>
-			directory.entries().map(entry => (parsePinName(entry) ? cleanPin(directory, entry, cookie) : cleanLegacy(directory, entry))),
+			directory.entries().map(entry => {
+				const pin = parsePinName(entry);
+				return pin ? settle(directory, entry, pin.linkId) : settleLegacy(directory, entry);
+			}),
 		) ?? [];
 	removePinDirectoryIfEmpty();
 	const names = new Map((await listInterfaces().catch(() => [])).map(entry => [entry.ifindex, escapeControl(entry.name)]));
 	const count = (kind: Outcome['kind']) => outcomes.filter(outcome => outcome.kind === kind).length;
-	const detached = outcomes.flatMap(outcome => (outcome.kind === 'detached' ? [outcome.name === undefined ? names.get(outcome.ifindex ?? 0) : escapeControl(outcome.name)] : []));
+	const detached = outcomes.flatMap(outcome => (outcome.kind === 'detached' ? [outcome.ifindex === undefined ? undefined : names.get(outcome.ifindex)] : []));
 	const lines = [
 		detached.length > 0
 			? `detached xdptop_stats kept on ${detached.map(name => name ?? 'an interface that is gone').join(', ')} and removed its pins`
@@ -122,6 +131,9 @@ export async function runCleanup(): Promise<void> {
 	];
 	if (count('elsewhere') > 0) {
 		lines.push(`${count('elsewhere')} kept in other network namespaces: run xdptop --cleanup there (nsenter --net=...)`);
+	}
+	if (count('live') > 0) {
+		lines.push(`left ${count('live')} pinned attachments that running processes hold (not kept by --keep)`);
 	}
 	if (count('foreign') > 0) {
 		lines.push(`left ${count('foreign')} entries under ${PIN_ROOT} that are not xdptop's attachments`);
