@@ -13,7 +13,8 @@ export const helpText = `
 	  $ sudo xdptop --cleanup           Detach what an earlier --keep left attached
 
 	Options
-	  -i, --interface IFACE  Only this interface (repeat for more)
+	  -i, --interface IFACE  Only this interface (repeat for more): its name as
+	                         xdptop shows it (w\\xff for a byte), or ifindex:N
 	  -n, --interval SECS    Seconds between samples, 0.1 to 60 (default: 1)
 	  --json                 JSON output, for list and --once
 	  --once                 Sample twice, one interval apart, print rates and exit

@@ -14,6 +14,7 @@ export function useTerminalSize(): TerminalSize {
 	useEffect(() => {
 		const onResize = () => setSize(read());
 		stdout.on('resize', onResize);
+		onResize(); // A resize between the first render and this subscription would be lost otherwise.
 		return () => {
 			stdout.off('resize', onResize);
 		};
