@@ -43,12 +43,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	$(Q)npm ci --no-audit --no-fund --loglevel=error
 	$(Q)touch $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/xdp_stats.h
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/xdp_stats.h bpf/xdp_stats_maps.h
 	@echo "  BPF     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c bpf/xdp_stats.bpf.c bpf/xdp_stats.h
+$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c bpf/xdp_stats.bpf.c bpf/xdp_stats.h bpf/xdp_stats_maps.h
 	@echo "  BPF     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

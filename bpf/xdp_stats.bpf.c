@@ -12,21 +12,7 @@
 #include <linux/ipv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
-#include "xdp_stats.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XDP_ACTION_MAX);
-	__type(key, __u32);
-	__type(value, struct datarec);
-} xdp_actions SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PROTO_CLASS_MAX);
-	__type(key, __u32);
-	__type(value, struct datarec);
-} xdp_protos SEC(".maps");
+#include "xdp_stats_maps.h"
 
 struct vlan_tag {
 	__be16 tci;

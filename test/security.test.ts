@@ -45,22 +45,45 @@ function removePlanted(): void {
 	rmSync(FOREIGN_PIN, {force: true});
 }
 
-describe('an unprivileged user planting in bpffs', () => {
-	let lab: VethLab;
-	let agent: Agent | undefined;
+/** Labs and the agents a test starts, removed after each test (with what --keep left). */
+function labsForEachTest(count: number) {
+	let labs: VethLab[] = [];
+	let started: Agent[] = [];
 	beforeEach(() => {
 		requireNoPinRoot();
-		lab = new VethLab();
+		labs = Array.from({length: count}, () => new VethLab());
 	});
 	afterEach(async () => {
-		await agent?.kill('SIGKILL').catch(() => undefined);
-		agent = undefined;
+		await Promise.all(started.map(agent => agent.kill('SIGKILL').catch(() => undefined)));
+		started = [];
+		for (const lab of labs) {
+			xdptop(['--cleanup'], lab.local);
+			lab.remove();
+		}
 		removePlanted();
-		lab.remove();
 	});
+	return {
+		labs: () => labs,
+		agents: {
+			start(lab: VethLab): Agent {
+				const agent = new Agent(lab.local);
+				started.push(agent);
+				return agent;
+			},
+			/** Two agents in the lab (a monitor and another xdptop). */
+			startPair(lab: VethLab): [Agent, Agent] {
+				return [this.start(lab), this.start(lab)];
+			},
+		},
+	};
+}
+
+describe('an unprivileged user planting in bpffs', () => {
+	const {labs, agents} = labsForEachTest(1);
 
 	test("symlinks to another tool's pinned link make neither --cleanup nor a monitor detach it", async () => {
-		agent = new Agent(lab.local);
+		const [lab] = labs() as [VethLab];
+		const agent = agents.start(lab);
 		await agent.ok({op: 'linkForeign', object: fixture('xdp_foreign'), program: 'foreign_pass', ifname: lab.localIf, mode: 'skb', pin: FOREIGN_PIN});
 		// Both layouts: the one before pins were named by link, and the one after.
 		const links = ['link', 'xdp_actions', 'xdp_protos'].map(name => `ln -s ${FOREIGN_PIN} ${PIN_ROOT}/${lab.localIf}/${name}`);
@@ -75,13 +98,13 @@ describe('an unprivileged user planting in bpffs', () => {
 		assert.deepEqual(await agent.ok({op: 'adopt'}), []);
 		await agent.ok({op: 'close', keep: false});
 		await agent.stop();
-		agent = undefined;
 		assert.equal(lab.ipLinkXdp()?.prog?.name, 'foreign_pass', 'the monitor did not detach it');
 		assert.deepEqual(readdirSync(PIN_ROOT).sort(), planted, 'nothing planted was removed');
 		assert.ok(lstatSync(`${PIN_ROOT}/${lab.localIf}/link`).isSymbolicLink());
 	});
 
 	test('--keep through a planted symlink refuses, detaches, exits 1, and removes nothing outside bpffs', () => {
+		const [lab] = labs() as [VethLab];
 		const victim = mkdtempSync(join(tmpdir(), 'xdptop-victim-'));
 		try {
 			mkdirSync(join(victim, lab.localIf));
@@ -99,6 +122,7 @@ describe('an unprivileged user planting in bpffs', () => {
 	});
 
 	test('a pin directory of the right owner but a loose mode is refused too', () => {
+		const [lab] = labs() as [VethLab];
 		mkdirSync(PIN_ROOT, {mode: 0o700});
 		spawnSync('chmod', ['1777', PIN_ROOT]);
 		const kept = xdptop(['--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], lab.local);
@@ -109,24 +133,14 @@ describe('an unprivileged user planting in bpffs', () => {
 });
 
 describe('root programs that borrow xdptop names', () => {
-	let lab: VethLab;
-	let agent: Agent | undefined;
-	beforeEach(() => {
-		requireNoPinRoot();
-		lab = new VethLab();
-	});
-	afterEach(async () => {
-		await agent?.kill('SIGKILL').catch(() => undefined);
-		agent = undefined;
-		removePlanted();
-		lab.remove();
-	});
+	const {labs, agents} = labsForEachTest(1);
 
 	for (const [fixtureName, what] of [
 		['xdp_impostor_layout', "xdptop's own instructions (same tag) with 4 KiB map values"],
 		['xdp_impostor_liar', 'drops everything and counts it as PASS, with the right layout'],
 	] as const) {
 		test(`a program named xdptop_stats that ${what} is foreign: never read, never detached`, async () => {
+			const [lab] = labs() as [VethLab];
 			lab.ip('link', 'set', 'dev', lab.localIf, 'xdpgeneric', 'obj', fixture(fixtureName), 'sec', 'xdp');
 			lab.send(10);
 			const listed = xdptop(['list', '--json', '-i', lab.localIf], lab.local);
@@ -139,7 +153,7 @@ describe('root programs that borrow xdptop names', () => {
 			const [rates] = JSON.parse(sampled.stdout) as Array<{xdp: unknown}>;
 			assert.equal(rates!.xdp, null, 'no counters are read from it');
 
-			agent = new Agent(lab.local);
+			const agent = agents.start(lab);
 			assert.equal(await agent.ok({op: 'counters', ifname: lab.localIf}), undefined, 'the monitor reads none of its maps');
 			await agent.ok({op: 'close', keep: false});
 			assert.equal(xdptop(['--cleanup'], lab.local).status, 0);
@@ -149,28 +163,14 @@ describe('root programs that borrow xdptop names', () => {
 });
 
 describe('several xdptops at once', () => {
-	let labs: VethLab[] = [];
-	let agents: Agent[] = [];
-	beforeEach(() => {
-		requireNoPinRoot();
-		labs = [new VethLab(), new VethLab()];
-	});
-	afterEach(async () => {
-		await Promise.all(agents.map(agent => agent.kill('SIGKILL').catch(() => undefined)));
-		agents = [];
-		for (const lab of labs) {
-			xdptop(['--cleanup'], lab.local);
-			lab.remove();
-		}
-		removePlanted();
-	});
+	const {labs, agents} = labsForEachTest(2);
 
 	test('--keep of the same interface name in two namespaces: both kept, each cleaned up only where it is', () => {
-		const [first, second] = labs as [VethLab, VethLab];
+		const [first, second] = labs() as [VethLab, VethLab];
 		second.ip('link', 'set', 'dev', second.localIf, 'down');
 		second.ip('link', 'set', 'dev', second.localIf, 'name', first.localIf);
 		second.ip('link', 'set', 'dev', first.localIf, 'up');
-		for (const lab of labs) {
+		for (const lab of labs()) {
 			const kept = xdptop(['--once', '--attach', 'skb', '--keep', '-i', first.localIf, '-n', '0.1'], lab.local);
 			assert.equal(kept.status, 0, kept.stderr);
 			assert.match(kept.stderr, /kept xdptop_stats attached/);
@@ -189,10 +189,9 @@ describe('several xdptops at once', () => {
 	});
 
 	test('two monitors adopting the same --keep: one takes it over; --cleanup beside it touches nothing', async () => {
-		const [lab] = labs as [VethLab];
+		const [lab] = labs() as [VethLab];
 		assert.equal(xdptop(['--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], lab.local).status, 0);
-		agents = [new Agent(lab.local), new Agent(lab.local)];
-		const [first, second] = agents as [Agent, Agent];
+		const [first, second] = agents.startPair(lab);
 		assert.deepEqual(await first.ok({op: 'adopt'}), [lab.localIf]);
 		assert.deepEqual(await second.ok({op: 'adopt'}), [], 'taken already');
 		assert.equal(xdptop(['--cleanup'], lab.local).stdout, 'nothing of xdptop was left pinned here\n');
@@ -204,9 +203,8 @@ describe('several xdptops at once', () => {
 	});
 
 	test("a monitor reading another xdptop's counters lets go of its maps once that program is gone", async () => {
-		const [lab] = labs as [VethLab];
-		agents = [new Agent(lab.local), new Agent(lab.local)];
-		const [monitor, other] = agents as [Agent, Agent];
+		const [lab] = labs() as [VethLab];
+		const [monitor, other] = agents.startPair(lab);
 		await monitor.ok({op: 'endRound'});
 		const baseline = await monitor.ok({op: 'fds'});
 		for (let round = 0; round < 5; round++) {
@@ -221,24 +219,10 @@ describe('several xdptops at once', () => {
 });
 
 describe('kept attachments whose interface moved, went away, or is not kept at all', () => {
-	let labs: VethLab[] = [];
-	let agents: Agent[] = [];
-	beforeEach(() => {
-		requireNoPinRoot();
-		labs = [new VethLab(), new VethLab()];
-	});
-	afterEach(async () => {
-		await Promise.all(agents.map(agent => agent.kill('SIGKILL').catch(() => undefined)));
-		agents = [];
-		for (const lab of labs) {
-			xdptop(['--cleanup'], lab.local);
-			lab.remove();
-		}
-		removePlanted();
-	});
+	const {labs, agents} = labsForEachTest(2);
 
 	test('--cleanup names what the link says, not the pin: a deleted interface whose ifindex is reused is not blamed', () => {
-		const [lab] = labs as [VethLab];
+		const [lab] = labs() as [VethLab];
 		assert.equal(xdptop(['--once', '--attach', 'skb', '--keep', '-i', lab.localIf, '-n', '0.1'], lab.local).status, 0);
 		const ifindex = (JSON.parse(lab.ip('-j', 'link', 'show', 'dev', lab.localIf)) as Array<{ifindex: number}>)[0]!.ifindex;
 		lab.ip('link', 'del', lab.localIf);
@@ -248,7 +232,7 @@ describe('kept attachments whose interface moved, went away, or is not kept at a
 	});
 
 	test('an interface that moved to another namespace is cleaned up where it is now, and only there', () => {
-		const [first, second] = labs as [VethLab, VethLab];
+		const [first, second] = labs() as [VethLab, VethLab];
 		assert.equal(xdptop(['--once', '--attach', 'skb', '--keep', '-i', first.localIf, '-n', '0.1'], first.local).status, 0);
 		first.ip('link', 'set', 'dev', first.localIf, 'netns', second.local);
 		const there = (ifname: string) => second.ipLinkXdp(ifname);
@@ -264,9 +248,8 @@ describe('kept attachments whose interface moved, went away, or is not kept at a
 	});
 
 	test("a running xdptop's link pinned under a kept name by another root process is neither adopted nor cleaned up", async () => {
-		const [lab] = labs as [VethLab];
-		agents = [new Agent(lab.local), new Agent(lab.local)];
-		const [running, monitor] = agents as [Agent, Agent];
+		const [lab] = labs() as [VethLab];
+		const [running, monitor] = agents.startPair(lab);
 		await running.ok({op: 'attach', ifname: lab.localIf, mode: 'skb'});
 		const state = (await running.ok({op: 'state', ifname: lab.localIf})) as {attachments: Array<{linkId?: number}>};
 		const linkId = state.attachments[0]!.linkId!;
@@ -288,9 +271,8 @@ describe('kept attachments whose interface moved, went away, or is not kept at a
 	});
 
 	test('an attachment detached by someone else is reported as already gone, not as detached by us', async () => {
-		const [lab] = labs as [VethLab];
-		agents = [new Agent(lab.local)];
-		const [running] = agents as [Agent];
+		const [lab] = labs() as [VethLab];
+		const running = agents.start(lab);
 		await running.ok({op: 'attach', ifname: lab.localIf, mode: 'skb'});
 		const state = (await running.ok({op: 'state', ifname: lab.localIf})) as {attachments: Array<{linkId?: number}>};
 		assert.equal(spawnSync('bpftool', ['link', 'detach', 'id', String(state.attachments[0]!.linkId!)]).status, 0);

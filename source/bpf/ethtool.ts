@@ -5,16 +5,11 @@
  * the process is in when it makes it, which is the one whose interfaces xdptop lists.
  */
 import {addressOf, libbpf, type LibbpfApi} from './libbpf.js';
+import {IFNAMSIZ, IFREQ_SIZE, withSocket} from './socket.js';
 
-const AF_INET = 2;
-const AF_UNIX = 1;
-const SOCK_DGRAM = 2;
-const SOCK_CLOEXEC = 0o2_000_000;
 const SIOCETHTOOL = 0x89_46;
 const ETHTOOL_GDRVINFO = 0x03;
-const IFNAMSIZ = 16;
-/** struct ifreq on 64-bit Linux: ifr_name[16], then a union whose ifr_data pointer is at 16. */
-const IFREQ_SIZE = 40;
+/** ifr_data, the pointer in struct ifreq's union. */
 const IFR_DATA_OFFSET = 16;
 /** struct ethtool_drvinfo: cmd u32, driver[32], version[32], fw_version[32], bus_info[32], ... */
 const DRVINFO_SIZE = 196;
@@ -27,11 +22,6 @@ export type DriverAnswer =
 	| {readonly driver: undefined}
 	/** The ioctl itself cannot be made here (libc or libbpf not loadable): ask something else. */
 	| undefined;
-
-function openSocket(api: LibbpfApi): number {
-	const fd = api.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	return fd >= 0 ? fd : api.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0); // No IPv4 in this kernel.
-}
 
 /**
  * ETHTOOL_GDRVINFO for the interface with these name bytes, in this process's network
@@ -48,11 +38,10 @@ export function ethtoolDriver(nameBytes: Uint8Array): DriverAnswer {
 	} catch {
 		return undefined;
 	}
-	const fd = openSocket(api);
-	if (fd < 0) {
-		return undefined;
-	}
-	try {
+	return withSocket(api, (fd): DriverAnswer => {
+		if (fd < 0) {
+			return undefined;
+		}
 		const drvinfo = Buffer.alloc(DRVINFO_SIZE);
 		drvinfo.writeUInt32LE(ETHTOOL_GDRVINFO, 0);
 		const ifreq = Buffer.alloc(IFREQ_SIZE);
@@ -65,7 +54,5 @@ export function ethtoolDriver(nameBytes: Uint8Array): DriverAnswer {
 		const end = field.indexOf(0);
 		const driver = field.subarray(0, end === -1 ? DRIVER_LENGTH : end).toString('utf8');
 		return {driver: driver || undefined};
-	} finally {
-		api.close(fd);
-	}
+	});
 }

@@ -3,15 +3,10 @@
  * in this process's network namespace): no dump, so an interrupted one cannot mislead it, and no
  * sysfs, which may belong to another namespace than ours (nsenter --net keeps the old /sys).
  */
-import {closeFd, lastErrno, libbpf} from './libbpf.js';
+import {lastErrno, libbpf} from './libbpf.js';
+import {IFNAMSIZ, IFREQ_SIZE, withSocket} from './socket.js';
 
-const AF_UNIX = 1;
-const SOCK_DGRAM = 2;
-const SOCK_CLOEXEC = 0o2_000_000;
 const SIOCGIFNAME = 0x89_10;
-/** struct ifreq: ifr_name[IFNAMSIZ = 16], then the union, ifr_ifindex first; 40 bytes on 64-bit. */
-const IFREQ_SIZE = 40;
-const IFNAMSIZ = 16;
 const ENODEV = 19;
 
 export type IndexLookup =
@@ -27,11 +22,11 @@ export function lookupIfindex(ifindex: number): IndexLookup {
 	} catch {
 		return {state: 'unknown', errno: 0};
 	}
-	const fd = api.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		return {state: 'unknown', errno: lastErrno()};
-	}
-	try {
+	return withSocket(api, (fd): IndexLookup => {
+		if (fd < 0) {
+			return {state: 'unknown', errno: lastErrno()};
+		}
+		// ifr_ifindex is the first member of the union after ifr_name.
 		const request = Buffer.alloc(IFREQ_SIZE);
 		request.writeInt32LE(ifindex, IFNAMSIZ);
 		if (api.ioctl(fd, SIOCGIFNAME, request) < 0) {
@@ -39,7 +34,5 @@ export function lookupIfindex(ifindex: number): IndexLookup {
 			return errno === ENODEV ? {state: 'gone'} : {state: 'unknown', errno};
 		}
 		return {state: 'present'};
-	} finally {
-		closeFd(fd);
-	}
+	});
 }

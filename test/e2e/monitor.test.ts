@@ -8,20 +8,11 @@ import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, test} from 'node:test';
 import {VethLab} from '../helpers/netns.js';
 import {TmuxTerminal} from '../helpers/tmux.js';
+import {until} from '../helpers/wait.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
 /** The same bundle with the render-fault hook (test/helpers/xdptop-test-main.tsx); dist/ has none. */
 const TEST_CLI = fileURLToPath(new URL('../../build/xdptop-test.mjs', import.meta.url));
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await sleep(50);
-	}
-}
 
 describe('the monitor in a terminal', () => {
 	let lab: VethLab;

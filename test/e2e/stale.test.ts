@@ -6,24 +6,17 @@
  * and say that in the status line.
  */
 import assert from 'node:assert/strict';
-import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, test} from 'node:test';
 import {VethLab} from '../helpers/netns.js';
 import {StandInIp} from '../helpers/standin-ip.js';
 import {TmuxTerminal} from '../helpers/tmux.js';
+import {until as untilWithin} from '../helpers/wait.js';
+
+/** ip answers every 0.2 s here; a restart takes up to 3 s more. */
+const until = (check: () => boolean, what: string | (() => string)) => untilWithin(check, what, 15_000);
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
-
-async function until(check: () => boolean, what: string | (() => string), timeoutMs = 15_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-		}
-		await sleep(50);
-	}
-}
 
 describe('the monitor when ip misbehaves', () => {
 	let lab: VethLab;

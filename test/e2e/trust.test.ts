@@ -15,19 +15,10 @@ import {after, before, describe, test} from 'node:test';
 import {deleteNamespaces, listNamespaces, namespaceAt, processesIn} from '../../source/demo/namespaces.js';
 import {VethLab} from '../helpers/netns.js';
 import {TmuxTerminal} from '../helpers/tmux.js';
+import {until} from '../helpers/wait.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
 const NSENTER = '/usr/bin/nsenter';
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await sleep(50);
-	}
-}
 
 /** A directory of fake ip, nsenter, trafgen, sysctl and mount that only leave a mark when run. */
 function fakePrograms(): {directory: string; marks: () => string; remove: () => void} {

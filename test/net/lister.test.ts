@@ -4,33 +4,14 @@
  * is replaced and said so. Reads the interface list of the host's namespace; changes nothing.
  */
 import assert from 'node:assert/strict';
-import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, test} from 'node:test';
 import {LineChild} from '../helpers/line-child.js';
 import {type ListerReply} from '../helpers/lister-main.js';
 import {StandInIp} from '../helpers/standin-ip.js';
+import {alive, until} from '../helpers/wait.js';
 
 const LISTER = fileURLToPath(new URL('../helpers/lister-main.ts', import.meta.url));
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await sleep(20);
-	}
-}
 
 describe('the interface lister with a misbehaving ip', () => {
 	let ip: StandInIp;

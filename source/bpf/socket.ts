@@ -1,0 +1,32 @@
+/**
+ * A throwaway socket in this process's network namespace, for the ioctls and socket options
+ * that answer for that namespace (ethtool, SIOCGIFNAME, the netns cookie).
+ */
+import {type LibbpfApi} from './libbpf.js';
+
+const AF_UNIX = 1;
+const AF_INET = 2;
+const SOCK_DGRAM = 2;
+const SOCK_CLOEXEC = 0o2_000_000;
+
+/** struct ifreq on 64-bit Linux: ifr_name[IFNAMSIZ], then a union at 16; 40 bytes. */
+export const IFNAMSIZ = 16;
+export const IFREQ_SIZE = 40;
+
+/**
+ * Runs fn with an open socket (AF_INET where the kernel has it, else AF_UNIX: the ioctls asked here
+ * work on either) and closes it; -1 and errno left as libc set them when none could be opened.
+ */
+export function withSocket<T>(api: LibbpfApi, fn: (fd: number) => T): T {
+	let fd = api.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fd = api.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	}
+	try {
+		return fn(fd);
+	} finally {
+		if (fd >= 0) {
+			api.close(fd);
+		}
+	}
+}
