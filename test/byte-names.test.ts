@@ -156,8 +156,10 @@ describe('names that are bytes', () => {
 
 	test('--once: the kernel counters of each name are its own', async () => {
 		// No -i: each entry is told apart by its ifindex, which the kernel's counters must follow.
-		const result = await xdptop(['--once', '--json', '--interval', '2'], async () => {
-			await sleep(700);
+		// Sent in the middle of a 3 s interval: 1.5 s for xdptop's first sample to be taken before,
+		// 1.5 s for the frames to land before the second.
+		const result = await xdptop(['--once', '--json', '--interval', '3'], async () => {
+			await sleep(1500);
 			sendFrom(FE.peer, 30);
 			sendFrom(FF.peer, 10);
 		});

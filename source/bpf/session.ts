@@ -16,7 +16,7 @@ import {CountersReader} from './maps.js';
 import {netnsCookie} from './netns.js';
 import {StatsObject} from './object.js';
 import {parsePinName, pinFileName, PIN_ROOT, withPinDirectory} from './pins.js';
-import {createXdpLink, detachLink, queryXdp} from './xdp.js';
+import {createXdpLink, detachLink, queryXdp, queryXdpIds} from './xdp.js';
 
 export interface AttachTarget {
 	readonly name: string;
@@ -90,11 +90,43 @@ export class XdpSession {
 	}
 
 	/**
+	 * Our attachment on that ifindex, when it is still there. An interface can go and another take
+	 * its ifindex (created with it, or moved in from another namespace) between two dumps: our
+	 * link then holds nothing here, and acting on it would report an attach that did not happen.
+	 * Such an entry is let go (its link detached, if it still holds an interface elsewhere).
+	 */
+	#live(ifindex: number): Owned | undefined {
+		const owned = this.#owned.get(ifindex);
+		if (!owned || this.#attachedHere(owned)) {
+			return owned;
+		}
+		try {
+			this.#detachOwned(ifindex);
+		} catch {
+			// Nothing more can be done for a link that is not here.
+		}
+		return undefined;
+	}
+
+	#attachedHere(owned: Owned): boolean {
+		try {
+			const link = linkInfoByFd(owned.linkFd);
+			if (!link || link.ifindex !== owned.target.ifindex) {
+				return false;
+			}
+			const ids = queryXdpIds(owned.target.ifindex);
+			return [ids.drv, ids.skb, ids.hw].includes(link.progId);
+		} catch {
+			return false;
+		}
+	}
+
+	/**
 	 * Attaches our program in `mode`. Refuses, without touching anything, when another program
 	 * holds the interface; a kernel refusal becomes an XdpModeRefusedError with plain words.
 	 */
 	attach(target: AttachTarget, mode: XdpMode): void {
-		if (this.#owned.has(target.ifindex)) {
+		if (this.#live(target.ifindex)) {
 			this.setMode(target, mode);
 			return;
 		}
@@ -116,7 +148,7 @@ export class XdpSession {
 	 * mode if the new one is refused; counters continue, as the program and maps stay the same.
 	 */
 	setMode(target: AttachTarget, mode: XdpMode): void {
-		const owned = this.#owned.get(target.ifindex);
+		const owned = this.#live(target.ifindex);
 		if (!owned) {
 			this.attach(target, mode);
 			return;

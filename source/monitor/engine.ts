@@ -139,7 +139,10 @@ export class MonitorEngine implements MonitorPort {
 
 	setIntervalSeconds(seconds: number): void {
 		this.#intervalSeconds = seconds;
-		this.#sinceMs = performance.now();
+		if (this.#snapshot.staleSeconds === undefined) {
+			// A new interval gives a live monitor a new deadline; numbers that are already late stay marked.
+			this.#sinceMs = performance.now();
+		}
 		this.#emit({...this.#snapshot, intervalSeconds: seconds});
 		this.#schedule();
 	}
@@ -225,7 +228,11 @@ export class MonitorEngine implements MonitorPort {
 		if (this.#stopped || this.#paused) {
 			return;
 		}
-		const seconds = staleSeconds(performance.now(), this.#lastSampleMs, this.#sinceMs, this.#intervalSeconds);
+		const now = performance.now();
+		// Once late, late until a sample comes: a longer interval chosen meanwhile makes nothing current.
+		const seconds =
+			staleSeconds(now, this.#lastSampleMs, this.#sinceMs, this.#intervalSeconds) ??
+			(this.#snapshot.staleSeconds === undefined ? undefined : Math.max(1, Math.floor((now - this.#lastSampleMs) / 1000)));
 		if (seconds !== this.#snapshot.staleSeconds) {
 			this.#emit(seconds === undefined ? {...this.#snapshot, staleSeconds: undefined} : markStale(this.#snapshot, seconds));
 		}

@@ -193,7 +193,16 @@ export class InterfaceLister {
 			}
 			return listInterfaces(); // Once the long-lived one fails, the one-shot says why.
 		}
-		return parseIpLinks(answer).map(link => ({...link, driver: this.#driver(link.name) ?? link.driver}));
+		const links = parseIpLinks(answer);
+		if (this.#drivers.size > links.length) {
+			const present = new Set(links.map(link => `${link.ifindex} ${link.name}`));
+			for (const key of this.#drivers.keys()) {
+				if (!present.has(key)) {
+					this.#drivers.delete(key);
+				}
+			}
+		}
+		return links.map(link => ({...link, driver: this.#driver(link) ?? link.driver}));
 	}
 
 	close(): void {
@@ -228,12 +237,16 @@ export class InterfaceLister {
 		return answer;
 	}
 
-	/** Device drivers do not change under a name: sysfs is asked once per name. */
-	#driver(name: string): string | undefined {
-		if (!this.#drivers.has(name)) {
-			this.#drivers.set(name, deviceDriver(name));
+	/**
+	 * A device's driver does not change while it exists: asked once per device (ifindex and name,
+	 * since either alone may be reused by another device), and forgotten with the device.
+	 */
+	#driver(link: {readonly name: string; readonly ifindex: number}): string | undefined {
+		const key = `${link.ifindex} ${link.name}`;
+		if (!this.#drivers.has(key)) {
+			this.#drivers.set(key, deviceDriver(link.name));
 		}
-		return this.#drivers.get(name);
+		return this.#drivers.get(key);
 	}
 
 	/** Ends `ip` (killing it if it hangs), fails whoever waits on it, and says so. */

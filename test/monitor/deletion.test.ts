@@ -74,4 +74,20 @@ describe('the engine when a dump leaves out an interface', () => {
 		assert.ok(!rows.some(row => row.name === 'gone0'), 'the row goes');
 		assert.deepEqual(await owned(), [], 'ours is released');
 	});
+
+	test('deleted, and its ifindex taken by a new interface between two ticks: attaching there really attaches', async () => {
+		lab.ip('link', 'add', 'old0', 'type', 'veth', 'peer', 'name', 'old1');
+		lab.ip('link', 'set', 'old0', 'up');
+		assert.ok((await tick()).some(row => row.name === 'old0'));
+		assert.equal(((await ask({op: 'setMode', ifname: 'old0', target: 'skb'})) as {ok: boolean}).ok, true);
+		const ifindex = (JSON.parse(lab.ip('-j', 'link', 'show', 'dev', 'old0')) as Array<{ifindex: number}>)[0]!.ifindex;
+		lab.ip('link', 'del', 'old0');
+		// veth makes its peer first: an index of its own keeps it off the one being reused.
+		lab.ip('link', 'add', 'new0', 'index', String(ifindex), 'type', 'veth', 'peer', 'name', 'new1', 'index', '999');
+		lab.ip('link', 'set', 'new0', 'up');
+		assert.ok((await tick()).some(row => row.name === 'new0' && row.ifindex === ifindex), 'the index is never missing from a dump');
+		assert.equal(((await ask({op: 'setMode', ifname: 'new0', target: 'skb'})) as {ok: boolean}).ok, true);
+		assert.equal(lab.ipLinkXdp('new0')?.mode, 2, 'attached for real');
+		assert.deepEqual(await owned(), ['new0']);
+	});
 });

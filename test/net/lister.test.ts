@@ -53,7 +53,7 @@ describe('the interface lister with a misbehaving ip', () => {
 		assert.ok(Date.now() - started < 5000, 'answered within the bound');
 		assert.equal(ip.count('hang'), 1, 'the stand-in did hang');
 		assert.equal(reply.notices.length, 1);
-		assert.match(reply.notices[0]!, /^ip gave no answer in 1\.0 s; started a new one$/);
+		assert.match(reply.notices[0]!, /^ip gave no answer in [\d.]+ s; started a new one$/);
 		assert.equal(ip.count('start'), 2);
 		await until(() => !alive(first), 'the hung ip to be gone');
 		assert.deepEqual((await list()).notices, [], 'the new one stays');
