@@ -155,11 +155,11 @@ describe('the demo when its parent is killed outright', () => {
 		const lab = new VethLab();
 		const script = `ip netns add xdptop-demo-$PPID-a && ip netns add xdptop-demo-$PPID-b && exec ${NSENTER} --net=/run/netns/${lab.local} ${process.execPath} ${CLI} -i ${lab.localIf}`;
 		const terminal = new TmuxTerminal(['sh', '-c', script], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
-		let namespaces: string[] = [];
+		// Known before anything can fail, so that the finally removes them whatever happens.
+		const shell = terminal.format('#{pane_pid}');
+		const namespaces = [`xdptop-demo-${shell}-a`, `xdptop-demo-${shell}-b`];
 		try {
 			await terminal.waitFor(new RegExp(`> ${lab.localIf} +up`));
-			const shell = terminal.format('#{pane_pid}');
-			namespaces = [`xdptop-demo-${shell}-a`, `xdptop-demo-${shell}-b`];
 			assert.match(terminal.screen().split('\n')[0]!, /^xdptop  /, 'not a demo');
 			terminal.keys('q');
 			assert.match(await terminal.waitFor(/EXIT=\d+/), /EXIT=0/);
