@@ -21,12 +21,12 @@ FIXTURE_OBJECTS := $(patsubst test/fixtures/%.bpf.c,$(OUTPUT)/fixtures/%.bpf.o,$
 BENCH_OBJECTS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
 SOURCES := $(shell find source test -name '*.ts' -o -name '*.tsx')
 
-.PHONY: all deps apt-deps node-deps bpf build run test test-long bench clean
+.PHONY: all deps apt-deps node-check node-deps bpf build run test test-long bench clean
 .DELETE_ON_ERROR:
 
 all: build
 
-deps: apt-deps node-deps
+deps: node-check apt-deps node-deps
 
 apt-deps:
 	$(Q)missing=$$(for p in $(APT_PACKAGES) $(EXTRA_APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -36,7 +36,13 @@ apt-deps:
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-node-deps: node_modules/.package-lock.json
+# Says what is wrong where node is missing or too old, instead of `npm: No such file` (exit 127)
+# or pages of minified source from a bundled library.
+node-check:
+	@version=$$(node -p process.versions.node 2>/dev/null) || { echo "xdptop needs Node.js 20 or newer, and there is no node on PATH: install Node.js 20 or newer" >&2; exit 1; }; \
+	[ "$${version%%.*}" -ge 20 ] || { echo "xdptop needs Node.js 20 or newer; this is $$version" >&2; exit 1; }
+
+node-deps: node-check node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	@echo "  NPM     ci"
@@ -61,12 +67,16 @@ $(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c
 bpf: $(BPF_OBJECTS) $(FIXTURE_OBJECTS) $(BENCH_OBJECTS)
 
 # One bundled file (source/bundle/build.ts): Node parses it in ~0.1 s, where loading Ink's
-# modules one by one takes ~0.4 s.
-dist/xdptop.mjs: $(SOURCES) tsconfig.json node_modules/.package-lock.json
+# modules one by one takes ~0.4 s. dist/xdptop.mjs is the launcher that checks the Node version
+# first, in syntax any Node parses.
+dist/xdptop-main.mjs: $(SOURCES) tsconfig.json node_modules/.package-lock.json
 	@echo "  TSC     --noEmit"
 	$(Q)npx tsc -p tsconfig.json
 	@echo "  BUNDLE  $@"
 	$(Q)node --import tsx source/bundle/build.ts source/cli.tsx $@
+
+dist/xdptop.mjs: source/launcher.mjs dist/xdptop-main.mjs
+	$(Q)cp source/launcher.mjs $@
 	$(Q)chmod +x $@
 
 # The same bundle with test-only hooks (test/helpers/xdptop-test-main.tsx), for the tests that need
@@ -87,7 +97,15 @@ build: deps bpf dist/xdptop.mjs $(OUTPUT)/xdptop-test.mjs
 run: build
 	$(Q)./dist/xdptop.mjs $(ARGS)
 
-test: build
+# A real Node 18 for the test that an old Node gets one line (the npm package node-linux-<arch>@18
+# holds the binary); fetched once into build/.
+NODE18 := $(OUTPUT)/node18/bin/node
+$(NODE18):
+	@echo "  NPM     node-linux-$$(node -p process.arch)@18"
+	$(Q)rm -rf $(OUTPUT)/node18 && mkdir -p $(OUTPUT)/node18
+	$(Q)cd $(OUTPUT)/node18 && npm pack --silent "node-linux-$$(node -p process.arch)@18" >/dev/null && tar xzf node-linux-*.tgz --strip-components=1 && rm node-linux-*.tgz
+
+test: build $(NODE18)
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
 
 # Scale and soak (500 interfaces, 100,000 ticks): minutes, not seconds; CI runs it too.

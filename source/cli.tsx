@@ -1,6 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc --v8-pool-size=0
-// The flags above keep the monitor small: a 2 MB young generation, and no helper threads for GC
-// or compiling (measured with `make bench`: 85 MB and 1.5 % CPU, against 120 MB and 1.35 %).
+// The bundled program; source/launcher.mjs (dist/xdptop.mjs) checks the Node version, then loads it.
 import process from 'node:process';
 import meow from 'meow';
 import {UsageError, resolveCommand, type Command, type RawFlags} from './options.js';
