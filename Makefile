@@ -3,7 +3,7 @@
 CLANG ?= clang
 OUTPUT := build
 ARCH_INCLUDE := /usr/include/$(shell uname -m)-linux-gnu
-BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -I$(ARCH_INCLUDE) -Ibpf
+BPF_CFLAGS := -O2 -g -Wall -Werror -target bpfel -I$(ARCH_INCLUDE) -Ibpf
 # Debian/Ubuntu packages the build, the tool and the tests need; installed only when missing.
 APT_PACKAGES := clang libbpf-dev libbpf1 bpftool iproute2 netsniff-ng tmux
 # Only `make bench` needs these: its anchors (top, bmon) and CPU pinning (taskset).
