@@ -7,7 +7,7 @@
  * instructions reference, so the map check is what rules out our code bound to foreign maps.
  */
 import {ACTIONS_MAP, DATAREC_SIZE, PROTO_CLASSES, PROTOS_MAP, XDP_ACTIONS} from './abi.js';
-import {mapInfoByFd, programInfoByFd} from './info.js';
+import {linkInfoByFd, mapInfoByFd, programInfoByFd, type XdpLinkInfo} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
 import {StatsObject} from './object.js';
 
@@ -112,6 +112,38 @@ export function proveById(progId: number): ProvenMaps | undefined {
 	} finally {
 		closeFd(fd);
 	}
+}
+
+/** A kept or adopted link, proven to hold our program; the holder closes progFd and the map fds. */
+export interface ProvenLink {
+	readonly link: XdpLinkInfo;
+	readonly progFd: number;
+	readonly maps: ProvenMaps;
+}
+
+/** The XDP link behind linkFd, and the proof that the program it holds is ours. */
+export function proveLink(linkFd: number): ProvenLink | undefined {
+	let link: XdpLinkInfo | undefined;
+	try {
+		link = linkInfoByFd(linkFd);
+	} catch {
+		return undefined;
+	}
+	const progFd = link ? libbpf().progGetFdById(link.progId) : -1;
+	if (!link || progFd < 0) {
+		return undefined;
+	}
+	const maps = proveByFd(progFd);
+	if (!maps) {
+		closeFd(progFd);
+		return undefined;
+	}
+	return {link, progFd, maps};
+}
+
+/** Closes what a proof opened. */
+export function releaseProof(proven: ProvenLink): void {
+	[proven.progFd, proven.maps.actionsMapFd, proven.maps.protosMapFd].forEach(closeFd);
 }
 
 const verdicts = new Map<number, boolean>();

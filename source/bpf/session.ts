@@ -8,7 +8,7 @@ import {blockingAttachment, describeConflict, explainAttachFailure} from '../mod
 import {escapeControl} from '../model/escape.js';
 import {type XdpMode, type XdpState} from '../model/xdp.js';
 import {BpfError, XdpConflictError, XdpModeRefusedError} from './errors.js';
-import {proveByFd, proveById, type ProvenMaps} from './identity.js';
+import {proveById, proveLink, releaseProof, type ProvenMaps} from './identity.js';
 import {linkHolders} from './holders.js';
 import {linkInfoByFd} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
@@ -16,7 +16,7 @@ import {CountersReader} from './maps.js';
 import {netnsCookie} from './netns.js';
 import {StatsObject} from './object.js';
 import {parsePinName, pinFileName, PIN_ROOT, withPinDirectory} from './pins.js';
-import {createXdpLink, detachLink, queryXdp, queryXdpIds} from './xdp.js';
+import {attachedMode, createXdpLink, detachLink, queryXdp} from './xdp.js';
 
 export interface AttachTarget {
 	readonly name: string;
@@ -111,11 +111,7 @@ export class XdpSession {
 	#attachedHere(owned: Owned): boolean {
 		try {
 			const link = linkInfoByFd(owned.linkFd);
-			if (!link || link.ifindex !== owned.target.ifindex) {
-				return false;
-			}
-			const ids = queryXdpIds(owned.target.ifindex);
-			return [ids.drv, ids.skb, ids.hw].includes(link.progId);
+			return link?.ifindex === owned.target.ifindex && attachedMode(link) !== undefined;
 		} catch {
 			return false;
 		}
@@ -287,31 +283,19 @@ export class XdpSession {
 		return adopted ?? [];
 	}
 
-	/** The kept link is an XDP link of that id on that interface here, holding our program. */
+	/** The kept link is an XDP link of that id on that interface here, holding our program, and kept (no process holds it). */
 	#proveLink(linkFd: number, linkId: number, ifindex: number): {mode: XdpMode; progFd: number; maps: ProvenMaps; fds: number[]} | undefined {
-		let link;
-		try {
-			link = linkInfoByFd(linkFd);
-		} catch {
+		const proven = proveLink(linkFd);
+		if (!proven) {
 			return undefined;
 		}
-		if (!link || link.linkId !== linkId || link.ifindex !== ifindex || linkHolders(link.linkId).length > 0) {
-			return undefined; // Not that attachment, or a running process's own link pinned from under it.
-		}
-		const attachment = queryXdp(ifindex, [link]).attachments.find(candidate => candidate.progId === link.progId && candidate.ours);
-		if (!attachment) {
+		const {link, progFd, maps} = proven;
+		const mode = link.linkId === linkId && link.ifindex === ifindex ? attachedMode(link) : undefined;
+		if (!mode || linkHolders(link.linkId).length > 0) {
+			releaseProof(proven); // Not that attachment, or a running process's own link pinned from under it.
 			return undefined;
 		}
-		const progFd = libbpf().progGetFdById(link.progId);
-		if (progFd < 0) {
-			return undefined;
-		}
-		const maps = proveByFd(progFd);
-		if (!maps) {
-			closeFd(progFd);
-			return undefined;
-		}
-		return {mode: attachment.mode, progFd, maps, fds: [progFd, maps.actionsMapFd, maps.protosMapFd]};
+		return {mode, progFd, maps, fds: [progFd, maps.actionsMapFd, maps.protosMapFd]};
 	}
 
 	/** Pins the link of an attachment of ours under its unique name. */

@@ -54,6 +54,24 @@ export function queryXdpIds(ifindex: number): XdpProgIds {
 }
 
 /**
+ * The mode in which the link's program is attached to the link's interface in this network
+ * namespace; undefined when it is not (the link is defunct, or its interface is elsewhere, or an
+ * interface here has its ifindex now). Each attachment of ours is its own program instance, so
+ * the program id tells the link's attachment apart.
+ */
+export function attachedMode(link: XdpLinkInfo): XdpMode | undefined {
+	if (link.ifindex === 0) {
+		return undefined;
+	}
+	try {
+		const ids = queryXdpIds(link.ifindex);
+		return (['drv', 'skb', 'hw'] as const).find(mode => ids[mode] === link.progId);
+	} catch {
+		return undefined; // No interface of that ifindex here.
+	}
+}
+
+/**
  * The full XDP state of an interface, with program names and how each is attached. Pass the
  * result of xdpLinks() when querying many interfaces, so links are enumerated once.
  */

@@ -6,12 +6,11 @@
  * link is proven to hold xdptop's program; anything else in the directory is left alone.
  */
 import {BpfError} from '../bpf/errors.js';
-import {proveByFd} from '../bpf/identity.js';
+import {proveLink, releaseProof} from '../bpf/identity.js';
 import {linkHolders} from '../bpf/holders.js';
-import {linkInfoByFd} from '../bpf/info.js';
-import {closeFd, libbpf} from '../bpf/libbpf.js';
+import {closeFd} from '../bpf/libbpf.js';
 import {parsePinName, PIN_ROOT, removePinDirectoryIfEmpty, withPinDirectory, type PinDirectory} from '../bpf/pins.js';
-import {detachLink, queryXdpIds} from '../bpf/xdp.js';
+import {attachedMode, detachLink} from '../bpf/xdp.js';
 import {escapeControl} from '../model/escape.js';
 import {listInterfaces} from '../net/interfaces.js';
 
@@ -21,39 +20,6 @@ const LEGACY_FILES = ['link', 'xdp_actions', 'xdp_protos'] as const;
 type Outcome =
 	| {readonly kind: 'detached'; readonly ifindex: number | undefined}
 	| {readonly kind: 'elsewhere' | 'foreign' | 'taken' | 'live'};
-
-/** The program behind a link fd is ours: proven by tag and maps. */
-function holdsOurProgram(linkFd: number): {ifindex: number; linkId: number; progId: number} | undefined {
-	const link = linkInfoByFd(linkFd);
-	if (!link) {
-		return undefined;
-	}
-	const progFd = libbpf().progGetFdById(link.progId);
-	if (progFd < 0) {
-		return undefined;
-	}
-	try {
-		const maps = proveByFd(progFd);
-		if (!maps) {
-			return undefined;
-		}
-		closeFd(maps.actionsMapFd);
-		closeFd(maps.protosMapFd);
-		return link;
-	} finally {
-		closeFd(progFd);
-	}
-}
-
-/** Where the link is, from the link itself (a pin's name says where it was when kept). */
-function attachedHere(link: {ifindex: number; progId: number}): boolean {
-	try {
-		const ids = queryXdpIds(link.ifindex);
-		return [ids.drv, ids.skb, ids.hw].includes(link.progId);
-	} catch {
-		return false; // No such interface here.
-	}
-}
 
 function detach(linkFd: number): void {
 	try {
@@ -76,7 +42,11 @@ function settle(directory: PinDirectory, entry: string, linkId: number | undefin
 		return {kind: 'foreign'};
 	}
 	try {
-		const link = holdsOurProgram(linkFd);
+		const proven = proveLink(linkFd);
+		if (proven) {
+			releaseProof(proven);
+		}
+		const link = proven?.link;
 		if (!link || (linkId !== undefined && link.linkId !== linkId)) {
 			return {kind: 'foreign'};
 		}
@@ -84,7 +54,7 @@ function settle(directory: PinDirectory, entry: string, linkId: number | undefin
 			return {kind: 'live'}; // A running xdptop's own link, pinned from under it: not a --keep.
 		}
 		const gone = link.ifindex === 0;
-		if (!gone && !attachedHere(link)) {
+		if (!gone && attachedMode(link) === undefined) {
 			return {kind: 'elsewhere'};
 		}
 		if (!directory.unpin(entry)) {

@@ -64,34 +64,30 @@ note('start ' + process.pid);
 const ip = spawn(control('ip-real'), args, {stdio: ['pipe', 'pipe', 'inherit']});
 ip.on('exit', code => process.exit(code ?? 1));
 let hung = false;
-let commands = '';
-process.stdin.setEncoding('latin1');
-process.stdin.on('data', chunk => {
-	commands += chunk;
-	let newline;
-	while ((newline = commands.indexOf('\n')) !== -1) {
-		const command = commands.slice(0, newline + 1);
-		commands = commands.slice(newline + 1);
-		if (!hung && take('hang')) {
-			hung = true;
-			note('hang ' + process.pid);
+/** Calls handle with each whole line of a stream (bytes kept as latin1), without its newline. */
+function eachLine(stream, handle) {
+	let pending = '';
+	stream.setEncoding('latin1');
+	stream.on('data', chunk => {
+		pending += chunk;
+		let newline;
+		while ((newline = pending.indexOf('\n')) !== -1) {
+			handle(pending.slice(0, newline));
+			pending = pending.slice(newline + 1);
 		}
-		if (!hung) {
-			ip.stdin.write(command, 'latin1');
-		}
+	});
+}
+eachLine(process.stdin, command => {
+	if (!hung && take('hang')) {
+		hung = true;
+		note('hang ' + process.pid);
+	}
+	if (!hung) {
+		ip.stdin.write(command + '\n', 'latin1');
 	}
 });
 process.stdin.on('end', () => ip.stdin.end());
-let answers = '';
-ip.stdout.setEncoding('latin1');
-ip.stdout.on('data', chunk => {
-	answers += chunk;
-	let newline;
-	while ((newline = answers.indexOf('\n')) !== -1) {
-		answer(answers.slice(0, newline));
-		answers = answers.slice(newline + 1);
-	}
-});
+eachLine(ip.stdout, answer);
 
 function answer(line) {
 	if (fs.existsSync(control('flood'))) {
