@@ -15,7 +15,6 @@ const PACKAGES = {
 	mount: 'mount',
 	nsenter: 'util-linux',
 	sysctl: 'procps',
-	trafgen: 'netsniff-ng',
 } as const;
 
 export type SystemProgram = keyof typeof PACKAGES;

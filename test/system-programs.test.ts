@@ -33,11 +33,11 @@ test('the first directory with an executable file wins: a plain file or a direct
 
 test('missing: one line that names the directories and the package, code ENOENT', () => {
 	assert.throws(
-		() => findProgram('trafgen', [scratch]),
+		() => findProgram('nsenter', [scratch]),
 		(error: unknown) => {
 			assert.ok(error instanceof MissingProgramError);
 			assert.equal(error.code, 'ENOENT');
-			assert.equal(error.message, `trafgen not found in ${scratch}: install it (apt-get install netsniff-ng)`);
+			assert.equal(error.message, `nsenter not found in ${scratch}: install it (apt-get install util-linux)`);
 			return true;
 		},
 	);

@@ -39,6 +39,10 @@ function bind() {
 		// ioctl(2) is variadic; every request xdptop makes passes one pointer, which the x86-64 and
 		// arm64 Linux ABIs pass the same way to a variadic and a plain function.
 		ioctl: libc.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)'),
+		setns: libc.func('int setns(int fd, int nstype)'),
+		bind: libc.func('int bind(int fd, const uint8_t *addr, uint32_t addrlen)'),
+		send: libc.func('intptr_t send(int fd, const uint8_t *buf, size_t len, int flags)'),
+		ifNameToIndex: libc.func('unsigned int if_nametoindex(const char *ifname)'),
 		setPrint: lib.func('void *libbpf_set_print(xdptop_libbpf_print_fn *fn)'),
 		numPossibleCpus: lib.func('int libbpf_num_possible_cpus(void)'),
 		objectOpenFile: lib.func('void *bpf_object__open_file(const char *path, void *opts)'),
@@ -109,6 +113,11 @@ export interface LibbpfApi {
 	socket(domain: number, type: number, protocol: number): number;
 	getsockopt(fd: number, level: number, optname: number, optval: Buffer, optlen: Buffer): number;
 	ioctl(fd: number, request: number, arg: Buffer): number;
+	setns(fd: number, nstype: number): number;
+	bind(fd: number, address: Buffer, length: number): number;
+	send(fd: number, data: Buffer, length: number, flags: number): number;
+	/** 0 and errno when there is no such interface. */
+	ifNameToIndex(name: string): number;
 }
 
 let api: LibbpfApi | undefined;

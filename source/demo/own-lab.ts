@@ -6,13 +6,16 @@
  * namespace this process runs in (P started it there with nsenter). Anything else: not a demo.
  */
 import {closeSync, fstatSync, openSync} from 'node:fs';
-import {demoNamespaces, stopTraffic} from './lab.js';
+import {demoNamespaces} from './lab.js';
 import {deleteNamespaces, namespaceAt, sameNamespace, type NamespaceId} from './namespaces.js';
 
 export interface OwnLab {
 	readonly local: string;
 	readonly peer: string;
-	/** Stops the lab's traffic and deletes both namespaces, each only if it is still the lab's. Never throws. */
+	/**
+	 * Deletes both namespaces, each only if it is still the lab's. Never throws. The traffic came
+	 * from the parent, and ended with it.
+	 */
 	remove(): void;
 }
 
@@ -43,7 +46,6 @@ export function ownDemoLab(): OwnLab | undefined {
 				doomed.push(local);
 			}
 			if (sameNamespace(namespaceAt(`/run/netns/${peer}`), peerId)) {
-				stopTraffic(peerId);
 				doomed.push(peer);
 			}
 			deleteNamespaces(doomed);

@@ -1,7 +1,7 @@
 /**
  * Nothing the environment of whoever starts xdptop sets may make it delete or break things: the
- * shipped bundle has no test hooks, and it runs ip, nsenter and trafgen from the system's own
- * directories, never from PATH. The demo still removes its lab, even when its parent is SIGKILLed.
+ * shipped bundle has no test hooks, and it runs ip, nsenter, sysctl and mount from the system's own
+ * directories, never from PATH (and the demo sends its traffic itself). The demo still removes its lab, even when its parent is SIGKILLed.
  * Real kernel, namespaces of the test's own, tmux for the terminal.
  */
 import assert from 'node:assert/strict';
@@ -13,12 +13,23 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
 import {deleteNamespaces, listNamespaces, namespaceAt, processesIn} from '../../source/demo/namespaces.js';
-import {VethLab} from '../helpers/netns.js';
+import {linkStats, VethLab} from '../helpers/netns.js';
 import {TmuxTerminal} from '../helpers/tmux.js';
 import {until} from '../helpers/wait.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
 const NSENTER = '/usr/bin/nsenter';
+
+/** Polls demo0's received packets in a lab until two reads 300 ms apart satisfy `holds`. */
+async function untilReceived(namespace: string, holds: (previous: number, now: number) => boolean, what: string): Promise<void> {
+	let previous = -1;
+	await until(() => {
+		const now = linkStats(namespace, 'demo0').rxPackets;
+		const done = previous >= 0 && holds(previous, now);
+		previous = now;
+		return done;
+	}, what, 10_000, 300);
+}
 
 /** A directory of fake ip, nsenter, trafgen, sysctl and mount that only leave a mark when run. */
 function fakePrograms(): {directory: string; marks: () => string; remove: () => void} {
@@ -111,8 +122,9 @@ describe('PATH is not where xdptop finds its programs', () => {
 			namespaces = [`xdptop-demo-${parent}-a`, `xdptop-demo-${parent}-b`];
 			assert.deepEqual(namespaces.filter(name => listNamespaces().includes(name)), namespaces);
 			await terminal.waitFor(/demo0 +up +veth/);
+			await untilReceived(namespaces[0]!, (previous, now) => now > previous, 'the demo traffic to arrive');
 			const peer = namespaceAt(`/run/netns/${namespaces[1]}`)!;
-			await until(() => processesIn(peer).some(process => process.command === 'trafgen'), 'trafgen in the peer namespace');
+			assert.deepEqual(processesIn(peer), [], 'sent by the demo itself: no generator runs in the peer namespace');
 			terminal.keys('q');
 			const end = await terminal.waitFor(/EXIT=\d+/, 15_000);
 			assert.match(end, /EXIT=0/);
@@ -127,22 +139,21 @@ describe('PATH is not where xdptop finds its programs', () => {
 });
 
 describe('the demo when its parent is killed outright', () => {
-	test('SIGKILL to the parent, then q in the monitor: the monitor removes the lab and stops its traffic', async () => {
+	test('SIGKILL to the parent: its traffic stops; then q in the monitor: the monitor removes the lab', async () => {
 		const terminal = new TmuxTerminal([process.execPath, CLI, '--demo', '--interval', '0.5'], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
 		let namespaces: string[] = [];
 		try {
 			await terminal.waitFor(/demo0 +up +veth/, 15_000);
 			const parent = terminal.programPid();
 			namespaces = [`xdptop-demo-${parent}-a`, `xdptop-demo-${parent}-b`];
-			const peer = namespaceAt(`/run/netns/${namespaces[1]}`)!;
-			await until(() => processesIn(peer).some(process => process.command === 'trafgen'), 'trafgen in the peer namespace');
-			const traffic = processesIn(peer).map(process => process.pid);
+			await untilReceived(namespaces[0]!, (previous, now) => now > previous, 'the demo traffic to arrive');
 			process.kill(parent, 'SIGKILL');
 			await terminal.waitFor(/EXIT=137/);
 			assert.deepEqual(namespaces.filter(name => listNamespaces().includes(name)), namespaces, 'the lab outlives its parent');
+			// The traffic came from the parent: it ended with it.
+			await untilReceived(namespaces[0]!, (previous, now) => now === previous, 'the traffic to stop with its parent');
 			terminal.keys('q');
 			await until(() => namespaces.every(name => !listNamespaces().includes(name)), 'the monitor to remove the lab');
-			await until(() => traffic.every(pid => !existsSync(`/proc/${pid}`)), 'trafgen to end');
 		} finally {
 			terminal.close();
 			deleteNamespaces(namespaces);

@@ -30,6 +30,14 @@ export interface LinkStats {
 	readonly txPackets: number;
 }
 
+/** The kernel's packet counters of an interface in a namespace. */
+export function linkStats(namespace: string, ifname: string): LinkStats {
+	const [link] = JSON.parse(run('ip', ['-n', namespace, '-s', '-j', 'link', 'show', 'dev', ifname])) as Array<{
+		stats64: {rx: {packets: number}; tx: {packets: number}};
+	}>;
+	return {rxPackets: link!.stats64.rx.packets, txPackets: link!.stats64.tx.packets};
+}
+
 export class VethLab {
 	/** The namespace xdptop runs in, and its end of the pair. */
 	readonly local: string;
@@ -63,10 +71,7 @@ export class VethLab {
 	}
 
 	stats(namespace: string, ifname: string): LinkStats {
-		const [link] = JSON.parse(run('ip', ['-n', namespace, '-s', '-j', 'link', 'show', 'dev', ifname])) as Array<{
-			stats64: {rx: {packets: number}; tx: {packets: number}};
-		}>;
-		return {rxPackets: link!.stats64.rx.packets, txPackets: link!.stats64.tx.packets};
+		return linkStats(namespace, ifname);
 	}
 
 	/** Sends exactly `count` 60-byte IPv4/UDP frames from the peer end, with trafgen. */
