@@ -4,10 +4,18 @@ CLANG ?= clang
 OUTPUT := build
 ARCH_INCLUDE := /usr/include/$(shell uname -m)-linux-gnu
 BPF_CFLAGS := -O2 -g -Wall -Werror -target bpfel -I$(ARCH_INCLUDE) -Ibpf
-# Debian/Ubuntu packages the build, the tool and the tests need; installed only when missing.
-APT_PACKAGES := clang libbpf-dev libbpf1 bpftool iproute2 netsniff-ng tmux
-# Only `make bench` needs these: its anchors (top, bmon) and CPU pinning (taskset).
-BENCH_APT_PACKAGES := procps bmon util-linux strace
+# Debian/Ubuntu packages, a set per goal, installed only when missing. Building and running:
+# clang and libbpf-dev build the BPF object (clang brings libc6-dev, whose linux-libc-dev has the
+# asm/ headers), libbpf1 and iproute2 run it, and --demo runs sysctl (procps) and nsenter
+# (util-linux). make is there if this runs; Node.js is node-check's.
+APT_PACKAGES := clang libbpf-dev libbpf1 iproute2 procps util-linux
+# `make test` and `make test-long` add: bpftool (tests read programs and maps with it), trafgen
+# (netsniff-ng: the test traffic), tmux (the monitor on a real terminal), git (the tree's file list
+# for the install tests), procps (pgrep) and util-linux (nsenter, unshare, setpriv).
+TEST_APT_PACKAGES := bpftool netsniff-ng tmux git procps util-linux
+# `make bench` adds: its anchors (top, bmon, bpftool), trafgen, tmux, strace (write counts), CPU
+# pinning (taskset) and a C compiler (cc) for bench/batch_lookup.c.
+BENCH_APT_PACKAGES := procps bmon bpftool netsniff-ng tmux strace util-linux gcc
 NODE_TESTS = $(shell find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 
 ifeq ($(V),1)
@@ -21,20 +29,33 @@ FIXTURE_OBJECTS := $(patsubst test/fixtures/%.bpf.c,$(OUTPUT)/fixtures/%.bpf.o,$
 BENCH_OBJECTS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
 SOURCES := $(shell find source test -name '*.ts' -o -name '*.tsx')
 
-.PHONY: all deps apt-deps node-check node-deps bpf build run test test-long bench clean
+.PHONY: all deps apt-deps test-apt-deps bench-apt-deps node-check node-deps bpf build run test test-long bench install uninstall clean single
 .DELETE_ON_ERROR:
 
 all: build
 
 deps: node-check apt-deps node-deps
 
-apt-deps:
-	$(Q)missing=$$(for p in $(APT_PACKAGES) $(EXTRA_APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+# A set found installed leaves a stamp named by its packages, so that the next make asks dpkg
+# nothing (dpkg-query is most of what a repeated `make run` costs); a changed set has another
+# name and is checked again; `make clean` forgets them. APT_STAMPS moves them (the tests do).
+APT_STAMPS := $(OUTPUT)
+comma := ,
+space := $() $()
+apt-stamp = $(APT_STAMPS)/.apt-$(subst $(space),$(comma),$(sort $(1)))
+
+apt-deps: $(call apt-stamp,$(APT_PACKAGES))
+test-apt-deps: $(call apt-stamp,$(TEST_APT_PACKAGES))
+bench-apt-deps: $(call apt-stamp,$(BENCH_APT_PACKAGES))
+
+$(APT_STAMPS)/.apt-%:
+	$(Q)missing=$$(for p in $(subst $(comma),$(space),$*); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-		echo "  APT     $$missing"; \
+		echo "  APT     "$$missing; \
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	$(Q)mkdir -p $(@D) && touch $@
 
 # Says what is wrong where node is missing or too old, instead of `npm: No such file` (exit 127)
 # or pages of minified source from a bundled library.
@@ -93,6 +114,31 @@ $(OUTPUT)/bench/frames.mjs: bench/frames.ts $(SOURCES) node_modules/.package-loc
 
 build: deps bpf dist/xdptop.mjs $(OUTPUT)/xdptop-test.mjs
 
+# One file for hosts without Node (Node's single executable applications): the node this make runs,
+# stripped, carrying the single bundle, the BPF object and koffi's native module (source/single/).
+SINGLE := $(OUTPUT)/xdptop
+SEA_FUSE := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
+
+$(OUTPUT)/single/xdptop.mjs: $(SOURCES) tsconfig.json package.json node_modules/.package-lock.json
+	@echo "  BUNDLE  $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)node --import tsx source/bundle/build.ts source/cli.tsx $@ single
+
+$(SINGLE): source/single/main.cjs $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o
+	@echo "  SEA     $@"
+	$(Q)node=$$(node -p process.execPath) && arch=$$(node -p process.arch) && \
+	if ldd "$$node" | grep -q libnode; then echo "make single needs a Node.js with its runtime built in (an official build); $$node loads libnode" >&2; exit 1; fi && \
+	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","koffi.node":"%s"}}\n' \
+		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o \
+		node_modules/@koromix/koffi-linux-$$arch/linux_$$arch/koffi.node >$(OUTPUT)/single/sea-config.json && \
+	strip -o $@.tmp "$$node" && \
+	{ { node --experimental-sea-config $(OUTPUT)/single/sea-config.json && \
+		npx postject $@.tmp NODE_SEA_BLOB $(OUTPUT)/single/sea.blob --sentinel-fuse $(SEA_FUSE); } >$(OUTPUT)/single/sea.log 2>&1 || \
+		{ cat $(OUTPUT)/single/sea.log >&2; exit 1; }; } && \
+	mv $@.tmp $@
+
+single: deps $(SINGLE)
+
 # ARGS passes flags through: make run ARGS='--demo'
 run: build
 	$(Q)./dist/xdptop.mjs $(ARGS)
@@ -105,11 +151,11 @@ $(NODE18):
 	$(Q)rm -rf $(OUTPUT)/node18 && mkdir -p $(OUTPUT)/node18
 	$(Q)cd $(OUTPUT)/node18 && npm pack --silent "node-linux-$$(node -p process.arch)@18" >/dev/null && tar xzf node-linux-*.tgz --strip-components=1 && rm node-linux-*.tgz
 
-test: build $(NODE18)
+test: build test-apt-deps $(NODE18) $(SINGLE)
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
 
 # Scale and soak (500 interfaces, 100,000 ticks): minutes, not seconds; CI runs it too.
-test-long: build
+test-long: build test-apt-deps
 	$(Q)node --import tsx --test --test-concurrency=1 $(shell find test-long -name '*.test.ts' | sort)
 
 # Prints every figure with its anchor; BENCH_JSON=FILE also writes them as JSON.
@@ -119,8 +165,63 @@ $(OUTPUT)/bench/batch_lookup: bench/batch_lookup.c
 	$(Q)$(CC) -O2 -Wall -o $@ $< -lbpf
 
 bench:
-	$(Q)$(MAKE) --no-print-directory build $(OUTPUT)/bench/batch_lookup $(OUTPUT)/bench/frames.mjs EXTRA_APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(Q)$(MAKE) --no-print-directory build bench-apt-deps $(OUTPUT)/bench/batch_lookup $(OUTPUT)/bench/frames.mjs
 	$(Q)node --import tsx bench/run.ts
+
+# The npm package's layout (package.json "files", and the run-time modules npm would install:
+# koffi) in $(PREFIX)/lib/xdptop, and a launcher in $(PREFIX)/bin. DESTDIR stages it, as packagers
+# do: files land under $(DESTDIR), and what they say names $(PREFIX) alone.
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_LIB = $(DESTDIR)$(PREFIX)/lib/xdptop
+INSTALL_BIN = $(DESTDIR)$(PREFIX)/bin/xdptop
+# A path in sh single quotes, whatever it holds.
+sq = '$(subst ','\'',$(1))'
+# The node this make runs (process.execPath: a real binary, never a version manager's shim); read
+# only when install's recipe runs, after node-check.
+INSTALL_NODE = $(shell node -p process.execPath)
+# The V8 flags of the entry's shebang (source/launcher.mjs), one list for both ways in.
+V8_FLAGS = $(filter --%,$(shell head -n 1 source/launcher.mjs))
+# `sudo xdptop` has root's PATH (secure_path), where a node from nvm is not: the launcher names
+# its node by absolute path. Its second line is how uninstall knows it from someone else's xdptop.
+define LAUNCHER
+#!/bin/sh
+# xdptop launcher, written by make install: the Node.js it ran with, and xdptop from $(PREFIX).
+node=$(call sq,$(INSTALL_NODE))
+[ -x "$$node" ] || { echo "xdptop: $$node, the Node.js it was installed with, is gone: install xdptop again" >&2; exit 1; }
+exec "$$node" $(V8_FLAGS) $(call sq,$(PREFIX)/lib/xdptop/dist/xdptop.mjs) "$$@"
+endef
+
+ifneq ($(filter install uninstall,$(MAKECMDGOALS)),)
+ifeq ($(filter /%,$(firstword $(PREFIX))),)
+$(error PREFIX must be an absolute path, and it is '$(PREFIX)')
+endif
+endif
+
+# What ships, nothing of the tests. cp without -p: the files belong to whoever installs (root),
+# not to the checkout's owner, since root loads the BPF object and runs the code.
+install: deps dist/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o
+	@echo "  INSTALL "$(call sq,$(INSTALL_LIB))
+	$(file >$(OUTPUT)/launcher.sh,$(LAUNCHER))
+	$(Q)rm -rf $(call sq,$(INSTALL_LIB))
+	$(Q)mkdir -p $(call sq,$(INSTALL_LIB)) $(call sq,$(DESTDIR)$(PREFIX)/bin)
+	$(Q)cp --parents package.json $$(node -p 'require("./package.json").files.join(" ")') $(call sq,$(INSTALL_LIB))
+	$(Q)root=$$(pwd -P) && modules=$$(npm ls --omit=dev --all --parseable) && \
+	printf '%s\n' "$$modules" | while IFS= read -r module; do \
+		[ "$$module" = "$$root" ] || cp -R --parents "$${module#"$$root"/}" $(call sq,$(INSTALL_LIB)) || exit 1; \
+	done
+	$(Q)chmod -R u=rwX,go=rX $(call sq,$(INSTALL_LIB))
+	$(Q)cp $(OUTPUT)/launcher.sh $(call sq,$(INSTALL_BIN)) && chmod 755 $(call sq,$(INSTALL_BIN))
+
+# Exactly what install put there. A bin/xdptop that is not install's launcher (npm's link, say) stays.
+uninstall:
+	@echo "  RM      "$(call sq,$(INSTALL_LIB))
+	$(Q)rm -rf $(call sq,$(INSTALL_LIB))
+	$(Q)if grep -qsx '# xdptop launcher, written by make install.*' $(call sq,$(INSTALL_BIN)); then \
+		rm -f $(call sq,$(INSTALL_BIN)); \
+	elif [ -e $(call sq,$(INSTALL_BIN)) ] || [ -L $(call sq,$(INSTALL_BIN)) ]; then \
+		echo "  KEPT    "$(call sq,$(INSTALL_BIN))": not make install's launcher"; \
+	fi
 
 clean:
 	$(Q)rm -rf $(OUTPUT) dist

@@ -2,6 +2,8 @@
 import process from 'node:process';
 import meow from 'meow';
 import {UsageError, resolveCommand, type Command, type RawFlags} from './options.js';
+// Bundled in at build time: the version never depends on a file found at run time.
+import manifest from '../package.json' with {type: 'json'};
 
 export const helpText = `
 	Usage
@@ -87,6 +89,8 @@ function parse(argv: readonly string[]): {command: Command; showHelp: boolean; s
 	try {
 		cli = meow(helpText, {
 			importMeta: import.meta,
+			// Given, so that meow looks for no package.json on disk (the single executable has none).
+			pkg: manifest,
 			argv: [...argv],
 			allowUnknownFlags: true,
 			autoHelp: false,
@@ -144,8 +148,6 @@ async function main(argv: readonly string[]): Promise<void> {
 		return;
 	}
 	if (showVersion) {
-		const {createRequire} = await import('node:module');
-		const manifest = createRequire(import.meta.url)('../package.json') as {version: string};
 		process.stdout.write(`${manifest.version}\n`);
 		return;
 	}

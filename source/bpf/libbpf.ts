@@ -46,6 +46,7 @@ function bind() {
 		setPrint: lib.func('void *libbpf_set_print(xdptop_libbpf_print_fn *fn)'),
 		numPossibleCpus: lib.func('int libbpf_num_possible_cpus(void)'),
 		objectOpenFile: lib.func('void *bpf_object__open_file(const char *path, void *opts)'),
+		objectOpenMem: lib.func('void *bpf_object__open_mem(const uint8_t *buf, size_t size, void *opts)'),
 		objectLoad: lib.func('int bpf_object__load(void *obj)'),
 		objectClose: lib.func('void bpf_object__close(void *obj)'),
 		findProgram: lib.func('void *bpf_object__find_program_by_name(void *obj, const char *name)'),
@@ -77,6 +78,8 @@ function bind() {
 export interface LibbpfApi {
 	numPossibleCpus(): number;
 	objectOpenFile(path: string, opts: null): Pointer | null;
+	/** libbpf reads the buffer while it opens and loads: keep it alive until then. */
+	objectOpenMem(bytes: Uint8Array, size: number, opts: null): Pointer | null;
 	objectLoad(object: Pointer): number;
 	objectClose(object: Pointer): void;
 	findProgram(object: Pointer, name: string): Pointer | null;

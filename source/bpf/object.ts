@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {ACTIONS_MAP, PROG_NAME, PROTOS_MAP} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
-import {statsObjectPath} from './paths.js';
+import {statsObjectSource, type ObjectBytes} from './object-source.js';
 
 export interface LoadOptions {
 	/** Bind the program and its maps to this device, as hardware offload needs. */
@@ -11,12 +11,18 @@ export interface LoadOptions {
 
 /** A BPF object file opened and loaded into the kernel: one program and the maps it names. */
 export class LoadedObject {
-	static load(path: string, programName: string, mapNames: readonly string[], options: LoadOptions = {}): LoadedObject {
-		if (!existsSync(path)) {
-			throw new BpfError(`BPF object ${path} is missing: run 'make build' in the xdptop directory`, 2);
-		}
+	/** From a file, or from memory (the single executable carries its object inside). */
+	static load(source: string | ObjectBytes, programName: string, mapNames: readonly string[], options: LoadOptions = {}): LoadedObject {
 		const api = libbpf();
-		const object = checkPointer(`open ${path}`, api.objectOpenFile(path, null));
+		let object: Pointer;
+		if (typeof source === 'string') {
+			if (!existsSync(source)) {
+				throw new BpfError(`BPF object ${source} is missing: run 'make build' in the xdptop directory`, 2);
+			}
+			object = checkPointer(`open ${source}`, api.objectOpenFile(source, null));
+		} else {
+			object = checkPointer(`open ${source.name}`, api.objectOpenMem(source.bytes, source.bytes.length, null));
+		}
 		try {
 			const program = checkPointer(`find program ${programName}`, api.findProgram(object, programName));
 			const maps = mapNames.map(name => [name, checkPointer(`find map ${name}`, api.findMap(object, name))] as const);
@@ -67,7 +73,7 @@ export class LoadedObject {
  */
 export class StatsObject {
 	static load(options: LoadOptions = {}): StatsObject {
-		return new StatsObject(LoadedObject.load(statsObjectPath(), PROG_NAME, [ACTIONS_MAP, PROTOS_MAP], options));
+		return new StatsObject(LoadedObject.load(statsObjectSource(), PROG_NAME, [ACTIONS_MAP, PROTOS_MAP], options));
 	}
 
 	readonly progFd: number;

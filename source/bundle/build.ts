@@ -1,12 +1,15 @@
 /**
  * Bundles an entry point the way xdptop ships: one minified ESM file, production React, koffi
  * left outside (native binaries), and three stand-ins for Ink's dependencies (see this folder).
- * Usage: node --import tsx source/bundle/build.ts ENTRY OUTFILE
+ * With `single`, the bundle for the single executable: koffi and the BPF object come from its
+ * assets (source/single/), and it runs from a data: URL, so it needs no file beside it.
+ * Usage: node --import tsx source/bundle/build.ts ENTRY OUTFILE [single]
  */
 import {build, type Plugin} from 'esbuild';
 import {fileURLToPath} from 'node:url';
 
-const [entry, outfile] = process.argv.slice(2);
+const [entry, outfile, variant] = process.argv.slice(2);
+const single = variant === 'single';
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
 /** Ink's use-input imports ../parse-keypress.js relatively; only a plugin can swap that one. */
@@ -19,6 +22,16 @@ const safeKeypress: Plugin = {
 	},
 };
 
+/** The single executable's BPF object: the asset it carries, instead of a file beside the bundle. */
+const builtInObject: Plugin = {
+	name: 'xdptop-built-in-object',
+	setup(plugin) {
+		plugin.onResolve({filter: /\/object-source\.js$/}, args =>
+			args.importer.endsWith('/source/bpf/object.ts') ? {path: here('../single/object-source.ts')} : undefined,
+		);
+	},
+};
+
 await build({
 	entryPoints: [entry!],
 	outfile: outfile!,
@@ -27,13 +40,20 @@ await build({
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
-	external: ['koffi'],
+	external: single ? [] : ['koffi'],
 	alias: {
 		'react-devtools-core': here('devtools-stub.ts'),
 		'string-width': here('string-width.ts'),
+		...(single ? {koffi: here('../single/koffi.ts')} : {}),
 	},
-	define: {'process.env.NODE_ENV': '"production"'},
-	banner: {js: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);"},
-	plugins: [safeKeypress],
+	// A data: URL (the single executable's bundle) is no base for createRequire, which bundled
+	// libraries call at load time: there import.meta.url names the executable itself.
+	define: {'process.env.NODE_ENV': '"production"', ...(single ? {'import.meta.url': '__xdptopUrl'} : {})},
+	banner: {
+		js: single
+			? "import {createRequire as __xdptopRequire} from 'node:module'; import {pathToFileURL as __xdptopFileUrl} from 'node:url'; const __xdptopUrl = __xdptopFileUrl(process.execPath).href; const require = __xdptopRequire(__xdptopUrl);"
+			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
+	},
+	plugins: single ? [safeKeypress, builtInObject] : [safeKeypress],
 	logLevel: 'warning',
 });

@@ -1,0 +1,12 @@
+// The single executable's entry. Node 20 runs only a CommonJS main there; the bundle is ESM, so it
+// is imported from memory (a data: URL: nothing written to disk). The V8 flags of the npm entry's
+// shebang do not apply here: a single executable ignores execArgv, and set at run time
+// (v8.setFlagsFromString) they change nothing measurable or, --single-threaded-gc, crash.
+'use strict';
+const {getAsset} = require('node:sea');
+
+const bundle = `data:text/javascript;base64,${Buffer.from(getAsset('xdptop.mjs')).toString('base64')}`;
+import(bundle).catch(error => {
+	process.stderr.write(`xdptop: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.exitCode = 1;
+});

@@ -1,0 +1,92 @@
+/**
+ * The single executable (make single) on a host without Node: run in a private mount namespace
+ * where /usr/bin/node is a file nobody can execute, and /tmp is mounted noexec (so koffi's native
+ * module must go elsewhere), with a PATH of system directories only, from another directory, on a
+ * veth pair of the test's own with traffic. What it writes to load koffi must be gone afterwards.
+ */
+import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {after, test} from 'node:test';
+import {checkList, checkOnceAttach, collect, type Run, type Runner} from './helpers/installed.js';
+
+const SINGLE = fileURLToPath(new URL('../build/xdptop', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'xdptop-single-'));
+const notExecutable = join(scratch, 'no-node');
+writeFileSync(notExecutable, '', {mode: 0o644});
+after(() => rmSync(scratch, {recursive: true, force: true}));
+
+/**
+ * Hides node, mounts a noexec /tmp, runs the command, then prints what xdptop left in /tmp and
+ * /dev/shm after a marker line on stderr. The mounts die with the namespace.
+ */
+const HOST_WITHOUT_NODE = `
+set -e
+for node in /usr/bin/node /usr/local/bin/node; do [ -e "$node" ] && mount --bind '${notExecutable}' "$node"; done
+if node --version >/dev/null 2>&1; then echo 'node still runs' >&2; exit 99; fi
+mount -t tmpfs -o noexec,mode=1777 xdptop-test /tmp
+before=$(ls -A /dev/shm | grep '^xdptop-' || true)
+set +e
+"$@"
+status=$?
+echo "LEFT /tmp: $(ls -A /tmp) /dev/shm: $( (ls -A /dev/shm | grep '^xdptop-'; echo "$before") | sort | uniq -u)" >&2
+exit $status
+`;
+
+/** Also /dev/shm, /run and /var/tmp noexec: nowhere left to load koffi from. */
+const NOWHERE_EXECUTABLE = `for directory in /dev/shm /run /var/tmp; do mount -t tmpfs -o noexec,mode=1777 xdptop-test "$directory"; done
+${HOST_WITHOUT_NODE}`;
+
+interface SingleRun extends Run {
+	/** What xdptop left in /tmp and /dev/shm, as the script printed it. */
+	readonly left: string | undefined;
+}
+
+function singleRunner(script = HOST_WITHOUT_NODE): Runner<SingleRun> {
+	return async (args, namespace, during) => {
+		const command = [...(namespace ? ['/usr/bin/nsenter', `--net=/run/netns/${namespace}`] : []), SINGLE, ...args];
+		const run = await collect(
+			['/usr/bin/unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'sh', ...command],
+			{cwd: scratch, env: {PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8'}},
+			during,
+		);
+		const [stderr, left] = run.stderr.split('LEFT ');
+		return {...run, stderr: stderr ?? '', left: left?.trim()};
+	};
+}
+
+const NOTHING_LEFT = '/tmp:  /dev/shm:';
+
+test('the single executable: one file, about Node\'s size', () => {
+	const megabytes = statSync(SINGLE).size / 1e6;
+	process.stdout.write(`# build/xdptop ${megabytes.toFixed(1)} MB\n`);
+	assert.ok(statSync(SINGLE).mode & 0o100, 'executable');
+	assert.ok(megabytes < 120, `${megabytes.toFixed(1)} MB`);
+});
+
+test('without node: --version', async () => {
+	const result = await singleRunner()(['--version']);
+	assert.equal(result.status, 0, result.stderr);
+	assert.match(result.stdout, /^0\.\d+\.\d+\n$/);
+	assert.equal(result.stderr, '');
+});
+
+test('nowhere to load its native module from: one line that says what to do, exit 1', async () => {
+	// list reads the host's interfaces (nothing changes); /run/netns is hidden by the noexec /run.
+	const result = await singleRunner(NOWHERE_EXECUTABLE)(['list', '--json']);
+	assert.equal(result.status, 1);
+	assert.match(result.stderr, /^xdptop: cannot load the built-in koffi module \(\/tmp: .*\): mount one of them without noexec\n$/);
+	assert.equal(result.left, NOTHING_LEFT);
+});
+
+test('without node, with a noexec /tmp: list --json in a namespace of the test\'s own, and nothing left behind', async () => {
+	const listed = await checkList(singleRunner());
+	assert.equal(listed.left, NOTHING_LEFT);
+});
+
+test('without node: --once --attach skb loads the built-in object, counts what the peer sent, then detaches', async () => {
+	const result = await checkOnceAttach(singleRunner());
+	assert.equal(result.left, NOTHING_LEFT);
+});
