@@ -18,15 +18,25 @@ const notExecutable = join(scratch, 'no-node');
 writeFileSync(notExecutable, '', {mode: 0o644});
 after(() => rmSync(scratch, {recursive: true, force: true}));
 
+/** Where the script puts its copy of the executable: a tmpfs of its own, wherever the tree lives. */
+const COPY = '/mnt/xdptop';
+
 /**
- * Hides node, mounts a noexec /tmp, runs the command, then prints what xdptop left in /tmp and
- * /dev/shm after a marker line on stderr. The mounts die with the namespace.
+ * In a private mount namespace: copies the executable to a tmpfs on /mnt (the tree may well be
+ * under /tmp, which is covered next), hides node, mounts a noexec /tmp and `masks` more, runs the
+ * command, then prints what xdptop left in /tmp and /dev/shm after a marker line on stderr. The
+ * mounts die with the namespace.
  */
-const HOST_WITHOUT_NODE = `
+function hostWithoutNode(masks = ''): string {
+	return `
 set -e
+mount -t tmpfs -o mode=755 xdptop-test /mnt
+cp '${SINGLE}' ${COPY}
 for node in /usr/bin/node /usr/local/bin/node; do [ -e "$node" ] && mount --bind '${notExecutable}' "$node"; done
 if node --version >/dev/null 2>&1; then echo 'node still runs' >&2; exit 99; fi
 mount -t tmpfs -o noexec,mode=1777 xdptop-test /tmp
+${masks}
+cd /
 before=$(ls -A /dev/shm | grep '^xdptop-' || true)
 set +e
 "$@"
@@ -34,10 +44,11 @@ status=$?
 echo "LEFT /tmp: $(ls -A /tmp) /dev/shm: $( (ls -A /dev/shm | grep '^xdptop-'; echo "$before") | sort | uniq -u)" >&2
 exit $status
 `;
+}
 
+const HOST_WITHOUT_NODE = hostWithoutNode();
 /** Also /dev/shm, /run and /var/tmp noexec: nowhere left to load koffi from. */
-const NOWHERE_EXECUTABLE = `for directory in /dev/shm /run /var/tmp; do mount -t tmpfs -o noexec,mode=1777 xdptop-test "$directory"; done
-${HOST_WITHOUT_NODE}`;
+const NOWHERE_EXECUTABLE = hostWithoutNode('for directory in /dev/shm /run /var/tmp; do mount -t tmpfs -o noexec,mode=1777 xdptop-test "$directory"; done');
 
 interface SingleRun extends Run {
 	/** What xdptop left in /tmp and /dev/shm, as the script printed it. */
@@ -46,10 +57,10 @@ interface SingleRun extends Run {
 
 function singleRunner(script = HOST_WITHOUT_NODE): Runner<SingleRun> {
 	return async (args, namespace, during) => {
-		const command = [...(namespace ? ['/usr/bin/nsenter', `--net=/run/netns/${namespace}`] : []), SINGLE, ...args];
+		const command = [...(namespace ? ['/usr/bin/nsenter', `--net=/run/netns/${namespace}`] : []), COPY, ...args];
 		const run = await collect(
 			['/usr/bin/unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'sh', ...command],
-			{cwd: scratch, env: {PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8'}},
+			{env: {PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8'}},
 			during,
 		);
 		const [stderr, left] = run.stderr.split('LEFT ');
