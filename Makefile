@@ -6,12 +6,12 @@ ARCH_INCLUDE := /usr/include/$(shell uname -m)-linux-gnu
 BPF_CFLAGS := -O2 -g -Wall -Werror -target bpfel -I$(ARCH_INCLUDE) -Ibpf
 # Debian/Ubuntu packages, a set per goal, installed only when missing. Building and running:
 # clang and libbpf-dev build the BPF object (clang brings libc6-dev, whose linux-libc-dev has the
-# asm/ headers), libbpf1 and iproute2 run it, and --demo runs sysctl (procps) and nsenter
-# (util-linux). make is there if this runs; Node.js is node-check's.
-APT_PACKAGES := clang libbpf-dev libbpf1 iproute2 procps util-linux
+# asm/ headers), libbpf1 and iproute2 run it, and --demo runs nsenter (util-linux). make is there
+# if this runs; Node.js is node-check's.
+APT_PACKAGES := clang libbpf-dev libbpf1 iproute2 util-linux
 # `make test` and `make test-long` add: bpftool (tests read programs and maps with it), trafgen
 # (netsniff-ng: the test traffic), tmux (the monitor on a real terminal), git (the tree's file list
-# for the install tests), procps (pgrep) and util-linux (nsenter, unshare, setpriv).
+# for the install tests), procps (pgrep, sysctl) and util-linux (nsenter, unshare, setpriv).
 TEST_APT_PACKAGES := bpftool netsniff-ng tmux git procps util-linux
 # `make bench` adds: its anchors (top, bmon, bpftool), trafgen, tmux, strace (write counts), CPU
 # pinning (taskset) and a C compiler (cc) for bench/batch_lookup.c.
@@ -29,7 +29,7 @@ FIXTURE_OBJECTS := $(patsubst test/fixtures/%.bpf.c,$(OUTPUT)/fixtures/%.bpf.o,$
 BENCH_OBJECTS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
 SOURCES := $(shell find source test -name '*.ts' -o -name '*.tsx')
 
-.PHONY: all deps apt-deps test-apt-deps bench-apt-deps node-check node-deps bpf build run test test-long bench install uninstall clean single
+.PHONY: all deps apt-deps test-apt-deps bench-apt-deps node-check node-deps bpf build run test test-long bench install install-check uninstall clean single
 .DELETE_ON_ERROR:
 
 all: build
@@ -48,12 +48,15 @@ apt-deps: $(call apt-stamp,$(APT_PACKAGES))
 test-apt-deps: $(call apt-stamp,$(TEST_APT_PACKAGES))
 bench-apt-deps: $(call apt-stamp,$(BENCH_APT_PACKAGES))
 
-$(APT_STAMPS)/.apt-%:
+# dpkg's status file changes with every install and removal: a package removed since the stamp
+# is found missing again, and installed, instead of a build failing on a missing program.
+DPKG_STATUS := /var/lib/dpkg/status
+$(APT_STAMPS)/.apt-%: $(wildcard $(DPKG_STATUS))
 	$(Q)missing=$$(for p in $(subst $(comma),$(space),$*); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "  APT     "$$missing; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		apt-get update -qq -o DPkg::Lock::Timeout=300 && apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends $$missing >/dev/null; \
 	fi
 	$(Q)mkdir -p $(@D) && touch $@
 
@@ -183,14 +186,19 @@ INSTALL_NODE = $(shell node -p process.execPath)
 # The V8 flags of the entry's shebang (source/launcher.mjs), one list for both ways in.
 V8_FLAGS = $(filter --%,$(shell head -n 1 source/launcher.mjs))
 # `sudo xdptop` has root's PATH (secure_path), where a node from nvm is not: the launcher names
-# its node by absolute path. Its second line is how uninstall knows it from someone else's xdptop.
-define LAUNCHER
-#!/bin/sh
-# xdptop launcher, written by make install: the Node.js it ran with, and xdptop from $(PREFIX).
-node=$(call sq,$(INSTALL_NODE))
-[ -x "$$node" ] || { echo "xdptop: $$node, the Node.js it was installed with, is gone: install xdptop again" >&2; exit 1; }
-exec "$$node" $(V8_FLAGS) $(call sq,$(PREFIX)/lib/xdptop/dist/xdptop.mjs) "$$@"
-endef
+# its node by absolute path. Its second line is how install and uninstall know it from someone
+# else's xdptop (npm's link, the single file); NODE_OPTIONS could make that node run any file.
+LAUNCHER_1 := \#!/bin/sh
+LAUNCHER_2 = \# xdptop launcher, written by make install: the Node.js it ran with, and xdptop from $(PREFIX).
+LAUNCHER_3 = node=$(call sq,$(INSTALL_NODE))
+LAUNCHER_4 = [ -x "$$node" ] || { echo "xdptop: $$node, the Node.js it was installed with, is gone: install xdptop again" >&2; exit 1; }
+LAUNCHER_5 := unset NODE_OPTIONS
+LAUNCHER_6 = exec "$$node" $(V8_FLAGS) $(call sq,$(PREFIX)/lib/xdptop/dist/xdptop.mjs) "$$@"
+# Each line one sh word, for printf: written by the recipe, so `make -n install` writes nothing.
+LAUNCHER_LINES = $(foreach line,1 2 3 4 5 6,$(call sq,$(LAUNCHER_$(line))))
+LAUNCHER_MARK := \# xdptop launcher, written by make install.*
+# In lib/xdptop: what says the directory is install's to replace or remove.
+INSTALL_MARK := .installed-by-make-install
 
 ifneq ($(filter install uninstall,$(MAKECMDGOALS)),)
 ifeq ($(filter /%,$(firstword $(PREFIX))),)
@@ -198,30 +206,51 @@ $(error PREFIX must be an absolute path, and it is '$(PREFIX)')
 endif
 endif
 
+# Refuses before anything changes: a bin/xdptop or lib/xdptop that is not install's own (npm's
+# symlink, the single file, someone's directory) is never written through or removed; and root
+# installs only a node that only root can change (every directory above it root's, and closed to
+# others or sticky like /tmp), since the launcher runs it as root.
+install-check:
+	$(Q)bin=$(call sq,$(INSTALL_BIN)); lib=$(call sq,$(INSTALL_LIB)); \
+	if [ -L "$$bin" ] || { [ -e "$$bin" ] && ! grep -qsx '$(LAUNCHER_MARK)' "$$bin"; }; then \
+		echo "make install: $$bin is not make install's launcher (npm's link or another xdptop?): remove it first" >&2; exit 1; fi; \
+	if [ -L "$$lib" ] || { [ -e "$$lib" ] && [ ! -e "$$lib/$(INSTALL_MARK)" ]; }; then \
+		echo "make install: $$lib was not made by make install: remove it first" >&2; exit 1; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		path=$(call sq,$(INSTALL_NODE)); while :; do \
+			set -- $$(stat -L -c '%u %a' "$$path"); \
+			if [ "$$1" != 0 ] || { [ $$(( 0$$2 & 022 )) != 0 ] && [ $$(( 0$$2 & 01000 )) = 0 ]; }; then \
+				echo "make install: root would run "$(call sq,$(INSTALL_NODE))" as root, but $$path can be changed by others than root (owner uid $$1, mode $$2): install with a node only root can change" >&2; exit 1; fi; \
+			[ "$$path" = / ] && break; path=$$(dirname "$$path"); \
+		done; \
+	fi
+
 # What ships, nothing of the tests. cp without -p: the files belong to whoever installs (root),
-# not to the checkout's owner, since root loads the BPF object and runs the code.
-install: deps dist/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o
+# not to the checkout's owner, since root loads the BPF object and runs the code. Run-time modules
+# as npm ls lists them for production, less any package nobody depends on (EXTRANEOUS).
+install: deps dist/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o install-check
 	@echo "  INSTALL "$(call sq,$(INSTALL_LIB))
-	$(file >$(OUTPUT)/launcher.sh,$(LAUNCHER))
 	$(Q)rm -rf $(call sq,$(INSTALL_LIB))
 	$(Q)mkdir -p $(call sq,$(INSTALL_LIB)) $(call sq,$(DESTDIR)$(PREFIX)/bin)
+	$(Q)touch $(call sq,$(INSTALL_LIB)/$(INSTALL_MARK))
 	$(Q)cp --parents package.json $$(node -p 'require("./package.json").files.join(" ")') $(call sq,$(INSTALL_LIB))
-	$(Q)root=$$(pwd -P) && modules=$$(npm ls --omit=dev --all --parseable) && \
-	printf '%s\n' "$$modules" | while IFS= read -r module; do \
+	$(Q)root=$$(pwd -P) && modules=$$(npm ls --omit=dev --all --parseable --long) && \
+	printf '%s\n' "$$modules" | while IFS= read -r line; do \
+		module=$${line%%:*}; \
+		case "$$line" in *:EXTRANEOUS) continue;; esac; \
 		[ "$$module" = "$$root" ] || cp -R --parents "$${module#"$$root"/}" $(call sq,$(INSTALL_LIB)) || exit 1; \
 	done
 	$(Q)chmod -R u=rwX,go=rX $(call sq,$(INSTALL_LIB))
-	$(Q)cp $(OUTPUT)/launcher.sh $(call sq,$(INSTALL_BIN)) && chmod 755 $(call sq,$(INSTALL_BIN))
+	$(Q)printf '%s\n' $(LAUNCHER_LINES) >$(call sq,$(INSTALL_BIN).new) && chmod 755 $(call sq,$(INSTALL_BIN).new) && \
+	mv -f $(call sq,$(INSTALL_BIN).new) $(call sq,$(INSTALL_BIN))
 
-# Exactly what install put there. A bin/xdptop that is not install's launcher (npm's link, say) stays.
+# Exactly what install put there: a bin/xdptop or lib/xdptop that is not install's own stays.
 uninstall:
-	@echo "  RM      "$(call sq,$(INSTALL_LIB))
-	$(Q)rm -rf $(call sq,$(INSTALL_LIB))
-	$(Q)if grep -qsx '# xdptop launcher, written by make install.*' $(call sq,$(INSTALL_BIN)); then \
-		rm -f $(call sq,$(INSTALL_BIN)); \
-	elif [ -e $(call sq,$(INSTALL_BIN)) ] || [ -L $(call sq,$(INSTALL_BIN)) ]; then \
-		echo "  KEPT    "$(call sq,$(INSTALL_BIN))": not make install's launcher"; \
-	fi
+	$(Q)lib=$(call sq,$(INSTALL_LIB)); bin=$(call sq,$(INSTALL_BIN)); \
+	if [ ! -L "$$lib" ] && [ -e "$$lib/$(INSTALL_MARK)" ]; then echo "  RM      $$lib"; rm -rf "$$lib"; \
+	elif [ -e "$$lib" ] || [ -L "$$lib" ]; then echo "  KEPT    $$lib: not made by make install"; fi; \
+	if [ ! -L "$$bin" ] && grep -qsx '$(LAUNCHER_MARK)' "$$bin"; then rm -f "$$bin"; \
+	elif [ -e "$$bin" ] || [ -L "$$bin" ]; then echo "  KEPT    $$bin: not make install's launcher"; fi
 
 clean:
 	$(Q)rm -rf $(OUTPUT) dist

@@ -6,7 +6,7 @@
  * the test's own with traffic; then `make uninstall`, which leaves the prefix as it was.
  */
 import assert from 'node:assert/strict';
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
@@ -52,7 +52,7 @@ after(() => rmSync(scratch, {recursive: true, force: true}));
 
 test('make install builds what ships and nothing of the tests', () => {
 	const built = readdirSync(join(tree, 'build'));
-	assert.deepEqual(built.filter(name => !name.startsWith('.')).sort(), ['launcher.sh', 'xdp_stats.bpf.o'], 'no test bundle, fixtures, Node 18 or bench');
+	assert.deepEqual(built.filter(name => !name.startsWith('.')).sort(), ['xdp_stats.bpf.o'], 'no test bundle, fixtures, Node 18 or bench');
 	for (const stamp of built.filter(name => name.startsWith('.apt-'))) {
 		assert.doesNotMatch(stamp, /bpftool|netsniff-ng|tmux/, 'no test tools installed');
 	}
@@ -62,7 +62,7 @@ test('make install builds what ships and nothing of the tests', () => {
 test('make install puts the npm package layout in PREFIX/lib/xdptop, writable by the installer alone, and stays small', () => {
 	const library = join(prefix, 'lib', 'xdptop');
 	const files = readdirSync(library, {recursive: true, encoding: 'utf8'}).filter(name => !name.startsWith('node_modules') && lstatSync(join(library, name)).isFile());
-	assert.deepEqual(files.sort(), ['LICENSE', 'README.md', 'build/xdp_stats.bpf.o', 'dist/xdptop-main.mjs', 'dist/xdptop.mjs', 'package.json']);
+	assert.deepEqual(files.sort(), ['.installed-by-make-install', 'LICENSE', 'README.md', 'build/xdp_stats.bpf.o', 'dist/xdptop-main.mjs', 'dist/xdptop.mjs', 'package.json']);
 	assert.deepEqual(readdirSync(join(library, 'node_modules')).sort(), ['@koromix', 'koffi'], 'koffi (and its native binaries) alone at run time');
 	// Root loads the BPF object and runs the code: nobody else may change them.
 	for (const name of ['.', ...readdirSync(library, {recursive: true, encoding: 'utf8'})]) {
@@ -127,6 +127,51 @@ test('make install and uninstall refuse a PREFIX that is empty or relative, befo
 		assert.equal(result.stdout, '');
 	}
 	assert.ok(!existsSync(join(tree, 'usr')));
+});
+
+test('an xdptop that is not make install\'s (npm\'s link, a directory of someone\'s) is never written through, replaced or removed', () => {
+	const other = join(scratch, 'other');
+	const npmTarget = join(other, 'lib', 'node_modules', 'xdptop', 'dist', 'xdptop.mjs');
+	mkdirSync(join(other, 'bin'), {recursive: true});
+	mkdirSync(join(npmTarget, '..'), {recursive: true});
+	writeFileSync(npmTarget, '#!/usr/bin/env node\n');
+	symlinkSync('../lib/node_modules/xdptop/dist/xdptop.mjs', join(other, 'bin', 'xdptop'));
+	let result = make(tree, ['install', `PREFIX=${other}`]);
+	assert.notEqual(result.status, 0);
+	assert.match(result.stderr, /bin\/xdptop is not make install's launcher .*: remove it first/);
+	assert.equal(readFileSync(npmTarget, 'utf8'), '#!/usr/bin/env node\n', 'npm\'s entry untouched');
+	rmSync(join(other, 'bin', 'xdptop'));
+	mkdirSync(join(other, 'lib', 'xdptop'));
+	writeFileSync(join(other, 'lib', 'xdptop', 'config'), 'precious\n');
+	result = make(tree, ['install', `PREFIX=${other}`]);
+	assert.notEqual(result.status, 0);
+	assert.match(result.stderr, /lib\/xdptop was not made by make install: remove it first/);
+	result = make(tree, ['uninstall', `PREFIX=${other}`]);
+	assert.equal(result.status, 0, result.stderr);
+	assert.match(result.stdout, /KEPT .*lib\/xdptop: not made by make install/);
+	assert.equal(readFileSync(join(other, 'lib', 'xdptop', 'config'), 'utf8'), 'precious\n');
+	assert.ok(!existsSync(join(other, 'bin', 'xdptop')));
+});
+
+test('as root, a node in a directory others can write is refused: the launcher would run it as root', () => {
+	const shared = join(scratch, 'shared-node');
+	mkdirSync(shared);
+	chmodSync(shared, 0o777);
+	copyFileSync(process.execPath, join(shared, 'node'));
+	chmodSync(join(shared, 'node'), 0o755);
+	const refused = join(scratch, 'refused');
+	const result = make(tree, ['install', `PREFIX=${refused}`], {PATH: `${shared}:${process.env['PATH'] ?? ''}`});
+	assert.notEqual(result.status, 0);
+	assert.match(result.stderr, new RegExp(`root would run ${shared}/node as root, but ${shared} can be changed by others than root \\(owner uid 0, mode 777\\)`));
+	assert.ok(!existsSync(refused));
+});
+
+test('make -n install changes nothing, on a tree never built', () => {
+	const fresh = join(scratch, 'fresh');
+	copyTree(fresh);
+	const result = make(fresh, ['-n', 'install', `PREFIX=${join(scratch, 'dry')}`]);
+	assert.equal(result.status, 0, result.stderr);
+	assert.ok(!existsSync(join(fresh, 'build')) && !existsSync(join(scratch, 'dry')));
 });
 
 test('make uninstall leaves the prefix as it was before make install', () => {

@@ -10,7 +10,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
+import {deleteNamespaces, listNamespaces} from '../source/demo/namespaces.js';
 import {checkList, checkOnceAttach, collect, type Run, type Runner} from './helpers/installed.js';
+import {TmuxTerminal} from './helpers/tmux.js';
 
 const SINGLE = fileURLToPath(new URL('../build/xdptop', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'xdptop-single-'));
@@ -100,4 +102,21 @@ test('without node, with a noexec /tmp: list --json in a namespace of the test\'
 test('without node: --once --attach skb loads the built-in object, counts what the peer sent, then detaches', async () => {
 	const result = await checkOnceAttach(singleRunner());
 	assert.equal(result.left, NOTHING_LEFT);
+});
+
+test('the single file\'s --demo starts its monitor child (no script argument), and q removes the lab', async () => {
+	const terminal = new TmuxTerminal([SINGLE, '--demo', '--interval', '0.5'], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
+	let namespaces: string[] = [];
+	try {
+		await terminal.waitFor(/^xdptop \(demo\)/m, 15_000);
+		const parent = terminal.programPid();
+		namespaces = [`xdptop-demo-${parent}-a`, `xdptop-demo-${parent}-b`];
+		await terminal.waitFor(/demo0 +up +veth +— +[0-9.]+k /, 15_000);
+		terminal.keys('q');
+		assert.match(await terminal.waitFor(/EXIT=\d+/, 15_000), /EXIT=0/);
+		assert.deepEqual(namespaces.filter(name => listNamespaces().includes(name)), [], 'the lab is gone');
+	} finally {
+		terminal.close();
+		deleteNamespaces(namespaces);
+	}
 });

@@ -22,13 +22,20 @@ const safeKeypress: Plugin = {
 	},
 };
 
-/** The single executable's BPF object: the asset it carries, instead of a file beside the bundle. */
-const builtInObject: Plugin = {
-	name: 'xdptop-built-in-object',
+/**
+ * The single executable's stand-ins, module by module: its BPF object is an asset, not a file
+ * beside the bundle, and it restarts itself without a script argument.
+ */
+const SINGLE_SWAPS: ReadonlyArray<{readonly module: RegExp; readonly importer: string; readonly swap: string}> = [
+	{module: /\/object-source\.js$/, importer: '/source/bpf/object.ts', swap: '../single/object-source.ts'},
+	{module: /\/self-command\.js$/, importer: '/source/commands/demo.ts', swap: '../single/self-command.ts'},
+];
+const singleSwaps: Plugin = {
+	name: 'xdptop-single-swaps',
 	setup(plugin) {
-		plugin.onResolve({filter: /\/object-source\.js$/}, args =>
-			args.importer.endsWith('/source/bpf/object.ts') ? {path: here('../single/object-source.ts')} : undefined,
-		);
+		for (const {module, importer, swap} of SINGLE_SWAPS) {
+			plugin.onResolve({filter: module}, args => (args.importer.endsWith(importer) ? {path: here(swap)} : undefined));
+		}
 	},
 };
 
@@ -54,6 +61,6 @@ await build({
 			? "import {createRequire as __xdptopRequire} from 'node:module'; import {pathToFileURL as __xdptopFileUrl} from 'node:url'; const __xdptopUrl = __xdptopFileUrl(process.execPath).href; const require = __xdptopRequire(__xdptopUrl);"
 			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
 	},
-	plugins: single ? [safeKeypress, builtInObject] : [safeKeypress],
+	plugins: single ? [safeKeypress, singleSwaps] : [safeKeypress],
 	logLevel: 'warning',
 });

@@ -8,6 +8,7 @@ import {spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {startDemoLab} from '../demo/lab.js';
 import {onCleanup, runCleanups} from '../lifecycle.js';
+import {selfCommand} from '../self-command.js';
 import {programPath} from '../system-programs.js';
 import {type Command} from '../options.js';
 import {UsageError} from '../options.js';
@@ -21,9 +22,7 @@ export async function runDemo(command: Extract<Command, {kind: 'monitor'}>): Pro
 	onCleanup(() => lab.remove());
 	const args = [
 		`--net=/run/netns/${lab.local}`,
-		process.execPath,
-		...process.execArgv,
-		process.argv[1]!,
+		...selfCommand(),
 		'--interval',
 		String(command.intervalSeconds),
 		'--mode',

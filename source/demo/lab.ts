@@ -5,13 +5,10 @@
  */
 import {createVethPair, deleteNamespaces, listNamespaces, namespaceAt, processesIn} from './namespaces.js';
 import {demoMix} from './frames.js';
+import {DEMO_TRAFFIC} from '../model/demo-traffic.js';
 import {startTraffic, type Traffic} from './traffic.js';
 
 const PREFIX = 'xdptop-demo-';
-/** ~2,500 frames/s for at most ~13 minutes: visible on the screen, invisible on the host. */
-const BURST = 25;
-const BURST_INTERVAL_MS = 10;
-const FRAME_LIMIT = 2_000_000;
 
 export interface DemoLab {
 	readonly local: string;
@@ -60,12 +57,7 @@ export function startDemoLab(pid = process.pid): DemoLab {
 	createVethPair(spec);
 	let traffic: Traffic;
 	try {
-		traffic = startTraffic(`/run/netns/${peer}`, spec.peerIf, {
-			frames: demoMix(),
-			burst: BURST,
-			intervalMs: BURST_INTERVAL_MS,
-			limit: FRAME_LIMIT,
-		});
+		traffic = startTraffic(`/run/netns/${peer}`, spec.peerIf, {frames: demoMix(), ...DEMO_TRAFFIC});
 	} catch (error) {
 		deleteNamespaces([local, peer]);
 		throw error;

@@ -1,24 +1,23 @@
 /**
  * koffi for the single executable. Its native module travels inside as an asset, but dlopen needs
- * a file: it is written into a fresh directory of its own (mkdtemp: unpredictable name, mode 0700)
- * in a root-owned system directory, loaded, and removed at once; the mapping outlives the file.
- * No directory from the environment (TMPDIR): a directory of someone else's would let them swap
- * the file before root loads it. A directory mounted noexec refuses the load: the next one is tried.
+ * a file: it is written to an unnamed file (O_TMPFILE) in a root-owned system directory and loaded
+ * through /proc/self/fd, so no path ever names it: nobody can swap it before it is loaded, and
+ * nothing is left behind, however the process ends. No directory from the environment (TMPDIR).
+ * A directory mounted noexec refuses the load: the next one is tried.
  */
-import {lstatSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {closeSync, constants as fsConstants, lstatSync, openSync, writeSync} from 'node:fs';
 import {constants} from 'node:os';
-import {join} from 'node:path';
 import {getAsset} from 'node:sea';
 import type koffiModule from 'koffi';
 
 const DIRECTORIES = ['/tmp', '/dev/shm', '/run', '/var/tmp'];
-const STICKY = 0o1000;
+/** O_TMPFILE as Linux defines it (with O_DIRECTORY): Node's fs.constants leave it out. */
+const O_TMPFILE = 0o20_200_000;
 
-/** Root's, and either closed to others or sticky (nobody can rename what we make there). */
-function safeParent(directory: string): boolean {
+function rootsDirectory(directory: string): boolean {
 	try {
 		const stats = lstatSync(directory);
-		return stats.isDirectory() && stats.uid === 0 && ((stats.mode & 0o002) === 0 || (stats.mode & STICKY) !== 0);
+		return stats.isDirectory() && stats.uid === 0;
 	} catch {
 		return false;
 	}
@@ -27,21 +26,22 @@ function safeParent(directory: string): boolean {
 function loadNative(): typeof koffiModule {
 	const binary = new Uint8Array(getAsset('koffi.node'));
 	const reasons: string[] = [];
-	for (const parent of DIRECTORIES.filter(safeParent)) {
-		let directory: string | undefined;
+	for (const directory of DIRECTORIES.filter(rootsDirectory)) {
+		let fd: number | undefined;
 		try {
-			directory = mkdtempSync(join(parent, 'xdptop-'));
-			const path = join(directory, 'koffi.node');
-			writeFileSync(path, binary, {mode: 0o500, flag: 'wx'});
+			fd = openSync(directory, O_TMPFILE | fsConstants.O_RDWR, 0o500);
+			for (let written = 0; written < binary.length; ) {
+				written += writeSync(fd, binary, written);
+			}
 			const module = {exports: {}};
-			process.dlopen(module, path, constants.dlopen.RTLD_NOW);
+			process.dlopen(module, `/proc/self/fd/${fd}`, constants.dlopen.RTLD_NOW);
 			return module.exports as typeof koffiModule;
 		} catch (error) {
-			// dlopen names the file first ("…/koffi.node: failed to map segment…"): the reason is the rest.
-			reasons.push(`${parent}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^.*koffi\.node: /, '')}`);
+			// dlopen names the file first ("/proc/self/fd/N: failed to map segment…"): the reason is the rest.
+			reasons.push(`${directory}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^\/proc\/self\/fd\/\d+: /, '')}`);
 		} finally {
-			if (directory) {
-				rmSync(directory, {recursive: true, force: true});
+			if (fd !== undefined) {
+				closeSync(fd); // The mapping outlives the fd; the unnamed file goes with the last of both.
 			}
 		}
 	}

@@ -10,7 +10,7 @@ import {StatusLine} from './components/StatusLine.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {commandFor, type Command} from './keys.js';
 import {layoutFor, MIN_COLUMNS, MIN_ROWS} from './layout.js';
-import {clampScroll, initialUiState, selectedIndex, uiReducer, visibleRows, type UiState} from './state.js';
+import {clampScroll, initialUiStateFor, selectedIndex, uiReducer, visibleRows, type UiState} from './state.js';
 import {safeName} from './text.js';
 import {type Theme} from './theme.js';
 
@@ -40,7 +40,7 @@ function oursMode(row: InterfaceRow): ModeTarget {
 export function App({port, initial, defaultMode, ascii, theme}: Props) {
 	const {exit} = useApp();
 	const [snapshot, setSnapshot] = useState(initial);
-	const [state, dispatch] = useReducer(uiReducer, initialUiState);
+	const [state, dispatch] = useReducer(uiReducer, snapshot.demo, initialUiStateFor);
 	const {columns: width, rows: height} = useTerminalSize();
 	const busy = useRef(false);
 	const modeRef = useRef<UiState['mode']>(state.mode);

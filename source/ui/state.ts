@@ -1,5 +1,6 @@
 /** The monitor's UI state and the one reducer that changes it. Pure: no I/O, no kernel. */
 import {type InterfaceRow, type ModeTarget} from '../model/monitor.js';
+import {demoTrafficSummary} from '../model/demo-traffic.js';
 
 export type SortKey = 'name' | 'pps' | 'bps' | 'xdp';
 export const SORT_KEYS: readonly SortKey[] = ['name', 'pps', 'bps', 'xdp'];
@@ -35,6 +36,11 @@ export const initialUiState: UiState = {
 	status: {text: 'space attaches xdptop_stats to the selected interface; ? lists every key', tone: 'info'},
 	refused: new Map(),
 };
+
+/** In a demo the status line first says what traffic to expect, and for how long. */
+export function initialUiStateFor(demo: boolean): UiState {
+	return demo ? {...initialUiState, status: {text: `${demoTrafficSummary()}; space attaches xdptop_stats; ? keys`, tone: 'info'}} : initialUiState;
+}
 
 export type UiAction =
 	| {readonly type: 'move'; readonly rows: readonly InterfaceRow[]; readonly by: number | 'first' | 'last'; readonly pageSize: number}

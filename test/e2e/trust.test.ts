@@ -122,6 +122,7 @@ describe('PATH is not where xdptop finds its programs', () => {
 			namespaces = [`xdptop-demo-${parent}-a`, `xdptop-demo-${parent}-b`];
 			assert.deepEqual(namespaces.filter(name => listNamespaces().includes(name)), namespaces);
 			await terminal.waitFor(/demo0 +up +veth/);
+			assert.match(terminal.screen(), /demo: ~2,500 frames\/s arrive on demo0 for 60 min/, 'the demo says what it sends, and for how long');
 			await untilReceived(namespaces[0]!, (previous, now) => now > previous, 'the demo traffic to arrive');
 			const peer = namespaceAt(`/run/netns/${namespaces[1]}`)!;
 			assert.deepEqual(processesIn(peer), [], 'sent by the demo itself: no generator runs in the peer namespace');

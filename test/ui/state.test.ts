@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {anchorFrames} from '../../source/ui/anchored-stdout.js';
 import {commandFor, hintLine, KEY_BINDINGS} from '../../source/ui/keys.js';
 import {columnsFor, layoutFor} from '../../source/ui/layout.js';
-import {clampScroll, initialUiState, uiReducer} from '../../source/ui/state.js';
+import {clampScroll, initialUiState, initialUiStateFor, uiReducer} from '../../source/ui/state.js';
 import {makeRow} from '../helpers/fake-port.js';
 
 test('scrolling keeps the selected row on screen', () => {
@@ -66,4 +66,11 @@ test("Ink's frames are anchored at the top of the screen; other writes pass unch
 	assert.equal(anchorFrames('\u001B[38A\u001B[Erow'), '\u001B[H\u001B[Erow');
 	assert.equal(anchorFrames('plain \u001B[2A text'), 'plain \u001B[2A text');
 	assert.equal(anchorFrames('\u001B[?2026h'), '\u001B[?2026h');
+});
+
+test('a demo starts with what it sends, and for how long, in the status line; a monitor with its hint', () => {
+	assert.deepEqual(initialUiStateFor(false), initialUiState);
+	const demo = initialUiStateFor(true);
+	assert.match(demo.status.text, /^demo: ~2,500 frames\/s arrive on demo0 for 60 min; /);
+	assert.equal(demo.status.tone, 'info');
 });
