@@ -3,14 +3,24 @@ import {PROTO_LABELS, XDP_ACTIONS} from '../bpf/abi.js';
 import {escapeControl} from '../model/escape.js';
 import {ifnameHex, ifnameText} from '../model/ifname.js';
 import {formatSi} from '../model/format.js';
-import {type InterfaceRates, type RateRow} from '../model/sample.js';
+import {type CountRate, type InterfaceRates, type RateRow} from '../model/sample.js';
+import {type DriverReading} from '../net/driver-counters.js';
 import {type XdpAttachment} from '../model/xdp.js';
 
 export interface OnceResult {
 	readonly name: string;
 	readonly ifindex: number;
 	readonly ours: XdpAttachment | undefined;
+	/** Set where a native-mode program that is not ours is attached: its driver, and what it counts. */
+	readonly driver: {readonly name: string; readonly reading: DriverReading} | undefined;
 	readonly rates: InterfaceRates;
+}
+
+function countLine(label: string, row: CountRate | undefined): string {
+	if (!row) {
+		return `  ${label.padEnd(14)}—`;
+	}
+	return `  ${label.padEnd(14)}${formatSi(row.pps).padStart(7)} pps ${(row.packets === undefined ? '—' : String(row.packets)).padStart(25)} pkts`;
 }
 
 function rateLine(label: string, row: RateRow | undefined): string {
@@ -39,6 +49,14 @@ export function formatOnce(results: readonly OnceResult[], intervalSeconds: numb
 				}
 			});
 		}
+		if (result.driver?.reading.kind === 'none') {
+			lines.push(`  not ours, native: no XDP verdicts (${result.driver.reading.reason})`);
+		} else if (result.driver) {
+			lines.push(`  not ours, native: verdicts from ${escapeControl(result.driver.name)}'s own counters`);
+			for (const verdict of XDP_ACTIONS) {
+				lines.push(countLine(`XDP ${verdict}`, result.rates.driver?.verdicts[verdict]));
+			}
+		}
 	}
 	return lines.join('\n');
 }
@@ -62,6 +80,30 @@ function rateJson(row: RateRow | undefined): RateJson | null {
 	};
 }
 
+function countJson(row: CountRate | undefined) {
+	return row ? {packets: row.packets === undefined ? null : Number(row.packets), pps: row.pps ?? null} : null;
+}
+
+/** null where no native program of someone else's is attached; verdicts null where the driver has no source. */
+function driverJson(result: OnceResult) {
+	if (!result.driver) {
+		return null;
+	}
+	const {name, reading} = result.driver;
+	if (reading.kind === 'none') {
+		return {driver: name, source: 'driver counters', unavailable: reading.reason};
+	}
+	const rates = result.rates.driver;
+	return {
+		driver: name,
+		source: 'driver counters',
+		packets: countJson(rates?.packets),
+		verdicts: Object.fromEntries(XDP_ACTIONS.map(verdict => [verdict, countJson(rates?.verdicts[verdict])])),
+		errors: countJson(rates?.errors),
+		notes: reading.notes,
+	};
+}
+
 function keyed(labels: readonly string[], rows: readonly RateRow[]): Record<string, RateJson | null> {
 	return Object.fromEntries(rows.map((row, index) => [labels[index] ?? String(index), rateJson(row)]));
 }
@@ -82,5 +124,6 @@ export function onceJson(results: readonly OnceResult[], intervalSeconds: number
 					protos: keyed(PROTO_LABELS, result.rates.xdp.protos ?? []),
 				}
 			: null,
+		driverXdp: driverJson(result),
 	}));
 }

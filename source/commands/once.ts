@@ -3,6 +3,7 @@ import {XdpSession} from '../bpf/session.js';
 import {closeSession} from './close-session.js';
 import {onCleanup, runCleanups} from '../lifecycle.js';
 import {computeRates} from '../model/sample.js';
+import {DriverCounters} from '../net/driver-counters.js';
 import {type Command} from '../options.js';
 import {selectInterfaces, withXdpState} from './inventory.js';
 import {formatOnce, onceJson, type OnceResult} from './once-format.js';
@@ -20,15 +21,21 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 	}
 	// Listed again after attaching: the XDP state comes from that listing's netlink dump.
 	const watched = withXdpState(command.attach ? await selectInterfaces(command.interfaces) : selected);
-	const before = await sampleAll(watched, session);
+	const drivers = new DriverCounters();
+	onCleanup(() => drivers.close());
+	const before = await sampleAll(watched, session, drivers);
 	await sleep(command.intervalSeconds * 1000);
-	const after = await sampleAll(watched, session);
-	const results: OnceResult[] = watched.map(entry => ({
-		name: entry.name,
-		ifindex: entry.ifindex,
-		ours: entry.xdp.attachments.find(attachment => attachment.ours),
-		rates: computeRates(before.get(entry.ifindex)!, after.get(entry.ifindex)!),
-	}));
+	const after = await sampleAll(watched, session, drivers);
+	const results: OnceResult[] = watched.map(entry => {
+		const last = after.get(entry.ifindex)!;
+		return {
+			name: entry.name,
+			ifindex: entry.ifindex,
+			ours: entry.xdp.attachments.find(attachment => attachment.ours),
+			driver: last.driver && {name: entry.driver, reading: last.driver},
+			rates: computeRates(before.get(entry.ifindex)!.sample, last.sample),
+		};
+	});
 	const output = command.json
 		? JSON.stringify(onceJson(results, command.intervalSeconds), null, 2)
 		: formatOnce(results, command.intervalSeconds);

@@ -1,25 +1,43 @@
-/** Takes one sample of every watched interface: kernel counters (one read) and our XDP maps. */
+/**
+ * Takes one sample of every watched interface: kernel counters (one read), our XDP maps, and the
+ * driver's XDP counters where a native-mode program of someone else's is attached.
+ */
 import {performance} from 'node:perf_hooks';
 import {type XdpSession} from '../bpf/session.js';
 import {type InterfaceSample} from '../model/sample.js';
-import {type XdpState} from '../model/xdp.js';
+import {hasForeignNative, type XdpState} from '../model/xdp.js';
+import {type DriverCounters, type DriverReading} from '../net/driver-counters.js';
 import {readKernelCounters} from '../net/kernel-counters.js';
 
 export interface Watched {
 	readonly name: string;
 	readonly ifindex: number;
+	readonly driver: string;
 	readonly xdp: XdpState;
 }
 
-export async function sampleAll(watched: readonly Watched[], session: XdpSession): Promise<Map<number, InterfaceSample>> {
+export interface Sampled {
+	readonly sample: InterfaceSample;
+	/** Set where a native-mode program that is not ours is attached: its driver's counters, or why none. */
+	readonly driver: DriverReading | undefined;
+}
+
+export async function sampleAll(watched: readonly Watched[], session: XdpSession, drivers: DriverCounters): Promise<Map<number, Sampled>> {
 	const kernel = await readKernelCounters();
 	const atMs = performance.now();
-	const samples = new Map<number, InterfaceSample>();
+	const samples = new Map<number, Sampled>();
 	for (const entry of watched) {
 		const ours = entry.xdp.attachments.find(attachment => attachment.ours);
 		const xdp = ours ? session.readCounters(entry.ifindex, ours.progId) : undefined;
 		const counters = kernel.get(entry.name);
-		samples.set(entry.ifindex, {atMs, ...(counters ? {kernel: counters} : {}), ...(xdp ? {xdp} : {})});
+		const driver = hasForeignNative(entry.xdp) ? drivers.read(entry.ifindex, entry.name, entry.driver) : undefined;
+		const sample: InterfaceSample = {
+			atMs,
+			...(counters ? {kernel: counters} : {}),
+			...(xdp ? {xdp} : {}),
+			...(driver?.kind === 'counts' ? {driver: driver.counts} : {}),
+		};
+		samples.set(entry.ifindex, {sample, driver});
 	}
 	return samples;
 }

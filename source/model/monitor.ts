@@ -18,6 +18,20 @@ export interface History {
 	slice(start?: number, end?: number): number[];
 }
 
+/**
+ * What a native-mode program that is not ours does, from the driver's own counters: verdict
+ * rates (pps undefined where the driver gives no source: shown "—"), or why there are none.
+ */
+export interface DriverXdpView {
+	readonly driver: string;
+	/** In XDP_ACTIONS order; undefined until two samples exist. */
+	readonly verdicts: readonly BreakdownRow[] | undefined;
+	/** What the numbers mean for this driver (derived verdicts, verdicts counted inside others). */
+	readonly notes: readonly string[];
+	/** Set when there are no such counters to read, saying why. */
+	readonly unavailable: string | undefined;
+}
+
 export interface InterfaceRow {
 	readonly name: string;
 	readonly ifindex: number;
@@ -38,6 +52,8 @@ export interface InterfaceRow {
 	readonly actions: readonly BreakdownRow[] | undefined;
 	readonly protos: readonly BreakdownRow[] | undefined;
 	readonly runStats: ProgramRunStats | undefined;
+	/** Set while a native-mode program that is not ours is attached (see DriverXdpView). */
+	readonly driverXdp: DriverXdpView | undefined;
 	/** This interface carries the SSH session of the user running xdptop. */
 	readonly carriesSsh: boolean;
 	/** Rates need two samples: false on the first tick after the row appeared. */
@@ -97,8 +113,16 @@ export function markStale(snapshot: Snapshot, seconds: number): Snapshot {
 	return {
 		...snapshot,
 		staleSeconds: seconds,
-		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.kernelRxPps !== undefined
-			? {...row, warm: false, kernelRxPps: undefined, actions: undefined, protos: undefined, runStats: undefined}
+		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.kernelRxPps !== undefined || row.driverXdp?.verdicts
+			? {
+					...row,
+					warm: false,
+					kernelRxPps: undefined,
+					actions: undefined,
+					protos: undefined,
+					runStats: undefined,
+					driverXdp: row.driverXdp && {...row.driverXdp, verdicts: undefined},
+				}
 			: row)),
 	};
 }

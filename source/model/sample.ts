@@ -1,5 +1,6 @@
 /** One interface's counters at one moment, and the rates between two such moments. */
 import {type Datarec, type XdpCounters} from './counters.js';
+import {type DriverVerdictCounts, type Verdict} from './driver-verdicts.js';
 import {ratePerSecond} from './rates.js';
 
 export interface RxCounters {
@@ -12,6 +13,8 @@ export interface InterfaceSample {
 	readonly atMs: number;
 	readonly kernel?: RxCounters;
 	readonly xdp?: XdpCounters;
+	/** What the driver counted of a native-mode program that is not ours (see net/driver-counters.ts). */
+	readonly driver?: DriverVerdictCounts;
 }
 
 export interface RateRow {
@@ -23,10 +26,24 @@ export interface RateRow {
 	readonly bps: number | undefined;
 }
 
+/** A packet count between two samples, and its rate; packets undefined when the counter went backwards. */
+export interface CountRate {
+	readonly packets: bigint | undefined;
+	readonly pps: number | undefined;
+}
+
+/** The driver's XDP counters as rates; a verdict the driver has no source for is undefined. */
+export interface DriverRates {
+	readonly packets: CountRate | undefined;
+	readonly verdicts: Readonly<Record<Verdict, CountRate | undefined>>;
+	readonly errors: CountRate | undefined;
+}
+
 export interface InterfaceRates {
 	readonly elapsedMs: number;
 	readonly kernelRx: RateRow | undefined;
 	readonly xdp: {readonly actions: readonly RateRow[]; readonly protos: readonly RateRow[] | undefined} | undefined;
+	readonly driver: DriverRates | undefined;
 }
 
 export function rateRow(atMs: [number, number], packets: [bigint, bigint], bytes: [bigint, bigint]): RateRow {
@@ -48,6 +65,23 @@ function datarecRows(atMs: [number, number], before: readonly Datarec[], after: 
 	});
 }
 
+function countRate(atMs: [number, number], before: bigint | undefined, after: bigint | undefined): CountRate | undefined {
+	if (before === undefined || after === undefined) {
+		return undefined;
+	}
+	const pps = ratePerSecond({atMs: atMs[0], value: before}, {atMs: atMs[1], value: after});
+	return {packets: pps === undefined ? undefined : after - before, pps};
+}
+
+function driverRates(atMs: [number, number], before: DriverVerdictCounts, after: DriverVerdictCounts): DriverRates {
+	const verdict = (name: Verdict) => countRate(atMs, before.verdicts[name], after.verdicts[name]);
+	return {
+		packets: countRate(atMs, before.packets, after.packets),
+		verdicts: {ABORTED: verdict('ABORTED'), DROP: verdict('DROP'), PASS: verdict('PASS'), TX: verdict('TX'), REDIRECT: verdict('REDIRECT')},
+		errors: countRate(atMs, before.errors, after.errors),
+	};
+}
+
 /** Rates between two samples of one interface; parts missing from either sample are undefined. */
 export function computeRates(before: InterfaceSample, after: InterfaceSample): InterfaceRates {
 	const atMs: [number, number] = [before.atMs, after.atMs];
@@ -64,5 +98,6 @@ export function computeRates(before: InterfaceSample, after: InterfaceSample): I
 						protos: before.xdp.protos && after.xdp.protos ? datarecRows(atMs, before.xdp.protos, after.xdp.protos) : undefined,
 					}
 				: undefined,
+		driver: before.driver && after.driver ? driverRates(atMs, before.driver, after.driver) : undefined,
 	};
 }

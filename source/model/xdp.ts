@@ -69,6 +69,11 @@ export function xdpStateOf(ifindex: number, programs: readonly ReportedProgram[]
 	return {attachMode: attachments.length > 1 ? 'multi' : attachments[0]!.mode, attachments};
 }
 
+/** A native-mode program that is not ours: what the driver's own XDP counters describe. */
+export function hasForeignNative(state: XdpState): boolean {
+	return state.attachments.some(attachment => !attachment.ours && attachment.mode === 'drv');
+}
+
 export const MODE_NAMES: Readonly<Record<XdpMode, string>> = {
 	drv: 'native (drv)',
 	skb: 'generic (skb)',

@@ -21,6 +21,7 @@ import {
 	staleSeconds,
 	type ActionResult,
 	type BreakdownRow,
+	type DriverXdpView,
 	type InterfaceRow,
 	type ModeTarget,
 	type MonitorPort,
@@ -28,8 +29,9 @@ import {
 } from '../model/monitor.js';
 import {ratePerSecond} from '../model/rates.js';
 import {Ring} from '../model/ring.js';
-import {computeRates, type InterfaceSample, type RateRow} from '../model/sample.js';
-import {type XdpState} from '../model/xdp.js';
+import {computeRates, type DriverRates, type InterfaceSample, type RateRow} from '../model/sample.js';
+import {hasForeignNative, type XdpState} from '../model/xdp.js';
+import {DriverCounters, type DriverReading} from '../net/driver-counters.js';
 import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
 import {readKernelCounters, type LinkCounters} from '../net/kernel-counters.js';
 
@@ -60,6 +62,19 @@ function breakdown(labels: readonly string[], rows: readonly RateRow[] | undefin
 	return rows?.map((row, index) => ({label: labels[index] ?? String(index), pps: row.pps}));
 }
 
+/** The row's view of a foreign native program's driver counters, from this tick's reading and rates. */
+function driverView(driver: string, reading: DriverReading, rates: DriverRates | undefined): DriverXdpView {
+	if (reading.kind === 'none') {
+		return {driver, verdicts: undefined, notes: [], unavailable: reading.reason};
+	}
+	return {
+		driver,
+		verdicts: rates ? XDP_ACTIONS.map(label => ({label, pps: rates.verdicts[label]?.pps})) : undefined,
+		notes: reading.notes,
+		unavailable: undefined,
+	};
+}
+
 function sum(rows: readonly RateRow[], pick: (row: RateRow) => number | undefined): number | undefined {
 	let total = 0;
 	for (const row of rows) {
@@ -77,6 +92,7 @@ export class MonitorEngine implements MonitorPort {
 	readonly #options: EngineOptions;
 	readonly #tracked = new Map<number, Tracked>();
 	readonly #listeners = new Set<(snapshot: Snapshot) => void>();
+	readonly #driverCounters = new DriverCounters();
 	readonly #lister = new InterfaceLister({onRestart: reason => this.#emit({...this.#snapshot, notice: {text: reason}})});
 	#inventory: NetInterface[] = [];
 	#watchdog: NodeJS.Timeout | undefined;
@@ -90,6 +106,9 @@ export class MonitorEngine implements MonitorPort {
 	#stopped = false;
 	#ticking: Promise<void> | undefined;
 	#snapshot: Snapshot;
+	/** Counts attach/move/detach; per interface, the count at its last change (see #sample). */
+	#xdpChanges = 0;
+	readonly #changedAt = new Map<number, number>();
 
 	constructor(session: XdpSession, options: EngineOptions) {
 		this.#session = session;
@@ -129,6 +148,7 @@ export class MonitorEngine implements MonitorPort {
 		clearTimeout(this.#timer);
 		clearInterval(this.#watchdog);
 		this.#lister.close();
+		this.#driverCounters.close();
 		setBpfStats(false);
 	}
 
@@ -191,6 +211,7 @@ export class MonitorEngine implements MonitorPort {
 		} catch (error) {
 			return {ok: false, message: error instanceof Error ? error.message : String(error)};
 		} finally {
+			this.#changedAt.set(ifindex, ++this.#xdpChanges);
 			this.#refreshXdp(ifindex);
 		}
 		return {
@@ -260,6 +281,8 @@ export class MonitorEngine implements MonitorPort {
 	}
 
 	async #sample(): Promise<void> {
+		// A change made while this tick's dump is on its way is newer than the dump: see the end.
+		const changesBefore = this.#xdpChanges;
 		let interfaces: NetInterface[];
 		let kernel: Map<string, LinkCounters>;
 		try {
@@ -291,6 +314,7 @@ export class MonitorEngine implements MonitorPort {
 				// Vanished mid-tick: it is gone from the next one.
 			}
 		}
+		this.#driverCounters.retain(seen);
 		for (const ifindex of this.#tracked.keys()) {
 			if (!seen.has(ifindex)) {
 				this.#tracked.delete(ifindex);
@@ -304,6 +328,13 @@ export class MonitorEngine implements MonitorPort {
 		this.#session.endRound(); // Readers of other xdptops' programs that went away are closed.
 		this.#lastSampleMs = performance.now();
 		this.#emit({...this.#snapshot, rows, time: new Date(), intervalSeconds: this.#intervalSeconds, bpfStats: statsOn, staleSeconds: undefined});
+		for (const [ifindex, at] of this.#changedAt) {
+			if (at > changesBefore) {
+				this.#refreshXdp(ifindex); // The dump predates it: ask the kernel again, so an attach is not undone on screen.
+			} else {
+				this.#changedAt.delete(ifindex);
+			}
+		}
 	}
 
 	/**
@@ -321,7 +352,9 @@ export class MonitorEngine implements MonitorPort {
 	#row(entry: NetInterface, xdp: XdpState, kernel: LinkCounters | undefined, atMs: number, statsOn: boolean): InterfaceRow {
 		const ours = xdp.attachments.find(attachment => attachment.ours);
 		const counters = ours ? this.#session.readCounters(entry.ifindex, ours.progId, entry.ifindex === this.#focus) : undefined;
-		const sample: InterfaceSample = {atMs, ...(kernel ? {kernel} : {}), ...(counters ? {xdp: counters} : {})};
+		const driverReading = hasForeignNative(xdp) ? this.#driverCounters.read(entry.ifindex, entry.name, entry.driver) : undefined;
+		const driver = driverReading?.kind === 'counts' ? driverReading.counts : undefined;
+		const sample: InterfaceSample = {atMs, ...(kernel ? {kernel} : {}), ...(counters ? {xdp: counters} : {}), ...(driver ? {driver} : {})};
 		let previous = this.#tracked.get(entry.ifindex);
 		if (previous && previous.name !== entry.name) {
 			previous = undefined; // Renamed or re-created: a new history.
@@ -374,6 +407,7 @@ export class MonitorEngine implements MonitorPort {
 				run && previousRun
 					? {runsPerSecond: runs, nsPerRun: runCount > 0n ? Number(run.timeNs - previousRun.timeNs) / Number(runCount) : undefined}
 					: undefined,
+			driverXdp: driverReading && driverView(entry.driver, driverReading, rates?.driver),
 			carriesSsh: entry.name === this.#options.sshInterface,
 			warm: rates !== undefined && (source === 'kernel' || rates.xdp !== undefined),
 		};

@@ -8,7 +8,14 @@ import {XdpSession} from '../../source/bpf/session.js';
 import {type ModeTarget} from '../../source/model/monitor.js';
 import {MonitorEngine} from '../../source/monitor/engine.js';
 
-export type EngineRequest = {op: 'tick'} | {op: 'setMode'; ifname: string; target: ModeTarget} | {op: 'owned'} | {op: 'close'; keep: boolean};
+export type EngineRequest =
+	| {op: 'tick'}
+	/** Starts a tick and answers at once; tickEnd waits for it: what happens in between races it. */
+	| {op: 'tickStart'}
+	| {op: 'tickEnd'}
+	| {op: 'setMode'; ifname: string; target: ModeTarget}
+	| {op: 'owned'}
+	| {op: 'close'; keep: boolean};
 
 export interface EngineRow {
 	readonly name: string;
@@ -25,10 +32,18 @@ const engine = new MonitorEngine(session, {intervalSeconds: 60, interfaces: [], 
 const rows = (): EngineRow[] =>
 	engine.snapshot.rows.map(row => ({name: row.name, ifindex: row.ifindex, ours: row.xdp.attachments.some(attachment => attachment.ours), mode: row.xdp.attachMode}));
 
+let started: Promise<void> | undefined;
+
 async function handle(request: EngineRequest): Promise<unknown> {
 	switch (request.op) {
 		case 'tick':
 			await engine.tick();
+			return rows();
+		case 'tickStart':
+			started = engine.tick();
+			return null;
+		case 'tickEnd':
+			await started;
 			return rows();
 		case 'setMode': {
 			const row = engine.snapshot.rows.find(candidate => candidate.name === request.ifname);

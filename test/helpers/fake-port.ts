@@ -18,6 +18,7 @@ export function makeRow(name: string, ifindex: number, overrides: Partial<Interf
 		rxBps: ifindex * 8_000_000,
 		dropPps: 0,
 		kernelRxPps: ifindex * 1000,
+		driverXdp: undefined,
 		ppsHistory: [1, 2, 3, 4, 5, 6, 7, 8].map(value => value * ifindex),
 		bpsHistory: [],
 		actions: undefined,

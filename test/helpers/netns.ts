@@ -89,11 +89,14 @@ export class VethLab {
 	}
 }
 
-/** 60 bytes: Ethernet, IPv4 (10.0.0.2 -> 10.0.0.1), UDP; only ever sent over a lab's veth pair. */
-export function udpFrame(): Buffer {
+/**
+ * 60 bytes: Ethernet, IPv4 (10.0.0.2 -> 10.0.0.1), UDP to `destinationPort` (12345 unless given);
+ * only ever sent over a lab's veth pair.
+ */
+export function udpFrame(destinationPort = 12_345): Buffer {
 	const frame = Buffer.alloc(60);
 	frame.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00], 0);
 	frame.set([0x45, 0, 0, 46, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1], 14);
-	frame.set([0x30, 0x39, 0x30, 0x39, 0, 26, 0, 0], 34);
+	frame.set([0x30, 0x39, destinationPort >> 8, destinationPort & 0xff, 0, 26, 0, 0], 34);
 	return frame;
 }

@@ -9,9 +9,11 @@
  *   stderr, blocking when the pipe is full, as ip itself does;
  * - `hang` (taken by the first batch process that sees it): stop answering, for good;
  * - `omit` (an interface name; taken when used): leave that interface out of one dump, as an
- *   interrupted dump could before Linux 6.7.
+ *   interrupted dump could before Linux 6.7;
+ * - `hold` (taken when used): keep the next answer, as the kernel gave it, until `release`
+ *   appears: a dump that is older than what happened while it was on its way.
  *
- * It appends what it does to `events`: `start PID`, `answer`, `hang PID`, `omit NAME`.
+ * It appends what it does to `events`: `start PID`, `answer`, `hang PID`, `omit NAME`, `held`.
  */
 import {execFileSync} from 'node:child_process';
 import {chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -89,7 +91,29 @@ eachLine(process.stdin, command => {
 process.stdin.on('end', () => ip.stdin.end());
 eachLine(ip.stdout, answer);
 
+let held;
 function answer(line) {
+	if (held) {
+		held.push(line);
+		return;
+	}
+	if (take('hold')) {
+		held = [line];
+		note('held');
+		const poll = setInterval(() => {
+			if (take('release')) {
+				clearInterval(poll);
+				const lines = held;
+				held = undefined;
+				lines.forEach(deliver);
+			}
+		}, 10);
+		return;
+	}
+	deliver(line);
+}
+
+function deliver(line) {
 	if (fs.existsSync(control('flood'))) {
 		blockingWrite(2, FLOOD);
 	}
@@ -151,6 +175,15 @@ export class StandInIp {
 		writeFileSync(join(this.dir, 'omit'), ifname);
 	}
 
+	/** Keeps the next answer back until release(). */
+	holdOnce(): void {
+		writeFileSync(join(this.dir, 'hold'), '');
+	}
+
+	release(): void {
+		writeFileSync(join(this.dir, 'release'), '');
+	}
+
 	pending(control: 'hang' | 'omit'): boolean {
 		return existsSync(join(this.dir, control));
 	}
@@ -159,7 +192,7 @@ export class StandInIp {
 		return readFileSync(join(this.dir, 'events'), 'utf8').split('\n').filter(Boolean);
 	}
 
-	count(kind: 'start' | 'answer' | 'hang' | 'omit'): number {
+	count(kind: 'start' | 'answer' | 'hang' | 'omit' | 'held'): number {
 		return this.events().filter(event => event.split(' ')[0] === kind).length;
 	}
 

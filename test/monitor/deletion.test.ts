@@ -12,10 +12,11 @@ import {type EngineReply, type EngineRequest, type EngineRow} from '../helpers/e
 import {LineChild} from '../helpers/line-child.js';
 import {VethLab} from '../helpers/netns.js';
 import {StandInIp} from '../helpers/standin-ip.js';
+import {until} from '../helpers/wait.js';
 
 const ENGINE = fileURLToPath(new URL('../helpers/engine-main.ts', import.meta.url));
 
-describe('the engine when a dump leaves out an interface', () => {
+describe('the engine when a dump is not the kernel as it is now', () => {
 	let lab: VethLab;
 	let ip: StandInIp;
 	let engine: LineChild;
@@ -39,6 +40,21 @@ describe('the engine when a dump leaves out an interface', () => {
 		await engine.stop();
 		lab.remove();
 		ip.remove();
+	});
+
+	test('a dump taken before an attach and answered after it: the attach is not undone on screen', async () => {
+		assert.ok((await tick()).some(row => row.name === lab.localIf));
+		ip.holdOnce();
+		await ask({op: 'tickStart'});
+		await until(() => ip.count('held') === 1, 'the stand-in to hold the dump');
+		assert.deepEqual(await ask({op: 'setMode', ifname: lab.localIf, target: 'skb'}), {ok: true, message: `attached xdptop_stats to ${lab.localIf} in skb mode`});
+		ip.release();
+		const rows = (await ask({op: 'tickEnd'})) as EngineRow[];
+		assert.deepEqual(
+			rows.filter(row => row.name === lab.localIf).map(row => [row.ours, row.mode]),
+			[[true, 'skb']],
+			'the tick that was on its way shows what is attached now',
+		);
 	});
 
 	test('left out of one dump while ours is attached: still attached, still shown, still ours', async () => {

@@ -54,6 +54,25 @@ function breakdownLines(title: string, rows: readonly BreakdownRow[] | undefined
 	return lines;
 }
 
+/** Every verdict, "—" where the driver gives no source for it: a missing figure is never a 0. */
+function verdictLines(rows: readonly BreakdownRow[] | undefined, count: number): string[] {
+	const lines = [`${'verdicts'.padEnd(12)}${'pps'.padStart(7)}${'share'.padStart(9)}`];
+	if (!rows) {
+		return [...lines, '(rates after one interval)'];
+	}
+	const total = rows.reduce((sum, row) => sum + (row.pps ?? 0), 0);
+	// Busiest first and "—" last: where the pane is short, what it cuts matters least.
+	const ordered = [...rows].sort((a, b) => (b.pps ?? -1) - (a.pps ?? -1));
+	for (const row of ordered.slice(0, Math.max(0, count - 1))) {
+		lines.push(
+			row.pps === undefined
+				? `${fit(row.label, 12)}${'—'.padStart(7)}`
+				: `${fit(row.label, 12)}${formatSi(row.pps).padStart(7)}${formatPercent(row.pps, total).padStart(9)}`,
+		);
+	}
+	return lines;
+}
+
 function chartLines(values: History, width: number, height: number): string[] {
 	const points = Math.max(2, width - LABEL_WIDTH - 2);
 	const series = values.slice(-points);
@@ -97,6 +116,17 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, theme}: Pr
 		lines = joinColumns(columns, body);
 	} else {
 		const notes: string[] = [];
+		const verdicts = row.driverXdp && !row.driverXdp.unavailable ? verdictLines(row.driverXdp.verdicts, body) : [];
+		if (row.driverXdp) {
+			notes.push(
+				row.driverXdp.unavailable
+					? `no XDP verdicts: ${row.driverXdp.unavailable}`
+					: `from ${safeName(row.driverXdp.driver)}'s counters (ethtool -S)`,
+				...row.driverXdp.notes,
+			);
+		} else if (foreign) {
+			notes.push('generic (skb) mode: no driver counts its verdicts');
+		}
 		if (foreign) {
 			if (bpfStats && row.runStats) {
 				notes.push(`${safeName(foreign.progName)}: ${formatSi(row.runStats.runsPerSecond)} runs/s, ${row.runStats.nsPerRun === undefined ? '—' : row.runStats.nsPerRun.toFixed(0)} ns per run`);
@@ -111,7 +141,14 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, theme}: Pr
 			notes.push('space attaches it for per-action and per-protocol counts');
 		}
 		const columns = chartWidth > 0 ? [{lines: chartLines(row.ppsHistory, chartWidth, body), width: chartWidth}] : [];
-		columns.push({lines: notes, width: Math.max(10, width - chartWidth - 2)});
+		const rest = width - chartWidth - 2;
+		if (verdicts.length === 0) {
+			columns.push({lines: notes, width: Math.max(10, rest)});
+		} else if (rest >= BREAKDOWN_WIDTH + 2 + 20) {
+			columns.push({lines: verdicts, width: BREAKDOWN_WIDTH}, {lines: notes, width: rest - BREAKDOWN_WIDTH - 2});
+		} else {
+			columns.push({lines: [...verdicts, ...notes], width: Math.max(10, rest)});
+		}
 		lines = joinColumns(columns, body);
 	}
 	return (
