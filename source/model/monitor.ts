@@ -38,14 +38,23 @@ export interface InterfaceRow {
 	readonly state: string;
 	readonly driver: string;
 	readonly xdp: XdpState;
-	/** Where the rates come from: our XDP counters when ours is attached, else the kernel's. */
+	/** Where the breakdown comes from: our XDP counters when ours is attached, else none. */
 	readonly source: 'xdp' | 'kernel';
-	/** undefined until a second sample exists (shown as "…"), or when unknown ("—"). */
+	/**
+	 * What the interface received, from the kernel's interface counters whatever is attached:
+	 * undefined until a second sample exists (shown as "…"), or when unknown ("—").
+	 */
 	readonly rxPps: number | undefined;
 	readonly rxBps: number | undefined;
-	readonly dropPps: number | undefined;
-	/** The kernel's own rx rate, to compare with what XDP saw. */
-	readonly kernelRxPps: number | undefined;
+	/**
+	 * XDP_DROP verdicts per second, from whichever source there is: our program's counters, or the
+	 * driver's for someone else's native program; 0 with no program; undefined ("—") with no source.
+	 */
+	readonly xdpDropPps: number | undefined;
+	/** The stack's own drops (the kernel's rx_dropped), whatever is attached. */
+	readonly stackDropPps: number | undefined;
+	/** What our program saw, to compare with what the interface received (ours attached only). */
+	readonly xdpRxPps: number | undefined;
 	/** Oldest first; the UI reads only what it shows (slice(-n)), so the engine hands over its rings. */
 	readonly ppsHistory: History;
 	readonly bpsHistory: History;
@@ -113,11 +122,11 @@ export function markStale(snapshot: Snapshot, seconds: number): Snapshot {
 	return {
 		...snapshot,
 		staleSeconds: seconds,
-		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.kernelRxPps !== undefined || row.driverXdp?.verdicts
+		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.xdpRxPps !== undefined || row.driverXdp?.verdicts
 			? {
 					...row,
 					warm: false,
-					kernelRxPps: undefined,
+					xdpRxPps: undefined,
 					actions: undefined,
 					protos: undefined,
 					runStats: undefined,

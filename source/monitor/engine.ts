@@ -361,20 +361,22 @@ export class MonitorEngine implements MonitorPort {
 		}
 		const rates = previous ? computeRates(previous.sample, sample) : undefined;
 		const source = counters ? 'xdp' : 'kernel';
-		let rxPps: number | undefined;
-		let rxBps: number | undefined;
-		let dropPps: number | undefined;
-		if (rates?.xdp) {
-			rxPps = sum(rates.xdp.actions, row => row.pps);
-			rxBps = sum(rates.xdp.actions, row => row.bps);
-			dropPps = rates.xdp.actions[XDP_ACTIONS.indexOf('DROP')]?.pps;
-		} else if (rates && !counters) {
-			rxPps = rates.kernelRx?.pps;
-			rxBps = rates.kernelRx?.bps;
-			dropPps =
-				previous?.dropped !== undefined && kernel
-					? ratePerSecond({atMs: previous.sample.atMs, value: previous.dropped}, {atMs, value: kernel.rxDropped})
-					: undefined;
+		// One meaning per column, whatever is attached: RX is what the interface received (the
+		// kernel's counters), XDP drops come from whichever source counts them, and the stack's drops
+		// from the kernel.
+		const rxPps = rates?.kernelRx?.pps;
+		const rxBps = rates?.kernelRx?.bps;
+		const stackDropPps =
+			previous?.dropped !== undefined && kernel
+				? ratePerSecond({atMs: previous.sample.atMs, value: previous.dropped}, {atMs, value: kernel.rxDropped})
+				: undefined;
+		let xdpDropPps: number | undefined;
+		if (ours) {
+			xdpDropPps = rates?.xdp?.actions[XDP_ACTIONS.indexOf('DROP')]?.pps;
+		} else if (driverReading) {
+			xdpDropPps = rates?.driver?.verdicts.DROP?.pps;
+		} else if (xdp.attachments.length === 0) {
+			xdpDropPps = 0;
 		}
 		const pps = previous?.pps ?? new Ring<number>(HISTORY);
 		const bps = previous?.bps ?? new Ring<number>(HISTORY);
@@ -397,8 +399,9 @@ export class MonitorEngine implements MonitorPort {
 			source,
 			rxPps,
 			rxBps,
-			dropPps,
-			kernelRxPps: rates?.kernelRx?.pps,
+			xdpDropPps,
+			stackDropPps,
+			xdpRxPps: rates?.xdp ? sum(rates.xdp.actions, row => row.pps) : undefined,
 			ppsHistory: pps,
 			bpsHistory: bps,
 			actions: breakdown(XDP_ACTIONS, rates?.xdp?.actions),

@@ -13,6 +13,9 @@ export interface Columns {
 	readonly xdp: number;
 	readonly pps: number;
 	readonly bps: number;
+	/** XDP_DROP verdicts per second. */
+	readonly xdpDrop: number;
+	/** The stack's drops (rx_dropped) per second: in the detail pane's title where this is 0. */
 	readonly drop: number;
 	readonly history: number;
 }
@@ -34,10 +37,11 @@ export function columnsFor(width: number): Columns {
 		name: 15,
 		state: wide ? 7 : 5,
 		driver: wide ? 10 : width >= 76 ? 7 : 0,
-		xdp: width >= 110 ? 28 : wide ? 26 : 18,
+		xdp: width >= 120 ? 28 : wide ? 22 : 18,
 		pps: 7,
 		bps: 8,
-		drop: width >= 70 ? 6 : 0,
+		xdpDrop: width >= 70 ? 7 : 0,
+		drop: width >= 86 ? 6 : 0,
 	};
 	const used = 2 + Object.values(fixed).reduce((sum, value) => sum + (value > 0 ? value + 1 : 0), 0);
 	return {...fixed, history: Math.max(0, width - used - 1)};

@@ -18,6 +18,7 @@ export interface RowCells {
 	readonly foreign: boolean;
 	readonly pps: string;
 	readonly bps: string;
+	readonly xdpDrop: string;
 	readonly drop: string;
 	readonly history: string;
 }
@@ -49,7 +50,8 @@ export function rowCells(row: InterfaceRow, columns: Columns, ascii: boolean): R
 		foreign: !ours && first !== undefined,
 		pps: rate(row, row.rxPps, columns.pps),
 		bps: rate(row, row.rxBps, columns.bps),
-		drop: rate(row, row.dropPps, columns.drop),
+		xdpDrop: rate(row, row.xdpDropPps, columns.xdpDrop),
+		drop: rate(row, row.stackDropPps, columns.drop),
 		history: sparkline(row.ppsHistory, columns.history, ascii),
 	};
 }

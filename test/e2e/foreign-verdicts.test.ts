@@ -71,6 +71,12 @@ test('the detail pane shows the filter\'s verdicts from the driver, "—" where 
 	try {
 		const screen = await terminal.waitFor(/DROP +[0-9.]+k? +(4[5-9]|5[0-5])\.\d %/, 15_000);
 		assert.match(screen, /from veth's counters/);
+		// The table: RX is what arrived, XDROP/s the filter's drops (half of it), DROP/s the stack's (none).
+		const row = new RegExp(`^> ${lab.localIf} +up +veth +drv +odd_port_fil\\S* +\\(foreign\\) +([0-9.]+k?) +\\S+ +([0-9.]+k?) +0 `, 'm').exec(screen);
+		assert.ok(row, screen);
+		const value = (text: string) => Number.parseFloat(text) * (text.endsWith('k') ? 1000 : 1);
+		const share = value(row[2]!) / value(row[1]!);
+		assert.ok(share > 0.4 && share < 0.6, `XDROP/s is about half of RX: ${row[0]}`);
 		assert.match(screen, /PASS +[0-9.]+k? +(4[5-9]|5[0-5])\.\d %/);
 		assert.match(screen, /ABORTED +—/);
 		terminal.keys('q');

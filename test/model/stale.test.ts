@@ -14,8 +14,8 @@ test('a sample is late after more than two intervals (at least a second), counte
 });
 
 test('a stale snapshot shows no rate as current; what is attached stays', () => {
-	const warm = makeRow('eth0', 2, {actions: [{label: 'PASS', pps: 5}], protos: [], runStats: {runsPerSecond: 1, nsPerRun: 2}});
-	const cold = makeRow('cold0', 3, {warm: false, kernelRxPps: undefined});
+	const warm = makeRow('eth0', 2, {actions: [{label: 'PASS', pps: 5}], protos: [], runStats: {runsPerSecond: 1, nsPerRun: 2}, xdpRxPps: 5});
+	const cold = makeRow('cold0', 3, {warm: false});
 	const snapshot: Snapshot = {host: 'h', kernel: '6.18', cpus: 2, intervalSeconds: 1, time: new Date(0), paused: false, bpfStats: false, rows: [warm, cold], demo: false};
 	const stale = markStale(snapshot, 4);
 	assert.equal(stale.staleSeconds, 4);
@@ -24,7 +24,7 @@ test('a stale snapshot shows no rate as current; what is attached stays', () => 
 	assert.equal(eth0!.actions, undefined);
 	assert.equal(eth0!.protos, undefined);
 	assert.equal(eth0!.runStats, undefined);
-	assert.equal(eth0!.kernelRxPps, undefined);
+	assert.equal(eth0!.xdpRxPps, undefined);
 	assert.equal(eth0!.rxPps, warm.rxPps, 'kept for sorting, so rows do not jump');
 	assert.deepEqual(eth0!.xdp, warm.xdp);
 	assert.equal(cold0, cold, 'a row with nothing current is left as it is');

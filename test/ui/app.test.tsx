@@ -56,15 +56,15 @@ describe('screen', () => {
 		await press();
 		const text = frame();
 		assert.match(text.split('\n')[0]!, /^xdptop  host testhost  linux 6\.18\.0  2 CPUs  every 1\.0s  14:02:31 .*XDP: 0 ours, 0 foreign/);
-		assert.match(text, /IFACE +STATE +DRIVER +XDP +RX pps +RX bit\/s +DROP\/s +HISTORY/);
+		assert.match(text, /IFACE +STATE +DRIVER +XDP +RX pps +RX bit\/s +XDROP\/s +DROP\/s +HISTORY/);
 		const names = text.split('\n').filter(line => /^[> ] \S/.test(line) && !line.includes('IFACE')).map(line => line.slice(2).split(/\s+/)[0]);
 		assert.deepEqual(names.slice(0, 3), ['eth0', 'lo', 'veth1']);
 		assert.equal(selectedName(), 'eth0');
-		assert.match(text, /^eth0 · no XDP program/m);
+		assert.match(text, /^eth0 · stack drops 0\/s · no XDP program/m);
 	});
 
 	test('rates in SI units; … before the first interval; — when unknown', async () => {
-		const {line, port, press} = mount([makeRow('eth0', 2), makeRow('cold0', 4, {warm: false}), makeRow('odd0', 5, {rxPps: undefined, rxBps: undefined, dropPps: undefined})]);
+		const {line, port, press} = mount([makeRow('eth0', 2), makeRow('cold0', 4, {warm: false}), makeRow('odd0', 5, {rxPps: undefined, rxBps: undefined, xdpDropPps: undefined, stackDropPps: undefined})]);
 		await press();
 		assert.match(line('eth0'), /2\.00k +16\.0M +0 /);
 		assert.match(line('cold0'), /… +… +… /);
@@ -108,7 +108,7 @@ describe('screen', () => {
 		const {line, press, frame} = mount([
 			makeRow('a0', 1, {xdp: {attachMode: 'drv', attachments: [oursAttachment('drv')]}, source: 'xdp'}),
 			makeRow('b0', 2, {xdp: {attachMode: 'skb', attachments: [foreign]}}),
-		]);
+		], {columns: 120, rows: 30});
 		await press();
 		assert.match(line('a0'), /drv  xdptop_stats ●/);
 		assert.match(line('b0'), /skb  cilium_xdp \(foreign\)/);

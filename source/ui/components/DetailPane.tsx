@@ -18,8 +18,16 @@ type Props = {
 const LABEL_WIDTH = 8;
 const BREAKDOWN_WIDTH = 28;
 
+/** Name, then the figures the table may not have room for, then what is attached (also in the table). */
 export function titleLine(row: InterfaceRow): string {
 	const parts = [safeName(row.name)];
+	if (row.source === 'xdp' && row.xdpRxPps !== undefined && row.rxPps !== undefined) {
+		const share = row.rxPps > 0 ? ` (${formatPercent(row.xdpRxPps, row.rxPps)} of rx)` : '';
+		parts.push(`XDP saw ${formatSi(row.xdpRxPps)} pps${share}`);
+	}
+	if (row.warm && row.stackDropPps !== undefined) {
+		parts.push(`stack drops ${formatSi(row.stackDropPps)}/s`);
+	}
 	const [first] = row.xdp.attachments;
 	if (first) {
 		parts.push(row.xdp.attachMode);
@@ -30,10 +38,6 @@ export function titleLine(row: InterfaceRow): string {
 		}
 	} else {
 		parts.push('no XDP program');
-	}
-	if (row.source === 'xdp' && row.kernelRxPps !== undefined && row.rxPps !== undefined) {
-		const share = row.kernelRxPps > 0 ? ` (XDP saw ${formatPercent(row.rxPps, row.kernelRxPps)})` : '';
-		parts.push(`kernel rx ${formatSi(row.kernelRxPps)} pps${share}`);
 	}
 	return parts.join(' · ');
 }

@@ -16,10 +16,10 @@ export function HelpOverlay({height, width, theme}: Props) {
 		...KEY_BINDINGS.map(binding => `  ${binding.keys.join(' / ').padEnd(14)}${binding.description}`),
 		'',
 		"  ● (or *) marks xdptop's own program; (foreign), ○ or (f) someone else's, never touched",
-		"  Numbers: RX and DROP/s are the kernel's interface counters until xdptop_stats",
-		"  is attached, then its own. Someone else's native program: its verdicts in the",
-		"  pane come from the driver's counters (ethtool -S: veth, virtio_net, mlx5, ena,",
-		"  mvneta, fec). — means this driver or mode keeps no counter for that figure.",
+		"  RX, HISTORY and DROP/s (the stack's drops): the kernel's interface counters.",
+		"  XDROP/s: XDP_DROP verdicts, from xdptop_stats where attached, else from the",
+		"  driver's counters for someone else's native program (ethtool -S: veth,",
+		"  virtio_net, mlx5, ena, mvneta, fec). —: no source for it; never a made-up 0.",
 	];
 	return (
 		<Box flexDirection="column" height={height}>

@@ -30,6 +30,7 @@ export function TableTitles({columns, width, theme}: {readonly columns: Columns;
 		cell(fit('XDP', columns.xdp), columns.xdp) +
 		cell(fit('RX pps', columns.pps, 'right'), columns.pps) +
 		cell(fit('RX bit/s', columns.bps, 'right'), columns.bps) +
+		cell(fit('XDROP/s', columns.xdpDrop, 'right'), columns.xdpDrop) +
 		cell(fit('DROP/s', columns.drop, 'right'), columns.drop) +
 		fit(columns.history > 8 ? 'HISTORY (pps)' : '', columns.history);
 	return (
@@ -52,6 +53,7 @@ function Row({row, selected, columns, ascii, theme}: {readonly row: InterfaceRow
 			<Text color={cells.ours ? theme.ours : cells.foreign ? theme.foreign : undefined}>{cell(cells.program, columns.xdp - 5)}</Text>
 			{cell(cells.pps, columns.pps)}
 			{cell(cells.bps, columns.bps)}
+			{cell(cells.xdpDrop, columns.xdpDrop)}
 			{cell(cells.drop, columns.drop)}
 			<Text color={theme.chart}>{cells.history}</Text>
 		</Text>
