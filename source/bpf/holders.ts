@@ -47,3 +47,52 @@ export function linkHolders(linkId: number): number[] {
 	}
 	return holders;
 }
+
+/** A process holding a BPF object open. */
+export interface Holder {
+	readonly pid: number;
+	/** /proc/PID/comm: at most 15 bytes. */
+	readonly command: string;
+}
+
+const PROG_FDS: ReadonlySet<string> = new Set(['anon_inode:bpf-prog']);
+
+/**
+ * Every process's BPF program and link fds, in one walk of /proc: holders by program id and by
+ * link id (this process included). Costs a readlink per fd of every process, so callers scan
+ * when the set of programs changes or every few seconds, not every tick.
+ */
+export function bpfHolders(): {readonly programs: ReadonlyMap<number, Holder[]>; readonly links: ReadonlyMap<number, Holder[]>} {
+	const programs = new Map<number, Holder[]>();
+	const links = new Map<number, Holder[]>();
+	const add = (map: Map<number, Holder[]>, id: number, holder: Holder) => {
+		const list = map.get(id) ?? [];
+		if (!list.some(known => known.pid === holder.pid)) {
+			list.push(holder);
+		}
+		map.set(id, list);
+	};
+	for (const pid of entries('/proc')) {
+		if (!/^\d+$/.test(pid)) {
+			continue;
+		}
+		let holder: Holder | undefined;
+		for (const fd of entries(`/proc/${pid}/fd`)) {
+			try {
+				const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+				const isLink = LINK_FDS.has(target);
+				if (!isLink && !PROG_FDS.has(target)) {
+					continue;
+				}
+				const match = (isLink ? /^link_id:\s+(\d+)$/m : /^prog_id:\s+(\d+)$/m).exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+				if (match) {
+					holder ??= {pid: Number(pid), command: readFileSync(`/proc/${pid}/comm`, 'utf8').trimEnd()};
+					add(isLink ? links : programs, Number(match[1]), holder);
+				}
+			} catch {
+				// Closed, or the process ended, meanwhile.
+			}
+		}
+	}
+	return {programs, links};
+}

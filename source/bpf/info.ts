@@ -1,14 +1,21 @@
 /** Reads kernel objects' info (programs, maps, links) by fd or id. */
 import {type ReportedLink} from '../model/xdp.js';
 import {isLinkFd} from './holders.js';
-import {addressOf, check, closeFd, libbpf} from './libbpf.js';
+import {addressOf, check, closeFd, libbpf, readUint32} from './libbpf.js';
 
 // struct bpf_prog_info (6.1 UAPI, x86-64); the kernel accepts a shorter or longer buffer.
 const PROG_INFO_SIZE = 232;
 const PROG_TAG = 8;
+const PROG_JITED_LEN = 16;
+const PROG_LOAD_TIME = 40;
+const PROG_UID = 48;
 const PROG_NR_MAP_IDS = 52;
 const PROG_MAP_IDS = 56;
 const PROG_NAME_OFFSET = 64;
+const PROG_BTF_ID = 128;
+const PROG_FUNC_INFO_REC_SIZE = 132;
+const PROG_FUNC_INFO = 136;
+const PROG_NR_FUNC_INFO = 144;
 const PROG_RUN_TIME_NS = 192;
 const PROG_RUN_CNT = 200;
 const MAX_MAP_IDS = 64;
@@ -37,6 +44,19 @@ export interface ProgramInfo {
 	/** Kernel run-time stats: counted only while bpf_stats_enabled is on. */
 	readonly runTimeNs: bigint;
 	readonly runCount: bigint;
+}
+
+/** What does not change while a program lives: who loaded it, when, its size, its full name. */
+export interface ProgramDetails {
+	readonly id: number;
+	/** Boot-time nanoseconds (CLOCK_BOOTTIME) when it was loaded. */
+	readonly loadTimeNs: bigint;
+	readonly uid: number;
+	/** Bytes of native code; 0 when not JIT-compiled. */
+	readonly jitedBytes: number;
+	readonly mapIds: readonly number[];
+	/** Its main function's name from BTF (the kernel cuts program names at 15 bytes); undefined without BTF. */
+	readonly functionName: string | undefined;
 }
 
 export interface MapInfo {
@@ -82,6 +102,52 @@ export function programInfoByFd(fd: number): ProgramInfo {
 		runTimeNs: info.readBigUInt64LE(PROG_RUN_TIME_NS),
 		runCount: info.readBigUInt64LE(PROG_RUN_CNT),
 	};
+}
+
+/** struct bpf_func_info: insn_off, type_id (u32 each). */
+const FUNC_INFO_SIZE = 8;
+
+function functionName(btfId: number, typeId: number): string | undefined {
+	const api = libbpf();
+	const btf = api.btfLoadById(btfId);
+	if (btf === null || btf === 0n) {
+		return undefined;
+	}
+	try {
+		const type = api.btfTypeById(btf, typeId);
+		// struct btf_type starts with name_off.
+		return type === null || type === 0n ? undefined : api.btfNameByOffset(btf, readUint32(type, 0)) || undefined;
+	} finally {
+		api.btfFree(btf);
+	}
+}
+
+export function programDetailsByFd(fd: number): ProgramDetails {
+	const mapIds = Buffer.alloc(4 * MAX_MAP_IDS);
+	// The first record is the main function (instruction offset 0); the rest are not asked for.
+	const funcInfo = Buffer.alloc(FUNC_INFO_SIZE);
+	const info = objectInfo(fd, PROG_INFO_SIZE, buffer => {
+		buffer.writeUInt32LE(MAX_MAP_IDS, PROG_NR_MAP_IDS);
+		buffer.writeBigUInt64LE(addressOf(mapIds), PROG_MAP_IDS);
+		buffer.writeUInt32LE(1, PROG_NR_FUNC_INFO);
+		buffer.writeUInt32LE(FUNC_INFO_SIZE, PROG_FUNC_INFO_REC_SIZE);
+		buffer.writeBigUInt64LE(addressOf(funcInfo), PROG_FUNC_INFO);
+	});
+	const mapCount = Math.min(info.readUInt32LE(PROG_NR_MAP_IDS), MAX_MAP_IDS);
+	const btfId = info.readUInt32LE(PROG_BTF_ID);
+	const hasFunction = btfId !== 0 && info.readUInt32LE(PROG_NR_FUNC_INFO) > 0;
+	return {
+		id: info.readUInt32LE(4),
+		loadTimeNs: info.readBigUInt64LE(PROG_LOAD_TIME),
+		uid: info.readUInt32LE(PROG_UID),
+		jitedBytes: info.readUInt32LE(PROG_JITED_LEN),
+		mapIds: Array.from({length: mapCount}, (_, index) => mapIds.readUInt32LE(index * 4)),
+		functionName: hasFunction ? functionName(btfId, funcInfo.readUInt32LE(4)) : undefined,
+	};
+}
+
+export function programDetails(id: number): ProgramDetails {
+	return withProgramFd(id, programDetailsByFd);
 }
 
 export function mapInfoByFd(fd: number): MapInfo {

@@ -71,6 +71,10 @@ function bind() {
 		objPin: lib.func('int bpf_obj_pin(int fd, const char *path)'),
 		objGet: lib.func('int bpf_obj_get(const char *path)'),
 		enableStats: lib.func('int bpf_enable_stats(int type)'),
+		btfLoadById: lib.func('void *btf__load_from_kernel_by_id(uint32_t id)'),
+		btfTypeById: lib.func('void *btf__type_by_id(void *btf, uint32_t id)'),
+		btfNameByOffset: lib.func('const char *btf__name_by_offset(void *btf, uint32_t offset)'),
+		btfFree: lib.func('void btf__free(void *btf)'),
 	};
 }
 
@@ -110,6 +114,11 @@ export interface LibbpfApi {
 	objPin(fd: number, path: string): number;
 	objGet(path: string): number;
 	enableStats(type: number): number;
+	/** NULL (and errno) when the BTF object is gone or cannot be read. */
+	btfLoadById(id: number): Pointer | null;
+	btfTypeById(btf: Pointer, id: number): Pointer | null;
+	btfNameByOffset(btf: Pointer, offset: number): string | null;
+	btfFree(btf: Pointer): void;
 	close(fd: number): number;
 	strerror(errno: number): string | null;
 	/** libc: return -1 and set errno (read it with lastErrno()). */
@@ -205,4 +214,9 @@ export function closeFd(fd: number): void {
 /** The address of a Buffer's memory, for pointer fields inside the structs we hand to libbpf. */
 export function addressOf(buffer: Buffer): bigint {
 	return koffi.address(buffer);
+}
+
+/** The u32 at `offset` bytes into C memory libbpf handed out (a struct field it has no getter for). */
+export function readUint32(pointer: Pointer, offset: number): number {
+	return koffi.decode(pointer, offset, 'uint32_t') as number;
 }

@@ -57,6 +57,14 @@ export interface ListJsonEntry {
 		readonly ours: boolean;
 		readonly via: string;
 		readonly linkId: number | null;
+		/** Processes holding its link (or its program, for netlink); null where not read. */
+		readonly holders: ReadonlyArray<{readonly pid: number; readonly command: string}> | null;
+		readonly loadedAt: string | null;
+		readonly uid: number | null;
+		/** The full function name from BTF (progName is cut at 15 bytes). */
+		readonly functionName: string | null;
+		readonly mapIds: readonly number[] | null;
+		readonly jitedBytes: number | null;
 	}>;
 }
 
@@ -82,6 +90,12 @@ export function listJson(interfaces: readonly InterfaceStatus[]): ListJsonEntry[
 			ours: attachment.ours,
 			via: attachment.via,
 			linkId: attachment.linkId ?? null,
+			holders: attachment.facts?.holders ?? null,
+			loadedAt: attachment.facts?.loadedAtMs === undefined ? null : new Date(attachment.facts.loadedAtMs).toISOString(),
+			uid: attachment.facts?.uid ?? null,
+			functionName: attachment.facts?.functionName ?? null,
+			mapIds: attachment.facts?.mapIds ?? null,
+			jitedBytes: attachment.facts?.jitedBytes ?? null,
 		})),
 	}));
 }

@@ -22,6 +22,40 @@ export interface XdpAttachment {
 	/** A bpf_link goes away with its last fd; a netlink attachment stays until detached. */
 	readonly via: 'link' | 'netlink';
 	readonly linkId?: number;
+	/** Who holds it and what the kernel says of it, where it was read (see ProgramFacts). */
+	readonly facts?: ProgramFacts;
+}
+
+/** A process that holds an attached program's link or program open. */
+export interface ProgramHolder {
+	readonly pid: number;
+	readonly command: string;
+}
+
+/** What does not show in a netlink dump: read every few seconds, not every tick. */
+export interface ProgramFacts {
+	/** Processes holding its link (or, for a netlink attachment, its program) open. */
+	readonly holders: readonly ProgramHolder[];
+	/** Wall-clock milliseconds when it was loaded. */
+	readonly loadedAtMs: number | undefined;
+	readonly uid: number | undefined;
+	/** Its full function name from BTF, where the kernel's name (15 bytes at most) is cut. */
+	readonly functionName: string | undefined;
+	readonly mapIds: readonly number[];
+	/** Bytes of JIT-compiled code. */
+	readonly jitedBytes: number | undefined;
+}
+
+/** Who keeps an attachment alive, in words: a process, a pin, or netlink itself. */
+export function holdersText(attachment: XdpAttachment): string | undefined {
+	const holders = attachment.facts?.holders;
+	if (!holders) {
+		return undefined;
+	}
+	if (holders.length > 0) {
+		return `held by ${holders.map(holder => `${holder.pid} ${holder.command}`).join(', ')}`;
+	}
+	return attachment.via === 'link' ? 'no process holds its link: pinned in bpffs' : 'attached by netlink: no process needed';
 }
 
 /** What `ip link` calls the attach mode: MULTI when more than one mode is in use. */

@@ -32,6 +32,7 @@ import {Ring} from '../model/ring.js';
 import {computeRates, type DriverRates, type InterfaceSample, type RateRow} from '../model/sample.js';
 import {hasForeignNative, type XdpState} from '../model/xdp.js';
 import {DriverCounters, type DriverReading} from '../net/driver-counters.js';
+import {ProgramFactsCollector} from '../bpf/ownership.js';
 import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
 import {readKernelCounters, type LinkCounters} from '../net/kernel-counters.js';
 
@@ -93,6 +94,7 @@ export class MonitorEngine implements MonitorPort {
 	readonly #tracked = new Map<number, Tracked>();
 	readonly #listeners = new Set<(snapshot: Snapshot) => void>();
 	readonly #driverCounters = new DriverCounters();
+	readonly #facts = new ProgramFactsCollector();
 	readonly #lister = new InterfaceLister({onRestart: reason => this.#emit({...this.#snapshot, notice: {text: reason}})});
 	#inventory: NetInterface[] = [];
 	#watchdog: NodeJS.Timeout | undefined;
@@ -270,7 +272,7 @@ export class MonitorEngine implements MonitorPort {
 	#refreshXdp(ifindex: number): void {
 		let xdp: XdpState;
 		try {
-			xdp = queryXdp(ifindex);
+			xdp = this.#facts.withFacts(queryXdp(ifindex));
 		} catch {
 			return;
 		}
@@ -303,10 +305,12 @@ export class MonitorEngine implements MonitorPort {
 		const statsOn = bpfStatsEnabled();
 		const rows: InterfaceRow[] = [];
 		const seen = new Set<number>();
-		for (const entry of withXdpState(interfaces)) {
+		const states = withXdpState(interfaces);
+		this.#facts.refresh(states.flatMap(entry => entry.xdp.attachments), Date.now());
+		for (const entry of states) {
 			seen.add(entry.ifindex);
 			try {
-				rows.push(this.#row(entry, entry.xdp, kernel.get(entry.name), atMs, statsOn));
+				rows.push(this.#row(entry, this.#facts.withFacts(entry.xdp), kernel.get(entry.name), atMs, statsOn));
 			} catch (error) {
 				if (!(error instanceof BpfError)) {
 					throw error;

@@ -19,9 +19,13 @@ export type AgentRequest =
 	| {op: 'endRound'}
 	/** Attaches a fixture through a bpf_link pinned at `pin` (another tool's kept attachment). */
 	| {op: 'linkForeign'; object: string; program: string; ifname: string; mode: XdpMode; pin: string}
+	/** Attaches a fixture through a bpf_link this process holds open until it exits (another tool's running loader). */
+	| {op: 'holdForeign'; object: string; program: string; ifname: string; mode: XdpMode}
 	| {op: 'close'; keep: boolean};
 
 const session = new XdpSession();
+/** What holdForeign keeps open: the kernel detaches the program when this process exits. */
+const held: unknown[] = [];
 
 async function target(ifname: string) {
 	const found = (await listInterfaces()).find(candidate => candidate.name === ifname);
@@ -68,6 +72,11 @@ async function handle(request: AgentRequest): Promise<unknown> {
 			} finally {
 				object.close();
 			}
+			return null;
+		}
+		case 'holdForeign': {
+			const object = LoadedObject.load(request.object, request.program, []);
+			held.push(object, createXdpLink(object.progFd, (await target(request.ifname)).ifindex, request.mode));
 			return null;
 		}
 		case 'close':

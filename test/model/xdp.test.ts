@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {NO_XDP, xdpStateOf} from '../../source/model/xdp.js';
+import {holdersText, NO_XDP, xdpStateOf} from '../../source/model/xdp.js';
 
 const program = (mode: 'drv' | 'skb' | 'hw', progId: number, progName: string) => ({mode, progId, progName, tag: 'aa'});
 
@@ -17,4 +17,13 @@ test('ours by proof (never by name); link or netlink by matching the link list o
 test('two modes at once are multi; none is NO_XDP', () => {
 	assert.equal(xdpStateOf(1, [program('drv', 1, 'a'), program('hw', 2, 'b')], [], () => false).attachMode, 'multi');
 	assert.equal(xdpStateOf(1, [], [], () => false), NO_XDP);
+});
+
+test('who keeps an attachment alive: its holders, else a pin or netlink; nothing said before it was read', () => {
+	const base = {mode: 'drv' as const, progId: 7, progName: 'filter', tag: '', ours: false};
+	const facts = {loadedAtMs: undefined, uid: 0, functionName: undefined, mapIds: [], jitedBytes: 100};
+	assert.equal(holdersText({...base, via: 'link', linkId: 3}), undefined);
+	assert.equal(holdersText({...base, via: 'link', linkId: 3, facts: {...facts, holders: [{pid: 42, command: 'loader'}, {pid: 43, command: 'agent'}]}}), 'held by 42 loader, 43 agent');
+	assert.equal(holdersText({...base, via: 'link', linkId: 3, facts: {...facts, holders: []}}), 'no process holds its link: pinned in bpffs');
+	assert.equal(holdersText({...base, via: 'netlink', facts: {...facts, holders: []}}), 'attached by netlink: no process needed');
 });

@@ -2,6 +2,7 @@ import asciichart from 'asciichart';
 import {Box, Text} from 'ink';
 import {formatPercent, formatSi} from '../../model/format.js';
 import {type BreakdownRow, type History, type InterfaceRow} from '../../model/monitor.js';
+import {holdersText, type XdpAttachment} from '../../model/xdp.js';
 import {axisLabelFormatter} from '../chart-axis.js';
 import {type Theme} from '../theme.js';
 import {fit, safeName} from '../text.js';
@@ -77,6 +78,32 @@ function verdictLines(rows: readonly BreakdownRow[] | undefined, count: number):
 	return lines;
 }
 
+/** Who keeps someone else's program alive, and what the kernel says of it. */
+function factLines(attachment: XdpAttachment): string[] {
+	const facts = attachment.facts;
+	if (!facts) {
+		return [];
+	}
+	const lines = [holdersText(attachment) ?? ''];
+	const about = [
+		facts.loadedAtMs === undefined ? undefined : `loaded ${new Date(facts.loadedAtMs).toLocaleString('sv-SE')}`,
+		facts.uid === undefined ? undefined : `by uid ${facts.uid}`,
+		facts.jitedBytes ? `JIT ${formatBytes(facts.jitedBytes)}` : undefined,
+		facts.mapIds.length > 0 ? `maps ${facts.mapIds.join(', ')}` : undefined,
+	].filter(Boolean);
+	if (about.length > 0) {
+		lines.push(about.join(' · '));
+	}
+	if (facts.functionName && facts.functionName !== attachment.progName) {
+		lines.push(`function ${safeName(facts.functionName)}`);
+	}
+	return lines.filter(Boolean);
+}
+
+function formatBytes(bytes: number): string {
+	return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
 function chartLines(values: History, width: number, height: number): string[] {
 	const points = Math.max(2, width - LABEL_WIDTH - 2);
 	const series = values.slice(-points);
@@ -122,15 +149,14 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, theme}: Pr
 		const notes: string[] = [];
 		const verdicts = row.driverXdp && !row.driverXdp.unavailable ? verdictLines(row.driverXdp.verdicts, body) : [];
 		if (row.driverXdp) {
-			notes.push(
-				row.driverXdp.unavailable
-					? `no XDP verdicts: ${row.driverXdp.unavailable}`
-					: `from ${safeName(row.driverXdp.driver)}'s counters (ethtool -S)`,
-				...row.driverXdp.notes,
-			);
+			notes.push(row.driverXdp.unavailable ? `no XDP verdicts: ${row.driverXdp.unavailable}` : `from ${safeName(row.driverXdp.driver)}'s counters (ethtool -S)`);
 		} else if (foreign) {
 			notes.push('generic (skb) mode: no driver counts its verdicts');
 		}
+		if (foreign) {
+			notes.push(...factLines(foreign));
+		}
+		notes.push(...(row.driverXdp?.notes ?? []));
 		if (foreign) {
 			if (bpfStats && row.runStats) {
 				notes.push(`${safeName(foreign.progName)}: ${formatSi(row.runStats.runsPerSecond)} runs/s, ${row.runStats.nsPerRun === undefined ? '—' : row.runStats.nsPerRun.toFixed(0)} ns per run`);
