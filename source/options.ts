@@ -19,6 +19,7 @@ export interface RawFlags {
 	readonly ascii: boolean;
 	readonly demo: boolean;
 	readonly cleanup: boolean;
+	readonly bpfStats: boolean;
 }
 
 interface Common {
@@ -37,6 +38,8 @@ export type Command =
 			readonly intervalSeconds: number;
 			readonly attach: XdpMode | undefined;
 			readonly keep: boolean;
+			/** Turn on kernel BPF run-time stats for the interval: runs/s and ns per run of every program. */
+			readonly bpfStats: boolean;
 	  })
 	| (Common & {
 			readonly kind: 'monitor';
@@ -71,12 +74,15 @@ function parseMode(flag: string, text: string): XdpMode {
 	return text;
 }
 
+/** How a flag is spelt on the command line, where that is not its key. */
+const FLAG_NAMES: Partial<Record<keyof RawFlags, string>> = {color: 'no-color', bpfStats: 'bpf-stats'};
+
 function refuse(flags: RawFlags, command: string, names: ReadonlyArray<keyof RawFlags>): void {
 	for (const name of names) {
 		const value = flags[name];
 		const set = Array.isArray(value) ? value.length > 0 : name === 'color' ? value === false : Boolean(value);
 		if (set) {
-			throw new UsageError(`--${name === 'color' ? 'no-color' : name} does not apply to ${command}`);
+			throw new UsageError(`--${FLAG_NAMES[name] ?? name} does not apply to ${command}`);
 		}
 	}
 }
@@ -104,11 +110,11 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		if (subcommand) {
 			throw new UsageError('--cleanup does not go with list');
 		}
-		refuse(flags, '--cleanup', ['interface', 'interval', 'json', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color']);
+		refuse(flags, '--cleanup', ['interface', 'interval', 'json', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats']);
 		return {kind: 'cleanup'};
 	}
 	if (subcommand === 'list') {
-		refuse(flags, 'list', ['interval', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color']);
+		refuse(flags, 'list', ['interval', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats']);
 		return {kind: 'list', json: flags.json, interfaces};
 	}
 	const intervalSeconds = parseInterval(flags.interval);
@@ -121,9 +127,10 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		if (flags.keep && !attach) {
 			throw new UsageError('--keep goes with --attach');
 		}
-		return {kind: 'once', json: flags.json, intervalSeconds, attach, keep: flags.keep, interfaces};
+		return {kind: 'once', json: flags.json, intervalSeconds, attach, keep: flags.keep, bpfStats: flags.bpfStats, interfaces};
 	}
-	refuse(flags, 'the monitor', ['json', 'attach']);
+	// The monitor has the S key for run-time stats, which says what they cost before it turns them on.
+	refuse(flags, 'the monitor', ['json', 'attach', 'bpfStats']);
 	if (flags.demo) {
 		refuse(flags, '--demo', ['interface', 'keep']);
 	}

@@ -14,6 +14,7 @@ const none: RawFlags = {
 	ascii: false,
 	demo: false,
 	cleanup: false,
+	bpfStats: false,
 };
 
 test('no arguments is the monitor with defaults', () => {
@@ -41,8 +42,10 @@ test('list and --once', () => {
 		intervalSeconds: 0.5,
 		attach: 'skb',
 		keep: false,
+		bpfStats: false,
 		interfaces: ['veth0'],
 	});
+	assert.equal((resolveCommand([], {...none, once: true, bpfStats: true}) as {bpfStats: boolean}).bpfStats, true);
 });
 
 test('interval bounds are 0.1 and 60 seconds', () => {
@@ -61,6 +64,8 @@ const rejected: Array<[string, readonly string[], Partial<RawFlags>, RegExp]> = 
 	['bad monitor mode', [], {mode: 'offload'}, /--mode takes drv, skb or hw/],
 	['--attach without -i', [], {once: true, attach: 'drv'}, /--attach needs the interfaces/],
 	['--keep without --attach in --once', [], {once: true, keep: true}, /--keep goes with --attach/],
+	['--bpf-stats with list', ['list'], {bpfStats: true}, /^--bpf-stats does not apply to list$/],
+	['--bpf-stats with the monitor', [], {bpfStats: true}, /^--bpf-stats does not apply to the monitor$/],
 	['--interval with list', ['list'], {interval: '2'}, /--interval does not apply to list/],
 	['--attach with the monitor', [], {attach: 'drv'}, /--attach does not apply to the monitor/],
 	['--json with the monitor', [], {json: true}, /--json does not apply/],

@@ -3,7 +3,7 @@ import {PROTO_LABELS, XDP_ACTIONS} from '../bpf/abi.js';
 import {escapeControl} from '../model/escape.js';
 import {ifnameHex, ifnameText} from '../model/ifname.js';
 import {formatSi} from '../model/format.js';
-import {type CountRate, type InterfaceRates, type RateRow} from '../model/sample.js';
+import {type CountRate, type InterfaceRates, type RateRow, type RunRates} from '../model/sample.js';
 import {type DriverReading} from '../net/driver-counters.js';
 import {type XdpAttachment} from '../model/xdp.js';
 
@@ -14,6 +14,8 @@ export interface OnceResult {
 	/** Set where a native-mode program that is not ours is attached: its driver, and what it counts. */
 	readonly driver: {readonly name: string; readonly reading: DriverReading} | undefined;
 	readonly rates: InterfaceRates;
+	/** With --bpf-stats: each attached program's run-time rates over the interval. */
+	readonly runs: ReadonlyArray<{readonly attachment: XdpAttachment; readonly rates: RunRates}> | undefined;
 }
 
 function countLine(label: string, row: CountRate | undefined): string {
@@ -48,6 +50,11 @@ export function formatOnce(results: readonly OnceResult[], intervalSeconds: numb
 					lines.push(rateLine(`  ${PROTO_LABELS[index] ?? index}`, row));
 				}
 			});
+		}
+		for (const {attachment, rates} of result.runs ?? []) {
+			const nsPerRun = rates.nsPerRun === undefined ? '—' : rates.nsPerRun.toFixed(0);
+			const cpu = rates.cpuPercent === undefined ? '—' : rates.cpuPercent.toFixed(2);
+			lines.push(`  prog ${attachment.progId} ${escapeControl(attachment.progName)}: ${formatSi(rates.runsPerSecond)} runs/s, ${nsPerRun} ns per run, ${cpu} % CPU`);
 		}
 		if (result.driver?.reading.kind === 'none') {
 			lines.push(`  not ours, native: no XDP verdicts (${result.driver.reading.reason})`);
@@ -125,5 +132,15 @@ export function onceJson(results: readonly OnceResult[], intervalSeconds: number
 				}
 			: null,
 		driverXdp: driverJson(result),
+		runStats:
+			result.runs?.map(({attachment, rates}) => ({
+				progId: attachment.progId,
+				progName: attachment.progName,
+				ours: attachment.ours,
+				runs: rates.runs === undefined ? null : Number(rates.runs),
+				runsPerSecond: rates.runsPerSecond ?? null,
+				nsPerRun: rates.nsPerRun ?? null,
+				cpuPercent: rates.cpuPercent ?? null,
+			})) ?? null,
 	}));
 }

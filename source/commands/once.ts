@@ -2,7 +2,8 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {XdpSession} from '../bpf/session.js';
 import {closeSession} from './close-session.js';
 import {onCleanup, runCleanups} from '../lifecycle.js';
-import {computeRates} from '../model/sample.js';
+import {setBpfStats} from '../bpf/stats.js';
+import {computeRates, runRates} from '../model/sample.js';
 import {DriverCounters} from '../net/driver-counters.js';
 import {type Command} from '../options.js';
 import {selectInterfaces, withXdpState} from './inventory.js';
@@ -23,17 +24,28 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 	const watched = withXdpState(command.attach ? await selectInterfaces(command.interfaces) : selected);
 	const drivers = new DriverCounters();
 	onCleanup(() => drivers.close());
-	const before = await sampleAll(watched, session, drivers);
+	if (command.bpfStats) {
+		setBpfStats(true);
+		onCleanup(() => setBpfStats(false));
+	}
+	const before = await sampleAll(watched, session, drivers, command.bpfStats);
 	await sleep(command.intervalSeconds * 1000);
-	const after = await sampleAll(watched, session, drivers);
+	const after = await sampleAll(watched, session, drivers, command.bpfStats);
 	const results: OnceResult[] = watched.map(entry => {
+		const first = before.get(entry.ifindex)!;
 		const last = after.get(entry.ifindex)!;
 		return {
 			name: entry.name,
 			ifindex: entry.ifindex,
 			ours: entry.xdp.attachments.find(attachment => attachment.ours),
 			driver: last.driver && {name: entry.driver, reading: last.driver},
-			rates: computeRates(before.get(entry.ifindex)!.sample, last.sample),
+			rates: computeRates(first.sample, last.sample),
+			runs: command.bpfStats
+				? entry.xdp.attachments.flatMap(attachment => {
+						const [from, to] = [first.runs.get(attachment.progId), last.runs.get(attachment.progId)];
+						return from && to ? [{attachment, rates: runRates([first.sample.atMs, last.sample.atMs], from, to)}] : [];
+					})
+				: undefined,
 		};
 	});
 	const output = command.json

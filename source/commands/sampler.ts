@@ -4,7 +4,8 @@
  */
 import {performance} from 'node:perf_hooks';
 import {type XdpSession} from '../bpf/session.js';
-import {type InterfaceSample} from '../model/sample.js';
+import {programInfo} from '../bpf/info.js';
+import {type InterfaceSample, type RunCounters} from '../model/sample.js';
 import {hasForeignNative, type XdpState} from '../model/xdp.js';
 import {type DriverCounters, type DriverReading} from '../net/driver-counters.js';
 import {readKernelCounters} from '../net/kernel-counters.js';
@@ -20,9 +21,25 @@ export interface Sampled {
 	readonly sample: InterfaceSample;
 	/** Set where a native-mode program that is not ours is attached: its driver's counters, or why none. */
 	readonly driver: DriverReading | undefined;
+	/** By program id, with run-time stats on: its run counters now. */
+	readonly runs: ReadonlyMap<number, RunCounters>;
 }
 
-export async function sampleAll(watched: readonly Watched[], session: XdpSession, drivers: DriverCounters): Promise<Map<number, Sampled>> {
+/** The run counters of every program attached here; a program gone meanwhile is left out. */
+function runCounters(xdp: XdpState): Map<number, RunCounters> {
+	const runs = new Map<number, RunCounters>();
+	for (const attachment of xdp.attachments) {
+		try {
+			const info = programInfo(attachment.progId);
+			runs.set(attachment.progId, {count: info.runCount, timeNs: info.runTimeNs});
+		} catch {
+			// Detached and freed between the dump and now.
+		}
+	}
+	return runs;
+}
+
+export async function sampleAll(watched: readonly Watched[], session: XdpSession, drivers: DriverCounters, withRuns = false): Promise<Map<number, Sampled>> {
 	const kernel = await readKernelCounters();
 	const atMs = performance.now();
 	const samples = new Map<number, Sampled>();
@@ -37,7 +54,7 @@ export async function sampleAll(watched: readonly Watched[], session: XdpSession
 			...(xdp ? {xdp} : {}),
 			...(driver?.kind === 'counts' ? {driver: driver.counts} : {}),
 		};
-		samples.set(entry.ifindex, {sample, driver});
+		samples.set(entry.ifindex, {sample, driver, runs: withRuns ? runCounters(entry.xdp) : new Map()});
 	}
 	return samples;
 }

@@ -10,6 +10,8 @@ export interface BreakdownRow {
 export interface ProgramRunStats {
 	readonly runsPerSecond: number | undefined;
 	readonly nsPerRun: number | undefined;
+	/** Percent of one CPU spent running it. */
+	readonly cpuPercent: number | undefined;
 }
 
 /** What the UI needs of a history: an array, or a Ring that is not copied every tick. */

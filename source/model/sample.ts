@@ -82,6 +82,36 @@ function driverRates(atMs: [number, number], before: DriverVerdictCounts, after:
 	};
 }
 
+/** A program's kernel run-time counters (counted only while BPF run-time stats are on). */
+export interface RunCounters {
+	readonly count: bigint;
+	readonly timeNs: bigint;
+}
+
+/** What bpftop shows of a program: runs per second, average ns per run, and the share of one CPU. */
+export interface RunRates {
+	readonly runs: bigint | undefined;
+	readonly runsPerSecond: number | undefined;
+	readonly nsPerRun: number | undefined;
+	/** Percent of one CPU spent running it. */
+	readonly cpuPercent: number | undefined;
+}
+
+export function runRates(atMs: [number, number], before: RunCounters, after: RunCounters): RunRates {
+	const elapsedMs = atMs[1] - atMs[0];
+	const runs = after.count - before.count;
+	const timeNs = after.timeNs - before.timeNs;
+	if (!(elapsedMs > 0) || runs < 0n || timeNs < 0n) {
+		return {runs: undefined, runsPerSecond: undefined, nsPerRun: undefined, cpuPercent: undefined};
+	}
+	return {
+		runs,
+		runsPerSecond: (Number(runs) * 1000) / elapsedMs,
+		nsPerRun: runs > 0n ? Number(timeNs) / Number(runs) : undefined,
+		cpuPercent: Number(timeNs) / (elapsedMs * 10_000),
+	};
+}
+
 /** Rates between two samples of one interface; parts missing from either sample are undefined. */
 export function computeRates(before: InterfaceSample, after: InterfaceSample): InterfaceRates {
 	const atMs: [number, number] = [before.atMs, after.atMs];

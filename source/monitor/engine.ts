@@ -29,7 +29,7 @@ import {
 } from '../model/monitor.js';
 import {ratePerSecond} from '../model/rates.js';
 import {Ring} from '../model/ring.js';
-import {computeRates, type DriverRates, type InterfaceSample, type RateRow} from '../model/sample.js';
+import {computeRates, runRates, type DriverRates, type InterfaceSample, type RateRow} from '../model/sample.js';
 import {hasForeignNative, type XdpState} from '../model/xdp.js';
 import {DriverCounters, type DriverReading} from '../net/driver-counters.js';
 import {ProgramFactsCollector} from '../bpf/ownership.js';
@@ -392,8 +392,6 @@ export class MonitorEngine implements MonitorPort {
 		const run = statsOn && foreign ? this.#runSample(foreign.progId, atMs) : undefined;
 		const previousRun = previous?.run?.progId === run?.progId ? previous?.run : undefined;
 		this.#tracked.set(entry.ifindex, {name: entry.name, sample, dropped: kernel?.rxDropped, pps, bps, run});
-		const runs = run && previousRun ? ratePerSecond({atMs: previousRun.atMs, value: previousRun.count}, {atMs, value: run.count}) : undefined;
-		const runCount = run && previousRun ? run.count - previousRun.count : 0n;
 		return {
 			name: entry.name,
 			ifindex: entry.ifindex,
@@ -410,10 +408,7 @@ export class MonitorEngine implements MonitorPort {
 			bpsHistory: bps,
 			actions: breakdown(XDP_ACTIONS, rates?.xdp?.actions),
 			protos: breakdown(PROTO_LABELS, rates?.xdp?.protos),
-			runStats:
-				run && previousRun
-					? {runsPerSecond: runs, nsPerRun: runCount > 0n ? Number(run.timeNs - previousRun.timeNs) / Number(runCount) : undefined}
-					: undefined,
+			runStats: run && previousRun ? runRates([previousRun.atMs, atMs], previousRun, run) : undefined,
 			driverXdp: driverReading && driverView(entry.driver, driverReading, rates?.driver),
 			carriesSsh: entry.name === this.#options.sshInterface,
 			warm: rates !== undefined && (source === 'kernel' || rates.xdp !== undefined),

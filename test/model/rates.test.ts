@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {ratePerSecond} from '../../source/model/rates.js';
-import {computeRates} from '../../source/model/sample.js';
+import {computeRates, runRates} from '../../source/model/sample.js';
 
 test('rate uses the real elapsed time, not the nominal interval', () => {
 	// 1500 packets over 1.5 s is 1000/s even if the tick was meant to be 1 s.
@@ -35,4 +35,15 @@ test('computeRates without XDP counters on either side has no XDP rows', () => {
 	const rates = computeRates({atMs: 0}, {atMs: 1000, xdp: {actions: [], protos: []}});
 	assert.equal(rates.xdp, undefined);
 	assert.equal(rates.kernelRx, undefined);
+});
+
+test('run-time rates: runs/s, ns per run and the share of one CPU; nothing made up when counters go back', () => {
+	assert.deepEqual(runRates([0, 2000], {count: 100n, timeNs: 1_000n}, {count: 2_100n, timeNs: 101_000n}), {
+		runs: 2000n,
+		runsPerSecond: 1000,
+		nsPerRun: 50,
+		cpuPercent: 0.005,
+	});
+	assert.equal(runRates([0, 1000], {count: 5n, timeNs: 5n}, {count: 5n, timeNs: 5n}).nsPerRun, undefined, 'no runs: no average');
+	assert.deepEqual(runRates([0, 1000], {count: 5n, timeNs: 5n}, {count: 4n, timeNs: 5n}), {runs: undefined, runsPerSecond: undefined, nsPerRun: undefined, cpuPercent: undefined});
 });

@@ -14,7 +14,7 @@ test('a sample is late after more than two intervals (at least a second), counte
 });
 
 test('a stale snapshot shows no rate as current; what is attached stays', () => {
-	const warm = makeRow('eth0', 2, {actions: [{label: 'PASS', pps: 5}], protos: [], runStats: {runsPerSecond: 1, nsPerRun: 2}, xdpRxPps: 5});
+	const warm = makeRow('eth0', 2, {actions: [{label: 'PASS', pps: 5}], protos: [], runStats: {runsPerSecond: 1, nsPerRun: 2, cpuPercent: 0.1}, xdpRxPps: 5});
 	const cold = makeRow('cold0', 3, {warm: false});
 	const snapshot: Snapshot = {host: 'h', kernel: '6.18', cpus: 2, intervalSeconds: 1, time: new Date(0), paused: false, bpfStats: false, rows: [warm, cold], demo: false};
 	const stale = markStale(snapshot, 4);

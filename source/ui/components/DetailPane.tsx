@@ -159,7 +159,9 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, theme}: Pr
 		notes.push(...(row.driverXdp?.notes ?? []));
 		if (foreign) {
 			if (bpfStats && row.runStats) {
-				notes.push(`${safeName(foreign.progName)}: ${formatSi(row.runStats.runsPerSecond)} runs/s, ${row.runStats.nsPerRun === undefined ? '—' : row.runStats.nsPerRun.toFixed(0)} ns per run`);
+				notes.push(
+					`${formatSi(row.runStats.runsPerSecond)} runs/s · ${row.runStats.nsPerRun === undefined ? '—' : row.runStats.nsPerRun.toFixed(0)} ns per run · ${row.runStats.cpuPercent === undefined ? '—' : row.runStats.cpuPercent.toFixed(2)} % CPU`,
+				);
 				notes.push('(kernel BPF stats are on: every XDP run costs ~20 ns more; S turns them off)');
 			} else {
 				notes.push('S turns on kernel BPF run-time stats for runs/s and ns per run');
