@@ -119,7 +119,27 @@ describe('on a veth pair', () => {
 			candidate => candidate.name === lab.localIf,
 		);
 		assert.ok(entry && entry.ifindex > 0);
-		assert.deepEqual(entry.xdp, [{mode: 'skb', progId, progName: 'foreign_pass', tag: entry.xdp.length ? (entry.xdp[0] as {tag: string}).tag : '', ours: false, via: 'netlink', linkId: null}]);
+		const [listed] = entry.xdp as Array<{tag: string; loadedAt: string; jitedBytes: number}>;
+		assert.deepEqual(entry.xdp, [
+			{
+				mode: 'skb',
+				progId,
+				progName: 'foreign_pass',
+				tag: listed?.tag,
+				ours: false,
+				via: 'netlink',
+				linkId: null,
+				// ip loaded it and let go: a netlink attachment that no process holds.
+				holders: [],
+				loadedAt: listed?.loadedAt,
+				uid: 0,
+				functionName: 'foreign_pass',
+				mapIds: [],
+				jitedBytes: listed?.jitedBytes,
+			},
+		]);
+		assert.ok(Math.abs(Date.parse(listed!.loadedAt) - Date.now()) < 60_000, listed!.loadedAt);
+		assert.ok(listed!.jitedBytes > 0);
 		assert.match((entry.xdp[0] as {tag: string}).tag, /^[0-9a-f]{16}$/);
 		const text = xdptop(['list'], {namespace: lab.local});
 		assert.match(text.stdout, new RegExp(`${lab.localIf} +up +veth +skb\\n  └ skb  id ${progId} +foreign_pass +tag [0-9a-f]{16}  foreign, netlink`));

@@ -1,5 +1,5 @@
 /** Reads our per-CPU counter maps, summing the CPUs. */
-import {sumPerCpu, perCpuStride, totalOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
+import {packetsPerCpu, sumPerCpu, perCpuStride, totalOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
 import {DATAREC_SIZE, PROTO_CLASSES, XDP_ACTIONS} from './abi.js';
 import {check, libbpf} from './libbpf.js';
 
@@ -48,6 +48,11 @@ export class PerCpuArrayReader {
 		}
 		return sumPerCpu(this.#values, this.#count.readUInt32LE(0), this.#cpus, DATAREC_SIZE);
 	}
+
+	/** Packets per CPU over every key, from the last read's buffer (no second lookup). */
+	lastPerCpu(): bigint[] {
+		return packetsPerCpu(this.#values, this.#count.readUInt32LE(0), this.#cpus, DATAREC_SIZE);
+	}
 }
 
 /** Both counter maps of one program instance. */
@@ -72,6 +77,7 @@ export class CountersReader {
 		}
 		const protos = this.#protos.read();
 		const pass = totalOf(protos);
-		return {actions: XDP_ACTIONS.map(action => (action === 'PASS' ? pass : ZERO_DATAREC)), protos};
+		// Every frame is counted once among the classes: their per-CPU sums are the frames per CPU.
+		return {actions: XDP_ACTIONS.map(action => (action === 'PASS' ? pass : ZERO_DATAREC)), protos, perCpu: this.#protos.lastPerCpu()};
 	}
 }

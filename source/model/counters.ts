@@ -36,6 +36,18 @@ export function sumPerCpu(values: Buffer, keys: number, cpus: number, valueSize 
 	return sums;
 }
 
+/** Packets per CPU over all `keys` keys of a batch-lookup buffer: where the frames were counted. */
+export function packetsPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16): bigint[] {
+	const stride = perCpuStride(valueSize);
+	const perCpu = Array.from({length: cpus}, () => 0n);
+	for (let key = 0; key < keys; key++) {
+		for (let cpu = 0; cpu < cpus; cpu++) {
+			perCpu[cpu]! += values.readBigUInt64LE((key * cpus + cpu) * stride);
+		}
+	}
+	return perCpu;
+}
+
 export function totalOf(records: readonly Datarec[]): Datarec {
 	let packets = 0n;
 	let bytes = 0n;
@@ -51,4 +63,6 @@ export interface XdpCounters {
 	readonly actions: readonly Datarec[];
 	/** Left out when only the totals are needed: reading it costs as much as the actions. */
 	readonly protos?: readonly Datarec[];
+	/** Frames counted on each possible CPU (with protos: from the same read). */
+	readonly perCpu?: readonly bigint[];
 }

@@ -63,6 +63,8 @@ export interface InterfaceRow {
 	readonly actions: readonly BreakdownRow[] | undefined;
 	readonly protos: readonly BreakdownRow[] | undefined;
 	readonly runStats: ProgramRunStats | undefined;
+	/** Frames per second our program counted on each CPU: the selected interface, ours attached. */
+	readonly perCpuPps: ReadonlyArray<number | undefined> | undefined;
 	/** Set while a native-mode program that is not ours is attached (see DriverXdpView). */
 	readonly driverXdp: DriverXdpView | undefined;
 	/** This interface carries the SSH session of the user running xdptop. */
@@ -124,7 +126,7 @@ export function markStale(snapshot: Snapshot, seconds: number): Snapshot {
 	return {
 		...snapshot,
 		staleSeconds: seconds,
-		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.xdpRxPps !== undefined || row.driverXdp?.verdicts
+		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.xdpRxPps !== undefined || row.driverXdp?.verdicts || row.perCpuPps
 			? {
 					...row,
 					warm: false,
@@ -133,6 +135,7 @@ export function markStale(snapshot: Snapshot, seconds: number): Snapshot {
 					protos: undefined,
 					runStats: undefined,
 					driverXdp: row.driverXdp && {...row.driverXdp, verdicts: undefined},
+					perCpuPps: undefined,
 				}
 			: row)),
 	};

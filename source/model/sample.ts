@@ -44,6 +44,8 @@ export interface InterfaceRates {
 	readonly kernelRx: RateRow | undefined;
 	readonly xdp: {readonly actions: readonly RateRow[]; readonly protos: readonly RateRow[] | undefined} | undefined;
 	readonly driver: DriverRates | undefined;
+	/** Frames per second counted on each CPU by our program (the focused interface only). */
+	readonly perCpu: ReadonlyArray<number | undefined> | undefined;
 }
 
 export function rateRow(atMs: [number, number], packets: [bigint, bigint], bytes: [bigint, bigint]): RateRow {
@@ -129,5 +131,9 @@ export function computeRates(before: InterfaceSample, after: InterfaceSample): I
 					}
 				: undefined,
 		driver: before.driver && after.driver ? driverRates(atMs, before.driver, after.driver) : undefined,
+		perCpu:
+			before.xdp?.perCpu && after.xdp?.perCpu
+				? after.xdp.perCpu.map((packets, cpu) => ratePerSecond({atMs: atMs[0], value: before.xdp!.perCpu![cpu] ?? packets}, {atMs: atMs[1], value: packets}))
+				: undefined,
 	};
 }

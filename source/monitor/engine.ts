@@ -410,6 +410,7 @@ export class MonitorEngine implements MonitorPort {
 			protos: breakdown(PROTO_LABELS, rates?.xdp?.protos),
 			runStats: run && previousRun ? runRates([previousRun.atMs, atMs], previousRun, run) : undefined,
 			driverXdp: driverReading && driverView(entry.driver, driverReading, rates?.driver),
+			perCpuPps: rates?.perCpu,
 			carriesSsh: entry.name === this.#options.sshInterface,
 			warm: rates !== undefined && (source === 'kernel' || rates.xdp !== undefined),
 		};

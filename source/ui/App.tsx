@@ -117,6 +117,8 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 				return dispatch({type: 'filterStart'});
 			case 'help':
 				return dispatch({type: 'help', open: true});
+			case 'perCpu':
+				return dispatch({type: 'perCpu'});
 			case 'quit':
 				return exit();
 			case 'intervalUp':
@@ -238,7 +240,7 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 						emptyText={state.filter || state.mode.kind === 'filter' ? 'no interface matches the filter' : 'no interfaces'}
 					/>
 					<Text color={theme.dim}>{rule}</Text>
-					<DetailPane row={selected} height={layout.detailRows} width={width} chartWidth={layout.chartWidth} bpfStats={snapshot.bpfStats} theme={theme} />
+					<DetailPane row={selected} height={layout.detailRows} width={width} chartWidth={layout.chartWidth} bpfStats={snapshot.bpfStats} perCpu={state.perCpu} theme={theme} />
 				</>
 			)}
 			<Text color={theme.dim}>{rule}</Text>

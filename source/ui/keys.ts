@@ -19,6 +19,7 @@ export type Command =
 	| 'intervalDown'
 	| 'pause'
 	| 'bpfStats'
+	| 'perCpu'
 	| 'help'
 	| 'quit';
 
@@ -48,6 +49,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
 	{command: 'intervalDown', keys: ['-'], description: 'shorter interval'},
 	{command: 'pause', keys: ['p'], description: 'pause / resume sampling', hint: 'pause'},
 	{command: 'bpfStats', keys: ['S'], description: 'kernel BPF run-time stats on/off (costs ~20 ns per packet while on)', hint: 'bpf stats'},
+	{command: 'perCpu', keys: ['c'], description: "rx per CPU of the selected interface, from xdptop's program (again: back)", hint: 'cpus'},
 	{command: 'help', keys: ['?'], description: 'this help', hint: 'help'},
 	{command: 'quit', keys: ['q', 'Ctrl-C'], description: 'quit: detach everything xdptop attached', hint: 'quit'},
 ];
@@ -80,6 +82,7 @@ const CHARACTERS: Readonly<Record<string, Command>> = {
 	'-': 'intervalDown',
 	p: 'pause',
 	S: 'bpfStats',
+	c: 'perCpu',
 	'?': 'help',
 	q: 'quit',
 };

@@ -22,6 +22,8 @@ export interface UiState {
 	readonly reverse: boolean;
 	readonly filter: string;
 	readonly status: {readonly text: string; readonly tone: Tone};
+	/** The detail pane shows rx per CPU instead of the breakdown. */
+	readonly perCpu: boolean;
 	/** The mode last refused per interface, so `m` goes on past it. */
 	readonly refused: ReadonlyMap<number, ModeTarget>;
 }
@@ -34,6 +36,7 @@ export const initialUiState: UiState = {
 	reverse: false,
 	filter: '',
 	status: {text: 'space attaches xdptop_stats to the selected interface; ? lists every key', tone: 'info'},
+	perCpu: false,
 	refused: new Map(),
 };
 
@@ -51,6 +54,7 @@ export type UiAction =
 	| {readonly type: 'filterAccept'}
 	| {readonly type: 'filterCancel'}
 	| {readonly type: 'help'; readonly open: boolean}
+	| {readonly type: 'perCpu'}
 	| {readonly type: 'confirm'; readonly ifindex: number; readonly target: ModeTarget; readonly question: string}
 	| {readonly type: 'confirmDone'}
 	| {readonly type: 'status'; readonly text: string; readonly tone: Tone}
@@ -132,6 +136,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			return {...state, filter: '', mode: {kind: 'table'}, scroll: 0};
 		case 'help':
 			return {...state, mode: action.open ? {kind: 'help'} : {kind: 'table'}};
+		case 'perCpu':
+			return {...state, perCpu: !state.perCpu};
 		case 'confirm':
 			return {...state, mode: {kind: 'confirm', ifindex: action.ifindex, target: action.target, question: action.question}};
 		case 'confirmDone':

@@ -61,6 +61,29 @@ test('--once --json: the filter\'s drops and passes, from veth\'s counters, matc
 	}
 });
 
+test('--once --bpf-stats: the filter ran once per frame; ns per run and CPU share are measured', async () => {
+	const lab = filteredLab();
+	try {
+		const run = await collect(
+			['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--json', '--bpf-stats', '-i', lab.localIf, '--interval', '3'],
+			{},
+			async () => {
+				await sleep(1500);
+				lab.send(100, udpFrame(12_346));
+			},
+		);
+		assert.equal(run.status, 0, run.stderr);
+		const [entry] = JSON.parse(run.stdout) as Array<{runStats: Array<{progName: string; ours: boolean; runs: number; nsPerRun: number; cpuPercent: number}>}>;
+		const [stats] = entry!.runStats;
+		assert.equal(stats!.progName, 'odd_port_filter');
+		assert.equal(stats!.ours, false);
+		assert.equal(stats!.runs, 100);
+		assert.ok(stats!.nsPerRun > 0 && stats!.cpuPercent > 0, JSON.stringify(stats));
+	} finally {
+		lab.remove();
+	}
+});
+
 test('the detail pane shows the filter\'s verdicts from the driver, "—" where it has no counter', async () => {
 	const lab = filteredLab();
 	const config = join(scratch, 'alternate.cfg');

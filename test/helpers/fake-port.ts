@@ -20,6 +20,7 @@ export function makeRow(name: string, ifindex: number, overrides: Partial<Interf
 		stackDropPps: 0,
 		xdpRxPps: undefined,
 		driverXdp: undefined,
+		perCpuPps: undefined,
 		ppsHistory: [1, 2, 3, 4, 5, 6, 7, 8].map(value => value * ifindex),
 		bpsHistory: [],
 		actions: undefined,

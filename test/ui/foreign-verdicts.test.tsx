@@ -62,3 +62,32 @@ test('a driver with no XDP counters says so; a generic-mode program says no driv
 	assert.match(frameOf(foreign('drv', {driver: 'ixgbe', verdicts: undefined, notes: [], unavailable: 'ixgbe has no XDP verdict counters in ethtool -S'})), /no XDP verdicts: ixgbe has no XDP verdict counters/);
 	assert.match(frameOf(foreign('skb', undefined)), /generic \(skb\) mode: no driver counts its verdicts/);
 });
+
+test('c shows rx per CPU from our per-CPU slots, with each CPU\'s share; c again goes back', async () => {
+	const row = makeRow('eth0', 2, {
+		source: 'xdp',
+		xdp: {attachMode: 'skb', attachments: [{mode: 'skb', progId: 400, progName: 'xdptop_stats', tag: '4c1563d32657389e', ours: true, via: 'link', linkId: 9}]},
+		actions: [{label: 'PASS', pps: 1000}],
+		protos: [{label: 'IPv4 UDP', pps: 1000}],
+		perCpuPps: [0, 1000],
+	});
+	const port = new FakePort([row]);
+	const app = render(<App port={port} initial={port.snapshot} defaultMode="drv" ascii={false} theme={noColorTheme} />);
+	const settle = () => new Promise(resolve => setTimeout(resolve, 120));
+	await settle();
+	app.stdin.write('c');
+	await settle();
+	assert.match(app.lastFrame() ?? '', /CPU0 +0 ·+ +0\.0 % +CPU1 +1\.00k █+ +100\.0 %|CPU0 +0 ·+ +0\.0 %[\s\S]*CPU1 +1\.00k █+ +100\.0 %/);
+	app.stdin.write('c');
+	await settle();
+	assert.match(app.lastFrame() ?? '', /IPv4 UDP +1\.00k/);
+});
+
+test('c without our program says what would give per-CPU counts', async () => {
+	const port = new FakePort([makeRow('lo', 1)]);
+	const app = render(<App port={port} initial={port.snapshot} defaultMode="drv" ascii={false} theme={noColorTheme} />);
+	await new Promise(resolve => setTimeout(resolve, 120));
+	app.stdin.write('c');
+	await new Promise(resolve => setTimeout(resolve, 120));
+	assert.match(app.lastFrame() ?? '', /per-CPU counts come from xdptop's program: space attaches it/);
+});

@@ -13,6 +13,8 @@ type Props = {
 	readonly width: number;
 	readonly chartWidth: number;
 	readonly bpfStats: boolean;
+	/** Rx per CPU instead of the breakdown (the c key). */
+	readonly perCpu?: boolean;
 	readonly theme: Theme;
 };
 
@@ -104,6 +106,37 @@ function formatBytes(bytes: number): string {
 	return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
+/**
+ * Rx per CPU from our program's per-CPU slots: where the frames are processed, so an RSS or queue
+ * imbalance shows at a glance. Laid out in columns when the CPUs do not fit one under another.
+ */
+function perCpuLines(row: InterfaceRow, width: number, height: number): string[] {
+	if (!row.perCpuPps) {
+		return [
+			row.source === 'xdp' ? 'per-CPU rates after one interval' : "per-CPU counts come from xdptop's program: space attaches it",
+			'c goes back to the breakdown',
+		];
+	}
+	const total = row.perCpuPps.reduce<number>((sum, pps) => sum + (pps ?? 0), 0);
+	const cell = 28;
+	const bar = 8;
+	const cells = row.perCpuPps.map((pps, cpu) => {
+		const share = pps !== undefined && total > 0 ? pps / total : 0;
+		const filled = Math.round(share * bar);
+		return `${`CPU${cpu}`.padEnd(6)}${formatSi(pps).padStart(7)} ${'█'.repeat(filled)}${'·'.repeat(bar - filled)} ${formatPercent(pps ?? 0, total).padStart(7)}`.padEnd(cell);
+	});
+	const rows = Math.max(1, height - 1);
+	const lines = ['rx per CPU (pps, share)  c: back'];
+	for (let line = 0; line < Math.min(rows, cells.length); line++) {
+		const across: string[] = [];
+		for (let index = line; index < cells.length; index += rows) {
+			across.push(cells[index]!);
+		}
+		lines.push(fit(across.join('  '), width));
+	}
+	return lines;
+}
+
 function chartLines(values: History, width: number, height: number): string[] {
 	const points = Math.max(2, width - LABEL_WIDTH - 2);
 	const series = values.slice(-points);
@@ -124,14 +157,16 @@ function joinColumns(columns: ReadonlyArray<{lines: readonly string[]; width: nu
 }
 
 /** The selected interface in depth: what is attached, a chart of its history, where packets go. */
-export function DetailPane({row, height, width, chartWidth, bpfStats, theme}: Props) {
+export function DetailPane({row, height, width, chartWidth, bpfStats, perCpu = false, theme}: Props) {
 	if (!row) {
 		return <Box height={height} />;
 	}
 	const body = Math.max(0, height - 1);
 	let lines: string[];
 	const foreign = row.xdp.attachments.find(attachment => !attachment.ours);
-	if (row.source === 'xdp') {
+	if (perCpu) {
+		lines = perCpuLines(row, width, body);
+	} else if (row.source === 'xdp') {
 		const columns = [];
 		if (chartWidth > 0) {
 			columns.push({lines: chartLines(row.ppsHistory, chartWidth, body), width: chartWidth});
