@@ -4,7 +4,7 @@
  * veth named eth0 would read as the host's eth0 (virtio_net). A socket answers for the namespace
  * the process is in when it makes it, which is the one whose interfaces xdptop lists.
  */
-import {addressOf, libbpf, type LibbpfApi} from './libbpf.js';
+import {addressOf, libbpf, withGuardedMemory, type LibbpfApi} from './libbpf.js';
 import {IFNAMSIZ, IFREQ_SIZE, withSocket} from './socket.js';
 
 const SIOCETHTOOL = 0x89_46;
@@ -70,8 +70,6 @@ const GSTRINGS_HEADER = 12;
 const GSTATS_HEADER = 8;
 /** A driver with more statistics than this is not read (mlx5 has a few thousand at most). */
 const MAX_STATS = 65_536;
-/** Room past what was asked for, in entries (see #entries). */
-const HEADROOM_ENTRIES = 1024;
 
 function validName(nameBytes: Uint8Array): boolean {
 	return nameBytes.length > 0 && nameBytes.length < IFNAMSIZ && !nameBytes.includes(0);
@@ -122,24 +120,28 @@ export class EthtoolStats {
 	}
 
 	/**
-	 * One GSTRINGS or GSTATS call for `count` entries of `entrySize` bytes: the entries, or
-	 * undefined when the kernel's count differs (the set changed: ask names() again). Kernels
-	 * before the end of 2025 write as many entries as the device has *now*, whatever the caller
-	 * asked for, so the buffer has room for far more than asked: a set that grows between the
-	 * count and this call lands in that room, never past the buffer.
+	 * One GSTRINGS or GSTATS call for `count` entries of `entrySize` bytes: a copy of the entries,
+	 * or undefined when the kernel's count differs (the set changed: ask names() again). Kernels
+	 * before the end of 2025 write as many entries as the device has *now*, whatever was asked:
+	 * the memory ends at an inaccessible page, so a set that grew meanwhile fails with EFAULT
+	 * instead of writing past it.
 	 */
 	#entries(nameBytes: Uint8Array, command: number, count: number, entrySize: number): Buffer | undefined {
 		const header = command === ETHTOOL_GSTRINGS ? GSTRINGS_HEADER : GSTATS_HEADER;
-		const data = Buffer.alloc(header + (2 * count + HEADROOM_ENTRIES) * entrySize);
-		data.writeUInt32LE(command, 0);
-		if (command === ETHTOOL_GSTRINGS) {
-			data.writeUInt32LE(ETH_SS_STATS, 4);
-		}
-		data.writeUInt32LE(count, header - 4);
-		if (!ethtoolCall(this.#api, this.#fd, nameBytes, data) || data.readUInt32LE(header - 4) !== count) {
-			return undefined;
-		}
-		return data.subarray(header, header + count * entrySize);
+		return withGuardedMemory(header + count * entrySize, (address, data) => {
+			data.writeUInt32LE(command, 0);
+			if (command === ETHTOOL_GSTRINGS) {
+				data.writeUInt32LE(ETH_SS_STATS, 4);
+			}
+			data.writeUInt32LE(count, header - 4);
+			const ifreq = Buffer.alloc(IFREQ_SIZE);
+			ifreq.set(nameBytes, 0);
+			ifreq.writeBigUInt64LE(address, IFR_DATA_OFFSET);
+			if (this.#api.ioctl(this.#fd, SIOCETHTOOL, ifreq) < 0 || data.readUInt32LE(header - 4) !== count) {
+				return undefined;
+			}
+			return Buffer.from(data.subarray(header, header + count * entrySize));
+		});
 	}
 
 	/** The statistics' names; undefined when the device has none or is gone. */

@@ -4,6 +4,7 @@
  * holds its link: a link pinned from under a running xdptop is that process's, not a --keep.
  */
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
+import {readdir, readFile, readlink} from 'node:fs/promises';
 
 // The kernel names a link's anonymous inode `bpf_link` when it creates the link and `bpf-link`
 // when it opens one from a pin or by id (programs are bpf-prog, maps bpf-map).
@@ -57,12 +58,26 @@ export interface Holder {
 
 const PROG_FDS: ReadonlySet<string> = new Set(['anon_inode:bpf-prog']);
 
+/** Holders by program id and by link id. */
+export interface BpfHolders {
+	readonly programs: ReadonlyMap<number, Holder[]>;
+	readonly links: ReadonlyMap<number, Holder[]>;
+}
+
+async function entriesOf(path: string): Promise<string[]> {
+	try {
+		return await readdir(path);
+	} catch {
+		return []; // The process ended meanwhile.
+	}
+}
+
 /**
  * Every process's BPF program and link fds, in one walk of /proc: holders by program id and by
- * link id (this process included). Costs a readlink per fd of every process, so callers scan
- * when the set of programs changes or every few seconds, not every tick.
+ * link id (this process included). A host with thousands of processes has a hundred thousand fds
+ * or more to look at, so the walk is asynchronous: it never stalls the screen, however long.
  */
-export function bpfHolders(): {readonly programs: ReadonlyMap<number, Holder[]>; readonly links: ReadonlyMap<number, Holder[]>} {
+export async function bpfHolders(): Promise<BpfHolders> {
 	const programs = new Map<number, Holder[]>();
 	const links = new Map<number, Holder[]>();
 	const add = (map: Map<number, Holder[]>, id: number, holder: Holder) => {
@@ -72,21 +87,21 @@ export function bpfHolders(): {readonly programs: ReadonlyMap<number, Holder[]>;
 		}
 		map.set(id, list);
 	};
-	for (const pid of entries('/proc')) {
+	for (const pid of await entriesOf('/proc')) {
 		if (!/^\d+$/.test(pid)) {
 			continue;
 		}
 		let holder: Holder | undefined;
-		for (const fd of entries(`/proc/${pid}/fd`)) {
+		for (const fd of await entriesOf(`/proc/${pid}/fd`)) {
 			try {
-				const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+				const target = await readlink(`/proc/${pid}/fd/${fd}`);
 				const isLink = LINK_FDS.has(target);
 				if (!isLink && !PROG_FDS.has(target)) {
 					continue;
 				}
-				const match = (isLink ? /^link_id:\s+(\d+)$/m : /^prog_id:\s+(\d+)$/m).exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+				const match = (isLink ? /^link_id:\s+(\d+)$/m : /^prog_id:\s+(\d+)$/m).exec(await readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
 				if (match) {
-					holder ??= {pid: Number(pid), command: readFileSync(`/proc/${pid}/comm`, 'utf8').trimEnd()};
+					holder ??= {pid: Number(pid), command: (await readFile(`/proc/${pid}/comm`, 'utf8')).trimEnd()};
 					add(isLink ? links : programs, Number(match[1]), holder);
 				}
 			} catch {

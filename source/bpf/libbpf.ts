@@ -40,6 +40,9 @@ function bind() {
 		// arm64 Linux ABIs pass the same way to a variadic and a plain function.
 		ioctl: libc.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)'),
 		setns: libc.func('int setns(int fd, int nstype)'),
+		mmap: libc.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, intptr_t offset)'),
+		mprotect: libc.func('int mprotect(void *addr, size_t length, int prot)'),
+		munmap: libc.func('int munmap(void *addr, size_t length)'),
 		bind: libc.func('int bind(int fd, const uint8_t *addr, uint32_t addrlen)'),
 		send: libc.func('intptr_t send(int fd, const uint8_t *buf, size_t len, int flags)'),
 		ifNameToIndex: libc.func('unsigned int if_nametoindex(const char *ifname)'),
@@ -126,6 +129,10 @@ export interface LibbpfApi {
 	getsockopt(fd: number, level: number, optname: number, optval: Buffer, optlen: Buffer): number;
 	ioctl(fd: number, request: number, arg: Buffer): number;
 	setns(fd: number, nstype: number): number;
+	/** MAP_FAILED is (void *) -1. */
+	mmap(address: null, length: number, prot: number, flags: number, fd: number, offset: number): Pointer;
+	mprotect(address: Pointer, length: number, prot: number): number;
+	munmap(address: Pointer, length: number): number;
 	bind(fd: number, address: Buffer, length: number): number;
 	send(fd: number, data: Buffer, length: number, flags: number): number;
 	/** 0 and errno when there is no such interface. */
@@ -219,4 +226,33 @@ export function addressOf(buffer: Buffer): bigint {
 /** The u32 at `offset` bytes into C memory libbpf handed out (a struct field it has no getter for). */
 export function readUint32(pointer: Pointer, offset: number): number {
 	return koffi.decode(pointer, offset, 'uint32_t') as number;
+}
+
+const PAGE = 4096;
+const PROT_NONE = 0;
+const PROT_READ_WRITE = 3;
+const MAP_PRIVATE_ANONYMOUS = 0x22;
+const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * Runs fn with `size` bytes of fresh memory that ends at an inaccessible page, for a kernel call
+ * that may write more than it was asked to: past the end it faults (EFAULT) instead of writing
+ * over this process's heap. fn gets the memory's address and a Buffer over it; the memory is
+ * unmapped afterwards, so nothing of it may outlive fn.
+ */
+export function withGuardedMemory<T>(size: number, fn: (address: Pointer, memory: Buffer) => T): T {
+	const api = libbpf();
+	const usable = Math.ceil(Math.max(1, size) / PAGE) * PAGE;
+	const address = api.mmap(null, usable + PAGE, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0);
+	if (address === MAP_FAILED || address === 0n) {
+		throw new Error(`cannot map ${usable + PAGE} bytes (errno ${lastErrno()})`);
+	}
+	try {
+		if (api.mprotect(address + BigInt(usable), PAGE, PROT_NONE) !== 0) {
+			throw new Error(`cannot protect a guard page (errno ${lastErrno()})`);
+		}
+		return fn(address, Buffer.from(koffi.view(address, usable)));
+	} finally {
+		api.munmap(address, usable + PAGE);
+	}
 }

@@ -5,7 +5,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {type ProgramFacts, type ProgramHolder, type XdpAttachment, type XdpState} from '../model/xdp.js';
-import {bpfHolders} from './holders.js';
+import {bpfHolders, type BpfHolders} from './holders.js';
 import {programDetails, type ProgramDetails} from './info.js';
 
 const RESCAN_MS = 5000;
@@ -29,33 +29,59 @@ const key = (attachments: readonly XdpAttachment[]) =>
 export class ProgramFactsCollector {
 	/** By program id: its details and wall-clock load time, read once; null when unreadable. */
 	readonly #details = new Map<number, {readonly details: ProgramDetails; readonly loadedAtMs: number | undefined} | null>();
-	#holders: ReturnType<typeof bpfHolders> = {programs: new Map(), links: new Map()};
+	#holders: BpfHolders = {programs: new Map(), links: new Map()};
 	#scannedAtMs = Number.NEGATIVE_INFINITY;
 	#key = '';
+	#scanning: Promise<void> | undefined;
+	/** The programs of the last refresh: only they get facts. */
+	#live: ReadonlySet<number> = new Set();
 
-	/** Scans again when the attached programs changed or the last scan is a few seconds old. */
+	/**
+	 * Starts a scan when the attached programs changed or the last one is a few seconds old, and
+	 * returns at once: until it ends, the facts carry the last scan's holders. One scan at a time.
+	 */
 	refresh(attachments: readonly XdpAttachment[], nowMs: number): void {
 		const current = key(attachments);
-		if (current === this.#key && nowMs - this.#scannedAtMs < RESCAN_MS) {
-			return;
-		}
-		this.#key = current;
-		this.#scannedAtMs = nowMs;
-		this.#holders = attachments.length > 0 ? bpfHolders() : {programs: new Map(), links: new Map()};
 		const live = new Set(attachments.map(attachment => attachment.progId));
+		this.#live = live;
 		for (const id of this.#details.keys()) {
 			if (!live.has(id)) {
 				this.#details.delete(id);
 			}
 		}
+		if (this.#scanning || (current === this.#key && nowMs - this.#scannedAtMs < RESCAN_MS)) {
+			return;
+		}
+		this.#key = current;
+		this.#scannedAtMs = nowMs;
+		if (attachments.length === 0) {
+			this.#holders = {programs: new Map(), links: new Map()};
+			return;
+		}
+		this.#scanning = bpfHolders()
+			.then(holders => {
+				this.#holders = holders;
+			})
+			.finally(() => {
+				this.#scanning = undefined;
+			});
 	}
 
-	/** The state with each attachment's facts, as of the last refresh. */
+	/** refresh, then waits for the scan: for a one-shot listing. */
+	async refreshed(attachments: readonly XdpAttachment[], nowMs: number): Promise<void> {
+		this.refresh(attachments, nowMs);
+		await this.#scanning;
+	}
+
+	/** The state with the facts of each attachment the last refresh was given, as of its scan. */
 	withFacts(state: XdpState): XdpState {
-		if (state.attachments.length === 0) {
+		if (!state.attachments.some(attachment => this.#live.has(attachment.progId))) {
 			return state;
 		}
-		return {...state, attachments: state.attachments.map(attachment => ({...attachment, facts: this.#facts(attachment)}))};
+		return {
+			...state,
+			attachments: state.attachments.map(attachment => (this.#live.has(attachment.progId) ? {...attachment, facts: this.#facts(attachment)} : attachment)),
+		};
 	}
 
 	#facts(attachment: XdpAttachment): ProgramFacts {

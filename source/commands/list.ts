@@ -8,7 +8,7 @@ export async function runList(command: Extract<Command, {kind: 'list'}>): Promis
 	if (command.json) {
 		// Who holds each program, and what the kernel says of it: one walk of /proc for all.
 		const facts = new ProgramFactsCollector();
-		facts.refresh(interfaces.flatMap(entry => entry.xdp.attachments), Date.now());
+		await facts.refreshed(interfaces.flatMap(entry => entry.xdp.attachments), Date.now());
 		interfaces = interfaces.map(entry => ({...entry, xdp: facts.withFacts(entry.xdp)}));
 	}
 	process.stdout.write(`${command.json ? JSON.stringify(listJson(interfaces), null, 2) : formatList(interfaces)}\n`);

@@ -57,7 +57,7 @@ export function formatOnce(results: readonly OnceResult[], intervalSeconds: numb
 			lines.push(`  prog ${attachment.progId} ${escapeControl(attachment.progName)}: ${formatSi(rates.runsPerSecond)} runs/s, ${nsPerRun} ns per run, ${cpu} % CPU`);
 		}
 		if (result.driver?.reading.kind === 'none') {
-			lines.push(`  not ours, native: no XDP verdicts (${result.driver.reading.reason})`);
+			lines.push(`  not ours: no XDP verdicts (${result.driver.reading.reason})`);
 		} else if (result.driver) {
 			lines.push(`  not ours, native: verdicts from ${escapeControl(result.driver.name)}'s own counters`);
 			for (const verdict of XDP_ACTIONS) {
@@ -98,7 +98,7 @@ function driverJson(result: OnceResult) {
 	}
 	const {name, reading} = result.driver;
 	if (reading.kind === 'none') {
-		return {driver: name, source: 'driver counters', unavailable: reading.reason};
+		return {driver: name, source: 'driver counters', packets: null, verdicts: null, errors: null, notes: [], unavailable: reading.reason};
 	}
 	const rates = result.rates.driver;
 	return {
@@ -108,6 +108,7 @@ function driverJson(result: OnceResult) {
 		verdicts: Object.fromEntries(XDP_ACTIONS.map(verdict => [verdict, countJson(rates?.verdicts[verdict])])),
 		errors: countJson(rates?.errors),
 		notes: reading.notes,
+		unavailable: null,
 	};
 }
 

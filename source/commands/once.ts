@@ -38,7 +38,11 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 			name: entry.name,
 			ifindex: entry.ifindex,
 			ours: entry.xdp.attachments.find(attachment => attachment.ours),
-			driver: last.driver && {name: entry.driver, reading: last.driver},
+			driver: last.driver
+				? {name: entry.driver, reading: last.driver}
+				: entry.xdp.attachments.some(attachment => !attachment.ours)
+					? {name: entry.driver, reading: {kind: 'none' as const, reason: 'not in native mode: no driver counts its verdicts'}}
+					: undefined,
 			rates: computeRates(first.sample, last.sample),
 			runs: command.bpfStats
 				? entry.xdp.attachments.flatMap(attachment => {

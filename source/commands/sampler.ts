@@ -52,7 +52,7 @@ export async function sampleAll(watched: readonly Watched[], session: XdpSession
 			atMs,
 			...(counters ? {kernel: counters} : {}),
 			...(xdp ? {xdp} : {}),
-			...(driver?.kind === 'counts' ? {driver: driver.counts} : {}),
+			...(driver?.kind === 'counts' ? {driver: driver.counts, driverSet: driver.set} : {}),
 		};
 		samples.set(entry.ifindex, {sample, driver, runs: withRuns ? runCounters(entry.xdp) : new Map()});
 	}

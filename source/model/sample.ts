@@ -15,6 +15,8 @@ export interface InterfaceSample {
 	readonly xdp?: XdpCounters;
 	/** What the driver counted of a native-mode program that is not ours (see net/driver-counters.ts). */
 	readonly driver?: DriverVerdictCounts;
+	/** Which set of the driver's statistics `driver` was summed over: rates need the same set twice. */
+	readonly driverSet?: number;
 }
 
 export interface RateRow {
@@ -130,7 +132,7 @@ export function computeRates(before: InterfaceSample, after: InterfaceSample): I
 						protos: before.xdp.protos && after.xdp.protos ? datarecRows(atMs, before.xdp.protos, after.xdp.protos) : undefined,
 					}
 				: undefined,
-		driver: before.driver && after.driver ? driverRates(atMs, before.driver, after.driver) : undefined,
+		driver: before.driver && after.driver && before.driverSet === after.driverSet ? driverRates(atMs, before.driver, after.driver) : undefined,
 		perCpu:
 			before.xdp?.perCpu && after.xdp?.perCpu
 				? after.xdp.perCpu.map((packets, cpu) => ratePerSecond({atMs: atMs[0], value: before.xdp!.perCpu![cpu] ?? packets}, {atMs: atMs[1], value: packets}))

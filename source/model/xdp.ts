@@ -1,4 +1,5 @@
 /** What xdptop knows about XDP on an interface: plain data shared by every layer. */
+import {escapeControl} from './escape.js';
 
 export const XDP_MODES = ['drv', 'skb', 'hw'] as const;
 export type XdpMode = (typeof XDP_MODES)[number];
@@ -53,9 +54,10 @@ export function holdersText(attachment: XdpAttachment): string | undefined {
 		return undefined;
 	}
 	if (holders.length > 0) {
-		return `held by ${holders.map(holder => `${holder.pid} ${holder.command}`).join(', ')}`;
+		// comm is whatever the process named itself: escaped, it cannot drive the terminal.
+		return `held by ${holders.map(holder => `${holder.pid} ${escapeControl(holder.command)}`).join(', ')}`;
 	}
-	return attachment.via === 'link' ? 'no process holds its link: pinned in bpffs' : 'attached by netlink: no process needed';
+	return attachment.via === 'link' ? 'no process here holds its link: pinned in bpffs, or held from another PID namespace' : 'attached by netlink: no process needed';
 }
 
 /** What `ip link` calls the attach mode: MULTI when more than one mode is in use. */

@@ -306,7 +306,8 @@ export class MonitorEngine implements MonitorPort {
 		const rows: InterfaceRow[] = [];
 		const seen = new Set<number>();
 		const states = withXdpState(interfaces);
-		this.#facts.refresh(states.flatMap(entry => entry.xdp.attachments), Date.now());
+		// Only others' programs: the pane names their holders; ours are this process's.
+		this.#facts.refresh(states.flatMap(entry => entry.xdp.attachments.filter(attachment => !attachment.ours)), Date.now());
 		for (const entry of states) {
 			seen.add(entry.ifindex);
 			try {
@@ -357,8 +358,12 @@ export class MonitorEngine implements MonitorPort {
 		const ours = xdp.attachments.find(attachment => attachment.ours);
 		const counters = ours ? this.#session.readCounters(entry.ifindex, ours.progId, entry.ifindex === this.#focus) : undefined;
 		const driverReading = hasForeignNative(xdp) ? this.#driverCounters.read(entry.ifindex, entry.name, entry.driver) : undefined;
-		const driver = driverReading?.kind === 'counts' ? driverReading.counts : undefined;
-		const sample: InterfaceSample = {atMs, ...(kernel ? {kernel} : {}), ...(counters ? {xdp: counters} : {}), ...(driver ? {driver} : {})};
+		const sample: InterfaceSample = {
+			atMs,
+			...(kernel ? {kernel} : {}),
+			...(counters ? {xdp: counters} : {}),
+			...(driverReading?.kind === 'counts' ? {driver: driverReading.counts, driverSet: driverReading.set} : {}),
+		};
 		let previous = this.#tracked.get(entry.ifindex);
 		if (previous && previous.name !== entry.name) {
 			previous = undefined; // Renamed or re-created: a new history.

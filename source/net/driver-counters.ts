@@ -8,11 +8,16 @@ import {driverVerdictReader, NO_XDP_COUNTERS, type DriverVerdictCounts, type Dri
 import {ifnameBytes} from '../model/ifname.js';
 
 export type DriverReading =
-	| {readonly kind: 'counts'; readonly counts: DriverVerdictCounts; readonly notes: readonly string[]}
+	/**
+	 * `set` names the statistics the totals were summed over: veth, for one, lists only the queues in
+	 * use, while a queue switched off keeps its counts, so totals over two sets are not comparable.
+	 */
+	| {readonly kind: 'counts'; readonly counts: DriverVerdictCounts; readonly set: number; readonly notes: readonly string[]}
 	/** Why there is nothing to show: the driver has no such counters, or they cannot be read. */
 	| {readonly kind: 'none'; readonly reason: string};
 
 interface Compiled {
+	readonly set: number;
 	readonly name: string;
 	readonly driver: string;
 	readonly count: number;
@@ -23,6 +28,7 @@ interface Compiled {
 export class DriverCounters {
 	#stats: EthtoolStats | undefined | null = null;
 	readonly #compiled = new Map<number, Compiled>();
+	#sets = 0;
 
 	/** The XDP verdict totals the driver of this interface keeps, or why there are none. */
 	read(ifindex: number, name: string, driver: string): DriverReading {
@@ -42,7 +48,7 @@ export class DriverCounters {
 			}
 			const values = stats.values(bytes, compiled.count);
 			if (values) {
-				return {kind: 'counts', counts: compiled.reader.read(values), notes: compiled.reader.notes};
+				return {kind: 'counts', counts: compiled.reader.read(values), set: compiled.set, notes: compiled.reader.notes};
 			}
 			compiled = undefined; // Its set changed size (queues came or went): read the names again.
 		}
@@ -74,10 +80,10 @@ export class DriverCounters {
 	#compile(stats: EthtoolStats, bytes: Uint8Array, name: string, driver: string): Compiled {
 		const names = stats.names(bytes);
 		if (!names) {
-			return {name, driver, count: 0, reader: undefined, reason: `${driver} gives no ethtool statistics`};
+			return {set: ++this.#sets, name, driver, count: 0, reader: undefined, reason: `${driver} gives no ethtool statistics`};
 		}
 		const reader = driverVerdictReader(driver, names);
 		const reason = NO_XDP_COUNTERS[driver] ?? `${driver} keeps no XDP verdict counters that xdptop knows`;
-		return {name, driver, count: names.length, reader, reason};
+		return {set: ++this.#sets, name, driver, count: names.length, reader, reason};
 	}
 }

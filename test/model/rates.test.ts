@@ -47,3 +47,12 @@ test('run-time rates: runs/s, ns per run and the share of one CPU; nothing made 
 	assert.equal(runRates([0, 1000], {count: 5n, timeNs: 5n}, {count: 5n, timeNs: 5n}).nsPerRun, undefined, 'no runs: no average');
 	assert.deepEqual(runRates([0, 1000], {count: 5n, timeNs: 5n}, {count: 4n, timeNs: 5n}), {runs: undefined, runsPerSecond: undefined, nsPerRun: undefined, cpuPercent: undefined});
 });
+
+test('driver verdicts: rates only between totals over the same set of statistics (queues came or went: none)', () => {
+	const counts = (drop: bigint) => ({packets: undefined, verdicts: {ABORTED: undefined, DROP: drop, PASS: 0n, TX: 0n, REDIRECT: 0n}, errors: undefined});
+	const same = computeRates({atMs: 0, driver: counts(100n), driverSet: 1}, {atMs: 1000, driver: counts(600n), driverSet: 1});
+	assert.equal(same.driver?.verdicts.DROP?.pps, 500);
+	// A queue switched back on brings its old counts into the sum: not 5,000 drops in a second.
+	const changed = computeRates({atMs: 0, driver: counts(100n), driverSet: 1}, {atMs: 1000, driver: counts(5100n), driverSet: 2});
+	assert.equal(changed.driver, undefined);
+});

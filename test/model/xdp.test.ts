@@ -24,6 +24,7 @@ test('who keeps an attachment alive: its holders, else a pin or netlink; nothing
 	const facts = {loadedAtMs: undefined, uid: 0, functionName: undefined, mapIds: [], jitedBytes: 100};
 	assert.equal(holdersText({...base, via: 'link', linkId: 3}), undefined);
 	assert.equal(holdersText({...base, via: 'link', linkId: 3, facts: {...facts, holders: [{pid: 42, command: 'loader'}, {pid: 43, command: 'agent'}]}}), 'held by 42 loader, 43 agent');
-	assert.equal(holdersText({...base, via: 'link', linkId: 3, facts: {...facts, holders: []}}), 'no process holds its link: pinned in bpffs');
+	assert.equal(holdersText({...base, via: 'link', linkId: 3, facts: {...facts, holders: []}}), 'no process here holds its link: pinned in bpffs, or held from another PID namespace');
+	assert.equal(holdersText({...base, via: 'link', linkId: 3, facts: {...facts, holders: [{pid: 9, command: '\u001B]2;OWNED\u0007'}]}}), 'held by 9 \\x1b]2;OWNED\\x07', 'a name cannot drive the terminal');
 	assert.equal(holdersText({...base, via: 'netlink', facts: {...facts, holders: []}}), 'attached by netlink: no process needed');
 });

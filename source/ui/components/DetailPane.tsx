@@ -62,8 +62,9 @@ function breakdownLines(title: string, rows: readonly BreakdownRow[] | undefined
 }
 
 /** Every verdict, "—" where the driver gives no source for it: a missing figure is never a 0. */
-function verdictLines(rows: readonly BreakdownRow[] | undefined, count: number): string[] {
-	const lines = [`${'verdicts'.padEnd(12)}${'pps'.padStart(7)}${'share'.padStart(9)}`];
+function verdictLines(driver: string, rows: readonly BreakdownRow[] | undefined, count: number): string[] {
+	// The source heads the list, so it is there however short the pane.
+	const lines = [`${fit(`(${safeName(driver)})`, 12)}${'pps'.padStart(7)}${'share'.padStart(9)}`];
 	if (!rows) {
 		return [...lines, '(rates after one interval)'];
 	}
@@ -182,7 +183,7 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, perCpu = f
 		lines = joinColumns(columns, body);
 	} else {
 		const notes: string[] = [];
-		const verdicts = row.driverXdp && !row.driverXdp.unavailable ? verdictLines(row.driverXdp.verdicts, body) : [];
+		const verdicts = row.driverXdp && !row.driverXdp.unavailable ? verdictLines(row.driverXdp.driver, row.driverXdp.verdicts, body) : [];
 		if (row.driverXdp) {
 			notes.push(row.driverXdp.unavailable ? `no XDP verdicts: ${row.driverXdp.unavailable}` : `from ${safeName(row.driverXdp.driver)}'s counters (ethtool -S)`);
 		} else if (foreign) {
@@ -207,8 +208,10 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, perCpu = f
 			notes.push('xdptop_stats is not attached here: rates are the kernel\'s own counters');
 			notes.push('space attaches it for per-action and per-protocol counts');
 		}
-		const columns = chartWidth > 0 ? [{lines: chartLines(row.ppsHistory, chartWidth, body), width: chartWidth}] : [];
-		const rest = width - chartWidth - 2;
+		// Someone else's program has more to say than the chart: the notes grow with the width.
+		const chart = foreign && chartWidth > 0 ? Math.max(Math.min(chartWidth, width - BREAKDOWN_WIDTH - 2 - Math.max(56, (width - BREAKDOWN_WIDTH) / 2)), Math.min(chartWidth, 24)) : chartWidth;
+		const columns = chart > 0 ? [{lines: chartLines(row.ppsHistory, chart, body), width: chart}] : [];
+		const rest = width - chart - 2;
 		if (verdicts.length === 0) {
 			columns.push({lines: notes, width: Math.max(10, rest)});
 		} else if (rest >= BREAKDOWN_WIDTH + 2 + 20) {

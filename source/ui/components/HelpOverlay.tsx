@@ -19,7 +19,7 @@ export function HelpOverlay({height, width, theme}: Props) {
 		"  RX, HISTORY and DROP/s (the stack's drops): the kernel's interface counters.",
 		"  XDROP/s: XDP_DROP verdicts, from xdptop_stats where attached, else from the",
 		"  driver's counters for someone else's native program (ethtool -S: veth,",
-		"  virtio_net, mlx5, ena, mvneta, fec). —: no source for it; never a made-up 0.",
+		"  virtio_net, mlx5, ena, mvneta, mvpp2, fec). — : no source; never a made-up 0.",
 	];
 	return (
 		<Box flexDirection="column" height={height}>
