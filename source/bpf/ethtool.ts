@@ -5,7 +5,7 @@
  * the process is in when it makes it, which is the one whose interfaces xdptop lists.
  */
 import {addressOf, libbpf, withGuardedMemory, type LibbpfApi} from './libbpf.js';
-import {IFNAMSIZ, IFREQ_SIZE, withSocket} from './socket.js';
+import {IFNAMSIZ, IFREQ_SIZE, openSocket, withSocket} from './socket.js';
 
 const SIOCETHTOOL = 0x89_46;
 const ETHTOOL_GDRVINFO = 0x03;
@@ -29,7 +29,7 @@ export type DriverAnswer =
  * device has none to give; undefined when the question cannot be asked at all.
  */
 export function ethtoolDriver(nameBytes: Uint8Array): DriverAnswer {
-	if (nameBytes.length === 0 || nameBytes.length >= IFNAMSIZ || nameBytes.includes(0)) {
+	if (!validName(nameBytes)) {
 		return {driver: undefined}; // Not a name the kernel could have.
 	}
 	let api: LibbpfApi;
@@ -44,10 +44,7 @@ export function ethtoolDriver(nameBytes: Uint8Array): DriverAnswer {
 		}
 		const drvinfo = Buffer.alloc(DRVINFO_SIZE);
 		drvinfo.writeUInt32LE(ETHTOOL_GDRVINFO, 0);
-		const ifreq = Buffer.alloc(IFREQ_SIZE);
-		ifreq.set(nameBytes, 0);
-		ifreq.writeBigUInt64LE(addressOf(drvinfo), IFR_DATA_OFFSET);
-		if (api.ioctl(fd, SIOCETHTOOL, ifreq) < 0) {
+		if (!ethtoolCall(api, fd, nameBytes, addressOf(drvinfo))) {
 			return {driver: undefined}; // EOPNOTSUPP (no get_drvinfo, no parent device), ENODEV (gone).
 		}
 		const field = drvinfo.subarray(DRIVER_OFFSET, DRIVER_OFFSET + DRIVER_LENGTH);
@@ -75,10 +72,11 @@ function validName(nameBytes: Uint8Array): boolean {
 	return nameBytes.length > 0 && nameBytes.length < IFNAMSIZ && !nameBytes.includes(0);
 }
 
-function ethtoolCall(api: LibbpfApi, fd: number, nameBytes: Uint8Array, data: Buffer): boolean {
+/** SIOCETHTOOL on the interface with these name bytes, its command and data at `address`. */
+function ethtoolCall(api: LibbpfApi, fd: number, nameBytes: Uint8Array, address: bigint): boolean {
 	const ifreq = Buffer.alloc(IFREQ_SIZE);
 	ifreq.set(nameBytes, 0);
-	ifreq.writeBigUInt64LE(addressOf(data), IFR_DATA_OFFSET);
+	ifreq.writeBigUInt64LE(address, IFR_DATA_OFFSET);
 	return api.ioctl(fd, SIOCETHTOOL, ifreq) >= 0;
 }
 
@@ -95,7 +93,7 @@ export class EthtoolStats {
 		} catch {
 			return undefined;
 		}
-		const fd = api.socket(2 /* AF_INET */, 2 /* SOCK_DGRAM */ | 0o2_000_000 /* SOCK_CLOEXEC */, 0);
+		const fd = openSocket(api);
 		return fd < 0 ? undefined : new EthtoolStats(api, fd);
 	}
 
@@ -112,7 +110,7 @@ export class EthtoolStats {
 		const info = Buffer.alloc(SSET_INFO_SIZE);
 		info.writeUInt32LE(ETHTOOL_GSSET_INFO, 0);
 		info.writeBigUInt64LE(1n << BigInt(ETH_SS_STATS), 8);
-		if (!ethtoolCall(this.#api, this.#fd, nameBytes, info) || info.readBigUInt64LE(8) === 0n) {
+		if (!ethtoolCall(this.#api, this.#fd, nameBytes, addressOf(info)) || info.readBigUInt64LE(8) === 0n) {
 			return undefined;
 		}
 		const count = info.readUInt32LE(16);
@@ -134,10 +132,7 @@ export class EthtoolStats {
 				data.writeUInt32LE(ETH_SS_STATS, 4);
 			}
 			data.writeUInt32LE(count, header - 4);
-			const ifreq = Buffer.alloc(IFREQ_SIZE);
-			ifreq.set(nameBytes, 0);
-			ifreq.writeBigUInt64LE(address, IFR_DATA_OFFSET);
-			if (this.#api.ioctl(this.#fd, SIOCETHTOOL, ifreq) < 0 || data.readUInt32LE(header - 4) !== count) {
+			if (!ethtoolCall(this.#api, this.#fd, nameBytes, address) || data.readUInt32LE(header - 4) !== count) {
 				return undefined;
 			}
 			return Buffer.from(data.subarray(header, header + count * entrySize));
