@@ -3,6 +3,7 @@ import {XdpSession} from '../bpf/session.js';
 import {closeSession} from './close-session.js';
 import {onCleanup, runCleanups} from '../lifecycle.js';
 import {setBpfStats} from '../bpf/stats.js';
+import {NOT_NATIVE} from '../model/driver-verdicts.js';
 import {computeRates, runRates} from '../model/sample.js';
 import {DriverCounters} from '../net/driver-counters.js';
 import {type Command} from '../options.js';
@@ -41,7 +42,7 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 			driver: last.driver
 				? {name: entry.driver, reading: last.driver}
 				: entry.xdp.attachments.some(attachment => !attachment.ours)
-					? {name: entry.driver, reading: {kind: 'none' as const, reason: 'not in native mode: no driver counts its verdicts'}}
+					? {name: entry.driver, reading: {kind: 'none' as const, reason: NOT_NATIVE}}
 					: undefined,
 			rates: computeRates(first.sample, last.sample),
 			runs: command.bpfStats

@@ -240,6 +240,9 @@ const TABLES: Readonly<Record<string, DriverTable>> = {
 };
 
 /** The drivers the table knows, for the README/help. */
+/** Why a program in generic (or offload) mode has no driver verdicts: one wording, pane and --once. */
+export const NOT_NATIVE = 'not in native mode, where no driver counts verdicts';
+
 export const KNOWN_DRIVERS: readonly string[] = Object.keys(TABLES);
 
 /**

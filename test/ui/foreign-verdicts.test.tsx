@@ -60,7 +60,7 @@ test('before two samples, and while late: no verdict figures, never a 0', () => 
 
 test('a driver with no XDP counters says so; a generic-mode program says no driver counts it', () => {
 	assert.match(frameOf(foreign('drv', {driver: 'ixgbe', verdicts: undefined, notes: [], unavailable: 'ixgbe has no XDP verdict counters in ethtool -S'})), /no XDP verdicts: ixgbe has no XDP verdict counters/);
-	assert.match(frameOf(foreign('skb', undefined)), /generic \(skb\) mode: no driver counts its verdicts/);
+	assert.match(frameOf(foreign('skb', undefined)), /no XDP verdicts: not in native mode, where no driver counts verdicts/);
 });
 
 test('c shows rx per CPU from our per-CPU slots, with each CPU\'s share; c again goes back', async () => {

@@ -2,6 +2,7 @@ import asciichart from 'asciichart';
 import {Box, Text} from 'ink';
 import {formatPercent, formatSi} from '../../model/format.js';
 import {type BreakdownRow, type History, type InterfaceRow} from '../../model/monitor.js';
+import {NOT_NATIVE} from '../../model/driver-verdicts.js';
 import {holdersText, type XdpAttachment} from '../../model/xdp.js';
 import {axisLabelFormatter} from '../chart-axis.js';
 import {type Theme} from '../theme.js';
@@ -187,7 +188,7 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, perCpu = f
 		if (row.driverXdp) {
 			notes.push(row.driverXdp.unavailable ? `no XDP verdicts: ${row.driverXdp.unavailable}` : `from ${safeName(row.driverXdp.driver)}'s counters (ethtool -S)`);
 		} else if (foreign) {
-			notes.push('generic (skb) mode: no driver counts its verdicts');
+			notes.push(`no XDP verdicts: ${NOT_NATIVE}`);
 		}
 		if (foreign) {
 			notes.push(...factLines(foreign));
