@@ -73,7 +73,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	$(Q)npm ci --no-audit --no-fund --loglevel=error
 	$(Q)touch $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/xdp_stats.h bpf/xdp_stats_maps.h
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
 	@echo "  BPF     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

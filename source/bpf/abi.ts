@@ -1,5 +1,5 @@
 /**
- * TypeScript mirror of bpf/xdp_stats.h. test/bpf/abi.test.ts parses the header and fails when
+ * TypeScript mirror of bpf/xdp_stats.h and bpf/xdp_exceptions.h. test/bpf/abi.test.ts parses the header and fails when
  * the two drift.
  */
 export const PROG_NAME = 'xdptop_stats';
@@ -29,3 +29,12 @@ export const PROTO_CLASSES = [
 ] as const;
 
 export const PROTO_LABELS: readonly string[] = PROTO_CLASSES.map(entry => entry.label);
+
+/** bpf/xdp_exceptions.bpf.c: a program per tracepoint, and the table both count into. */
+export const EXCEPTION_PROGRAMS = {xdp_exception: 'xdptop_exception', xdp_redirect_err: 'xdptop_redirect_err'} as const;
+export const EXCEPTIONS_MAP = 'xdp_exceptions';
+/** struct exception_key {u32 prog_id; u32 ifindex; u32 action;} */
+export const EXCEPTION_KEY_SIZE = 12;
+export const EXCEPTION_INVALID_ACTION = 5;
+export const EXCEPTION_LOST = 6;
+export const EXCEPTION_KEYS_MAX = 4096;

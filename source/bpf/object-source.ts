@@ -1,9 +1,9 @@
 /**
- * Where xdptop's BPF object comes from: the file installed beside the bundle. The single
+ * Where xdptop's BPF objects come from: the files installed beside the bundle. The single
  * executable swaps this module for source/single/object-source.ts at build time (see
  * source/bundle/build.ts), which hands over the copy it carries inside.
  */
-import {statsObjectPath} from './paths.js';
+import {exceptionsObjectPath, statsObjectPath} from './paths.js';
 
 /** An object held in memory, with a name for messages. */
 export interface ObjectBytes {
@@ -13,4 +13,8 @@ export interface ObjectBytes {
 
 export function statsObjectSource(): string | ObjectBytes {
 	return statsObjectPath();
+}
+
+export function exceptionsObjectSource(): string | ObjectBytes {
+	return exceptionsObjectPath();
 }

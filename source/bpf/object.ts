@@ -1,18 +1,22 @@
 import {existsSync} from 'node:fs';
-import {ACTIONS_MAP, PROG_NAME, PROTOS_MAP} from './abi.js';
+import {ACTIONS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, PROTOS_MAP} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
-import {statsObjectSource, type ObjectBytes} from './object-source.js';
+import {exceptionsObjectSource, statsObjectSource, type ObjectBytes} from './object-source.js';
 
 export interface LoadOptions {
 	/** Bind the program and its maps to this device, as hardware offload needs. */
 	readonly offloadIfindex?: number;
 }
 
-/** A BPF object file opened and loaded into the kernel: one program and the maps it names. */
+/** A BPF object file opened and loaded into the kernel: the programs and the maps it names. */
 export class LoadedObject {
-	/** From a file, or from memory (the single executable carries its object inside). */
-	static load(source: string | ObjectBytes, programName: string, mapNames: readonly string[], options: LoadOptions = {}): LoadedObject {
+	/**
+	 * From a file, or from memory (the single executable carries its object inside). With several
+	 * program names, progFd is the first one's; program() gives each for attaching.
+	 */
+	static load(source: string | ObjectBytes, programName: string | readonly string[], mapNames: readonly string[], options: LoadOptions = {}): LoadedObject {
+		const programNames = typeof programName === 'string' ? [programName] : programName;
 		const api = libbpf();
 		let object: Pointer;
 		if (typeof source === 'string') {
@@ -24,16 +28,18 @@ export class LoadedObject {
 			object = checkPointer(`open ${source.name}`, api.objectOpenMem(source.bytes, source.bytes.length, null));
 		}
 		try {
-			const program = checkPointer(`find program ${programName}`, api.findProgram(object, programName));
+			const programs = programNames.map(name => [name, checkPointer(`find program ${name}`, api.findProgram(object, name))] as const);
 			const maps = mapNames.map(name => [name, checkPointer(`find map ${name}`, api.findMap(object, name))] as const);
 			if (options.offloadIfindex !== undefined) {
-				api.programSetIfindex(program, options.offloadIfindex);
+				for (const [, program] of programs) {
+					api.programSetIfindex(program, options.offloadIfindex);
+				}
 				for (const [name, map] of maps) {
 					check(`bind map ${name} to the device`, api.mapSetIfindex(map, options.offloadIfindex));
 				}
 			}
-			check(`load ${programName}`, api.objectLoad(object));
-			return new LoadedObject(object, api.programFd(program), new Map(maps.map(([name, map]) => [name, api.mapFd(map)])));
+			check(`load ${programNames.join(', ')}`, api.objectLoad(object));
+			return new LoadedObject(object, new Map(programs), new Map(maps.map(([name, map]) => [name, api.mapFd(map)])));
 		} catch (error) {
 			api.objectClose(object);
 			throw error;
@@ -42,12 +48,23 @@ export class LoadedObject {
 
 	readonly progFd: number;
 	readonly mapFds: ReadonlyMap<string, number>;
+	readonly #programs: ReadonlyMap<string, Pointer>;
 	#object: Pointer | undefined;
 
-	private constructor(object: Pointer, progFd: number, mapFds: ReadonlyMap<string, number>) {
+	private constructor(object: Pointer, programs: ReadonlyMap<string, Pointer>, mapFds: ReadonlyMap<string, number>) {
 		this.#object = object;
-		this.progFd = progFd;
+		this.#programs = programs;
+		this.progFd = libbpf().programFd([...programs.values()][0]!);
 		this.mapFds = mapFds;
+	}
+
+	/** libbpf's handle of a program asked for at load, valid until close(). */
+	program(name: string): Pointer {
+		const program = this.#object === undefined ? undefined : this.#programs.get(name);
+		if (program === undefined) {
+			throw new Error(`program ${name} was not asked for, or the object is closed`);
+		}
+		return program;
 	}
 
 	mapFd(name: string): number {
@@ -91,4 +108,9 @@ export class StatsObject {
 	close(): void {
 		this.#loaded.close();
 	}
+}
+
+/** xdp_exceptions.bpf.o loaded: its two tracepoint programs, not yet attached (see exceptions.ts). */
+export function loadExceptionsObject(): LoadedObject {
+	return LoadedObject.load(exceptionsObjectSource(), Object.values(EXCEPTION_PROGRAMS), [EXCEPTIONS_MAP]);
 }

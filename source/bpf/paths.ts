@@ -32,3 +32,7 @@ function isOurs(manifest: string): boolean {
 export function statsObjectPath(): string {
 	return join(installRoot(), 'build', 'xdp_stats.bpf.o');
 }
+
+export function exceptionsObjectPath(): string {
+	return join(installRoot(), 'build', 'xdp_exceptions.bpf.o');
+}

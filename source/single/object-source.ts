@@ -1,15 +1,27 @@
 /**
- * The single executable's stand-in for source/bpf/object-source.ts: the BPF object travels inside
- * the executable as an asset, and libbpf opens it from memory (bpf_object__open_mem), so it is
- * never a file that anyone could swap.
+ * The single executable's stand-in for source/bpf/object-source.ts: the BPF objects travel inside
+ * the executable as assets, and libbpf opens them from memory (bpf_object__open_mem), so
+ * neither is a file that anyone could swap.
  */
 import {getAsset} from 'node:sea';
 import {type ObjectBytes} from '../bpf/object-source.js';
 
-let object: ObjectBytes | undefined;
+const objects = new Map<string, ObjectBytes>();
+
+/** One Buffer per object for the life of the process: libbpf reads it in place while it opens and loads. */
+function asset(name: string): ObjectBytes {
+	let object = objects.get(name);
+	if (!object) {
+		object = {name: `the built-in ${name}`, bytes: Buffer.from(getAsset(name))};
+		objects.set(name, object);
+	}
+	return object;
+}
 
 export function statsObjectSource(): string | ObjectBytes {
-	// One Buffer for the life of the process: libbpf reads it in place while it opens and loads.
-	object ??= {name: 'the built-in xdp_stats.bpf.o', bytes: Buffer.from(getAsset('xdp_stats.bpf.o'))};
-	return object;
+	return asset('xdp_stats.bpf.o');
+}
+
+export function exceptionsObjectSource(): string | ObjectBytes {
+	return asset('xdp_exceptions.bpf.o');
 }
