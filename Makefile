@@ -118,7 +118,7 @@ $(OUTPUT)/bench/frames.mjs: bench/frames.ts $(SOURCES) node_modules/.package-loc
 build: deps bpf dist/xdptop.mjs $(OUTPUT)/xdptop-test.mjs
 
 # One file for hosts without Node (Node's single executable applications): the node this make runs,
-# stripped, carrying the single bundle, the BPF object and koffi's native module (source/single/).
+# stripped, carrying the single bundle, the BPF objects and koffi's native module (source/single/).
 SINGLE := $(OUTPUT)/xdptop
 SEA_FUSE := NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
 
@@ -127,12 +127,12 @@ $(OUTPUT)/single/xdptop.mjs: $(SOURCES) tsconfig.json package.json node_modules/
 	$(Q)mkdir -p $(@D)
 	$(Q)node --import tsx source/bundle/build.ts source/cli.tsx $@ single
 
-$(SINGLE): source/single/main.cjs $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o
+$(SINGLE): source/single/main.cjs $(OUTPUT)/single/xdptop.mjs $(BPF_OBJECTS)
 	@echo "  SEA     $@"
 	$(Q)node=$$(node -p process.execPath) && arch=$$(node -p process.arch) && \
 	if ldd "$$node" | grep -q libnode; then echo "make single needs a Node.js with its runtime built in (an official build); $$node loads libnode" >&2; exit 1; fi && \
-	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","koffi.node":"%s"}}\n' \
-		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o \
+	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","xdp_exceptions.bpf.o":"%s","koffi.node":"%s"}}\n' \
+		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o $(OUTPUT)/xdp_exceptions.bpf.o \
 		node_modules/@koromix/koffi-linux-$$arch/linux_$$arch/koffi.node >$(OUTPUT)/single/sea-config.json && \
 	strip -o $@.tmp "$$node" && \
 	{ { node --experimental-sea-config $(OUTPUT)/single/sea-config.json && \
@@ -228,7 +228,7 @@ install-check:
 # What ships, nothing of the tests. cp without -p: the files belong to whoever installs (root),
 # not to the checkout's owner, since root loads the BPF object and runs the code. Run-time modules
 # as npm ls lists them for production, less any package nobody depends on (EXTRANEOUS).
-install: deps dist/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o install-check
+install: deps dist/xdptop.mjs $(BPF_OBJECTS) install-check
 	@echo "  INSTALL "$(call sq,$(INSTALL_LIB))
 	$(Q)rm -rf $(call sq,$(INSTALL_LIB))
 	$(Q)mkdir -p $(call sq,$(INSTALL_LIB)) $(call sq,$(DESTDIR)$(PREFIX)/bin)

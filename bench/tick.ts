@@ -1,10 +1,11 @@
 /**
  * Section 3, run inside a bench namespace of its own: what one monitor tick costs in userspace
- * (every attached interface's maps plus the kernel counters), at 1, 64 and 1,024 interfaces
+ * (every attached interface's maps, the exception table and the kernel counters), at 1, 64 and 1,024 interfaces
  * with xdptop_stats attached; anchors: a bpftool process per map, and a batch lookup from C.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
+import {ExceptionCounter} from '../source/bpf/exceptions.js';
 import {programInfo} from '../source/bpf/info.js';
 import {XdpSession} from '../source/bpf/session.js';
 import {queryXdp} from '../source/bpf/xdp.js';
@@ -17,6 +18,7 @@ const SIZES = [1, 64, 1024];
 const TICKS = 50;
 const figures: Figure[] = [];
 const session = new XdpSession();
+const exceptions = await ExceptionCounter.start();
 const attached: Array<{ifindex: number; progId: number}> = [];
 let pairs = 0;
 
@@ -31,10 +33,12 @@ function addPairs(total: number): void {
 
 /**
  * What the monitor reads every tick, besides the interface list: the kernel's counters (one
- * file), every attached interface's actions, and the protocol classes of the selected one.
+ * file), every attached interface's actions, the protocol classes of the selected one, and
+ * the exceptions of every program (one batch lookup).
  */
 async function tick(): Promise<void> {
 	await readKernelCounters();
+	exceptions.read(0);
 	attached.forEach(({ifindex, progId}, index) => session.readCounters(ifindex, progId, index === 0));
 }
 
@@ -86,7 +90,15 @@ try {
 			figures.push({metric: 'both maps of one interface, xdptop', value: perInterfaceNs / 1000, unit: 'us', vs: '2 x C batch', ratio: perInterfaceNs / (2 * cNs)});
 		}
 	}
+	const reads: number[] = [];
+	for (let index = 0; index < 1000; index++) {
+		const start = process.hrtime.bigint();
+		exceptions.read(0);
+		reads.push(Number(process.hrtime.bigint() - start) / 1e3);
+	}
+	figures.push({metric: 'exception table read, no exceptions', value: median(reads), unit: 'us'});
 } finally {
+	exceptions.close();
 	session.close();
 }
 sendFigures(figures);

@@ -52,67 +52,26 @@ function openTracepoint(id: number): number {
 	return checkLibc('perf_event_open', libbpf().syscall(syscall, 'uint8_t *', attr, 'int', -1, 'int', 0, 'int', -1, 'unsigned long', PERF_FLAG_FD_CLOEXEC));
 }
 
-export class ExceptionCounter {
-	/** Loads and attaches both programs; throws with a one-line reason where this host cannot. */
-	static async start(): Promise<ExceptionCounter> {
-		const formats = await xdpTracepoints(Object.keys(EXCEPTION_PROGRAMS));
-		for (const format of formats.values()) {
-			const mismatch = layoutMismatch(format);
-			if (mismatch) {
-				throw new Error(mismatch);
-			}
-		}
-		const object = loadExceptionsObject();
-		const links: Pointer[] = [];
-		try {
-			const counter = new ExceptionCounter(object, links);
-			counter.#reserveLostKey();
-			for (const [event, program] of Object.entries(EXCEPTION_PROGRAMS)) {
-				const perfFd = openTracepoint(formats.get(event)!.id);
-				const link = libbpf().programAttachPerfEvent(object.program(program), perfFd);
-				if (link === null || link === 0n) {
-					const errno = lastErrno();
-					closeFd(perfFd);
-					checkPointer(`attach ${program} to xdp:${event}`, null, errno);
-				}
-				links.push(link!);
-			}
-			return counter;
-		} catch (error) {
-			for (const link of links) {
-				libbpf().linkDestroy(link);
-			}
-			object.close();
-			throw error;
-		}
-	}
-
-	readonly #object: LoadedObject;
-	readonly #links: Pointer[];
-	readonly #mapFd: number;
+/** Reads the whole table, summed over CPUs: one batch lookup per 128 keys (one in all, usually). */
+export class ExceptionTableReader {
+	readonly #fd: number;
 	readonly #cpus = possibleCpuCount();
 	readonly #keys = Buffer.alloc(BATCH_KEYS * EXCEPTION_KEY_SIZE);
-	readonly #values: Buffer;
+	readonly #values = Buffer.alloc(BATCH_KEYS * this.#cpus * 8);
 	readonly #inBatch = Buffer.alloc(4);
 	readonly #outBatch = Buffer.alloc(4);
 	readonly #count = Buffer.alloc(4);
-	#closed = false;
 
-	private constructor(object: LoadedObject, links: Pointer[]) {
-		this.#object = object;
-		this.#links = links;
-		this.#mapFd = object.mapFd(EXCEPTIONS_MAP);
-		this.#values = Buffer.alloc(BATCH_KEYS * this.#cpus * 8);
+	constructor(mapFd: number) {
+		this.#fd = mapFd;
 	}
 
-	/** The whole table, summed over CPUs: one batch lookup per 128 keys (one in all, usually). */
 	read(atMs: number): ExceptionReading {
 		const entries = new Map<string, ExceptionEntry>();
 		let lost = 0n;
-		let first = true;
-		for (let batches = 0; batches <= EXCEPTION_KEYS_MAX / BATCH_KEYS; batches++) {
+		for (let batch = 0; batch <= EXCEPTION_KEYS_MAX / BATCH_KEYS; batch++) {
 			this.#count.writeUInt32LE(BATCH_KEYS);
-			const result = libbpf().mapLookupBatch(this.#mapFd, first ? null : this.#inBatch, this.#outBatch, this.#keys, this.#values, this.#count, null);
+			const result = libbpf().mapLookupBatch(this.#fd, batch === 0 ? null : this.#inBatch, this.#outBatch, this.#keys, this.#values, this.#count, null);
 			if (result < 0 && -result !== ENOENT) {
 				check('read the exception counts', result);
 			}
@@ -135,9 +94,58 @@ export class ExceptionCounter {
 				break; // ENOENT: that was the last batch.
 			}
 			this.#outBatch.copy(this.#inBatch);
-			first = false;
 		}
 		return {atMs, entries, lost};
+	}
+}
+
+export class ExceptionCounter {
+	/** Loads and attaches both programs; throws with a one-line reason where this host cannot. */
+	static async start(): Promise<ExceptionCounter> {
+		const formats = await xdpTracepoints(Object.keys(EXCEPTION_PROGRAMS));
+		for (const format of formats.values()) {
+			const mismatch = layoutMismatch(format);
+			if (mismatch) {
+				throw new Error(mismatch);
+			}
+		}
+		const object = loadExceptionsObject();
+		const links: Pointer[] = [];
+		try {
+			reserveLostKey(object.mapFd(EXCEPTIONS_MAP));
+			for (const [event, program] of Object.entries(EXCEPTION_PROGRAMS)) {
+				const perfFd = openTracepoint(formats.get(event)!.id);
+				const link = libbpf().programAttachPerfEvent(object.program(program), perfFd);
+				if (link === null || link === 0n) {
+					const errno = lastErrno();
+					closeFd(perfFd);
+					checkPointer(`attach ${program} to xdp:${event}`, null, errno);
+				}
+				links.push(link!);
+			}
+			return new ExceptionCounter(object, links);
+		} catch (error) {
+			for (const link of links) {
+				libbpf().linkDestroy(link);
+			}
+			object.close();
+			throw error;
+		}
+	}
+
+	readonly #object: LoadedObject;
+	readonly #links: Pointer[];
+	readonly #reader: ExceptionTableReader;
+	#closed = false;
+
+	private constructor(object: LoadedObject, links: Pointer[]) {
+		this.#object = object;
+		this.#links = links;
+		this.#reader = new ExceptionTableReader(object.mapFd(EXCEPTIONS_MAP));
+	}
+
+	read(atMs: number): ExceptionReading {
+		return this.#reader.read(atMs);
 	}
 
 	/** Detaches both programs and frees the table (the kernel does the same if this process dies). */
@@ -151,11 +159,11 @@ export class ExceptionCounter {
 		}
 		this.#object.close();
 	}
+}
 
-	/** Events that find the table full land on a key no program has (id 0), made before any event. */
-	#reserveLostKey(): void {
-		const key = Buffer.alloc(EXCEPTION_KEY_SIZE);
-		key.writeUInt32LE(EXCEPTION_LOST, 8);
-		check('prepare the exception table', libbpf().mapUpdateElem(this.#mapFd, key, Buffer.alloc(this.#cpus * 8), 0));
-	}
+/** Events that find the table full land on a key no program has (id 0), made before any event. */
+export function reserveLostKey(mapFd: number): void {
+	const key = Buffer.alloc(EXCEPTION_KEY_SIZE);
+	key.writeUInt32LE(EXCEPTION_LOST, 8);
+	check('prepare the exception table', libbpf().mapUpdateElem(mapFd, key, Buffer.alloc(possibleCpuCount() * 8), 0));
 }

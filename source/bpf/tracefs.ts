@@ -5,6 +5,7 @@
  * left mounted whatever happens to xdptop.
  */
 import {execFile} from 'node:child_process';
+import {existsSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {promisify} from 'node:util';
 import {programPath} from '../system-programs.js';
@@ -52,14 +53,14 @@ function formatPath(directory: string, event: string): string {
 	return `${directory}/events/xdp/${event}/format`;
 }
 
+/** An event the kernel does not have is left out; undefined where tracefs is mounted nowhere. */
 async function readMounted(events: readonly string[]): Promise<TracepointFormat[] | undefined> {
 	for (const directory of TRACEFS_DIRECTORIES) {
-		try {
-			const texts = await Promise.all(events.map(async event => readFile(formatPath(directory, event), 'utf8')));
-			return texts.flatMap(text => parseFormats(text));
-		} catch {
-			// Not mounted there (or no such events): the next place, then the child.
+		if (!existsSync(`${directory}/events`)) {
+			continue; // Not mounted there.
 		}
+		const texts = await Promise.all(events.map(async event => readFile(formatPath(directory, event), 'utf8').catch(() => '')));
+		return texts.flatMap(text => parseFormats(text));
 	}
 	return undefined;
 }
@@ -67,7 +68,8 @@ async function readMounted(events: readonly string[]): Promise<TracepointFormat[
 async function readInOwnMountNamespace(events: readonly string[]): Promise<TracepointFormat[]> {
 	const [directory] = TRACEFS_DIRECTORIES;
 	// Programs by absolute path, as arguments: nothing in PATH or the environment picks them.
-	const script = 'mount="$1"; cat="$2"; directory="$3"; shift 3; "$mount" -t tracefs nodev "$directory" && exec "$cat" "$@"';
+	// An event the kernel does not have is left out, as above; only a failed mount fails the child.
+	const script = 'mount="$1"; cat="$2"; directory="$3"; shift 3; "$mount" -t tracefs nodev "$directory" || exit 1; for file do "$cat" "$file" 2>/dev/null; done; exit 0';
 	const paths = events.map(event => formatPath(directory!, event));
 	const {stdout} = await run(
 		programPath('unshare'),

@@ -5,6 +5,7 @@ import {ifnameHex, ifnameText} from '../model/ifname.js';
 import {formatSi} from '../model/format.js';
 import {type CountRate, type InterfaceRates, type RateRow, type RunRates} from '../model/sample.js';
 import {type DriverReading} from '../net/driver-counters.js';
+import {EXCEPTION_LABELS, type InterfaceExceptions} from '../model/exceptions.js';
 import {type XdpAttachment} from '../model/xdp.js';
 
 export interface OnceResult {
@@ -14,6 +15,8 @@ export interface OnceResult {
 	/** Set where a native-mode program that is not ours is attached: its driver, and what it counts. */
 	readonly driver: {readonly name: string; readonly reading: DriverReading} | undefined;
 	readonly rates: InterfaceRates;
+	/** Set where a program is attached: its exceptions over the interval, or why they are not counted. */
+	readonly exceptions: {readonly counted: InterfaceExceptions | undefined; readonly unavailable: string | undefined} | undefined;
 	/** With --bpf-stats: each attached program's run-time rates over the interval. */
 	readonly runs: ReadonlyArray<{readonly attachment: XdpAttachment; readonly rates: RunRates}> | undefined;
 }
@@ -55,6 +58,13 @@ export function formatOnce(results: readonly OnceResult[], intervalSeconds: numb
 			const nsPerRun = rates.nsPerRun === undefined ? '—' : rates.nsPerRun.toFixed(0);
 			const cpu = rates.cpuPercent === undefined ? '—' : rates.cpuPercent.toFixed(2);
 			lines.push(`  prog ${attachment.progId} ${escapeControl(attachment.progName)}: ${formatSi(rates.runsPerSecond)} runs/s, ${nsPerRun} ns per run, ${cpu} % CPU`);
+		}
+		if (result.exceptions?.counted) {
+			const {counted} = result.exceptions;
+			const failed = counted.byAction.filter(action => action.packets > 0n).map(action => `${action.label} ${action.packets}`);
+			lines.push(`${countLine('XDP exceptions', counted)}${failed.length > 0 ? `  (${failed.join(', ')})` : ''}`);
+		} else if (result.exceptions) {
+			lines.push(`  XDP exceptions  — (${result.exceptions.unavailable ?? 'not counted'})`);
 		}
 		if (result.driver?.reading.kind === 'none') {
 			lines.push(`  not ours: no XDP verdicts (${result.driver.reading.reason})`);
@@ -112,6 +122,26 @@ function driverJson(result: OnceResult) {
 	};
 }
 
+/** null where no program is attached; counts null (and why) where exceptions cannot be counted. */
+function exceptionsJson(result: OnceResult) {
+	if (!result.exceptions) {
+		return null;
+	}
+	const {counted, unavailable} = result.exceptions;
+	return {
+		source: 'xdp tracepoints',
+		packets: counted ? Number(counted.packets) : null,
+		pps: counted?.pps ?? null,
+		byAction: Object.fromEntries(
+			EXCEPTION_LABELS.map((label, action) => {
+				const row = counted?.byAction[action];
+				return [label, row ? {packets: Number(row.packets), pps: row.pps} : null];
+			}),
+		),
+		unavailable: counted ? null : (unavailable ?? 'not counted'),
+	};
+}
+
 function keyed(labels: readonly string[], rows: readonly RateRow[]): Record<string, RateJson | null> {
 	return Object.fromEntries(rows.map((row, index) => [labels[index] ?? String(index), rateJson(row)]));
 }
@@ -133,6 +163,7 @@ export function onceJson(results: readonly OnceResult[], intervalSeconds: number
 				}
 			: null,
 		driverXdp: driverJson(result),
+		exceptions: exceptionsJson(result),
 		runStats:
 			result.runs?.map(({attachment, rates}) => ({
 				progId: attachment.progId,

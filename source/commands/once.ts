@@ -6,6 +6,9 @@ import {setBpfStats} from '../bpf/stats.js';
 import {NOT_NATIVE} from '../model/driver-verdicts.js';
 import {computeRates, runRates} from '../model/sample.js';
 import {DriverCounters} from '../net/driver-counters.js';
+import {ExceptionCounts} from '../net/exception-counts.js';
+import {interfaceExceptions} from '../model/exceptions.js';
+import {performance} from 'node:perf_hooks';
 import {type Command} from '../options.js';
 import {selectInterfaces, withXdpState} from './inventory.js';
 import {formatOnce, onceJson, type OnceResult} from './once-format.js';
@@ -14,6 +17,8 @@ import {sampleAll} from './sampler.js';
 /** Samples twice, one interval apart; with --attach, ours is attached only for that window. */
 export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promise<void> {
 	const selected = await selectInterfaces(command.interfaces);
+	const exceptions = new ExceptionCounts();
+	onCleanup(() => exceptions.close());
 	const session = new XdpSession();
 	onCleanup(() => closeSession(session, command.keep));
 	if (command.attach) {
@@ -29,9 +34,12 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 		setBpfStats(true);
 		onCleanup(() => setBpfStats(false));
 	}
+	await exceptions.ready();
 	const before = await sampleAll(watched, session, drivers, command.bpfStats);
+	exceptions.next(performance.now());
 	await sleep(command.intervalSeconds * 1000);
 	const after = await sampleAll(watched, session, drivers, command.bpfStats);
+	const failed = exceptions.next(performance.now());
 	const results: OnceResult[] = watched.map(entry => {
 		const first = before.get(entry.ifindex)!;
 		const last = after.get(entry.ifindex)!;
@@ -45,6 +53,13 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 					? {name: entry.driver, reading: {kind: 'none' as const, reason: NOT_NATIVE}}
 					: undefined,
 			rates: computeRates(first.sample, last.sample),
+			exceptions:
+				entry.xdp.attachments.length === 0
+					? undefined
+					: {
+							counted: failed && interfaceExceptions(failed, entry.ifindex, entry.xdp.attachments.map(attachment => attachment.progId)),
+							unavailable: exceptions.unavailable,
+						},
 			runs: command.bpfStats
 				? entry.xdp.attachments.flatMap(attachment => {
 						const [from, to] = [first.runs.get(attachment.progId), last.runs.get(attachment.progId)];

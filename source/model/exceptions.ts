@@ -62,11 +62,16 @@ export function exceptionDeltas(before: ExceptionReading, after: ExceptionReadin
 	return {elapsedMs: after.atMs - before.atMs, byIfindex, lost: after.lost - before.lost};
 }
 
-export interface InterfaceExceptions {
-	readonly count: bigint;
+export interface ExceptionRate extends BreakdownRow {
+	readonly packets: bigint;
 	readonly pps: number;
-	/** One row per action that happened, with its rate; in action order. */
-	readonly byAction: readonly BreakdownRow[];
+}
+
+export interface InterfaceExceptions {
+	readonly packets: bigint;
+	readonly pps: number;
+	/** One row per EXCEPTION_LABELS entry, in that order, 0 where none happened. */
+	readonly byAction: readonly ExceptionRate[];
 }
 
 /**
@@ -77,20 +82,17 @@ export function interfaceExceptions(deltas: ExceptionDeltas, ifindex: number, pr
 	if (!(deltas.elapsedMs > 0)) {
 		return undefined;
 	}
-	const byAction = new Map<number, bigint>();
-	let count = 0n;
+	const counts = EXCEPTION_LABELS.map(() => 0n);
 	for (const delta of deltas.byIfindex.get(ifindex) ?? []) {
 		if (progIds.includes(delta.progId)) {
-			byAction.set(delta.action, (byAction.get(delta.action) ?? 0n) + delta.count);
-			count += delta.count;
+			counts[Math.min(delta.action, EXCEPTION_LABELS.length - 1)]! += delta.count;
 		}
 	}
 	const perSecond = (packets: bigint) => (Number(packets) * 1000) / deltas.elapsedMs;
+	const packets = counts.reduce((sum, count) => sum + count, 0n);
 	return {
-		count,
-		pps: perSecond(count),
-		byAction: [...byAction]
-			.sort(([a], [b]) => a - b)
-			.map(([action, packets]) => ({label: EXCEPTION_LABELS[Math.min(action, EXCEPTION_LABELS.length - 1)]!, pps: perSecond(packets)})),
+		packets,
+		pps: perSecond(packets),
+		byAction: counts.map((count, action) => ({label: EXCEPTION_LABELS[action]!, packets: count, pps: perSecond(count)})),
 	};
 }

@@ -34,6 +34,14 @@ export interface DriverXdpView {
 	readonly unavailable: string | undefined;
 }
 
+/** Exceptions of the programs on a row, from xdptop's tracepoint programs (any mode, anyone's). */
+export interface ExceptionsView {
+	/** Actions that failed since the last sample, with their rates (empty when none did); undefined until known. */
+	readonly byAction: readonly BreakdownRow[] | undefined;
+	/** Set when they cannot be counted on this host, saying why. */
+	readonly unavailable: string | undefined;
+}
+
 export interface InterfaceRow {
 	readonly name: string;
 	readonly ifindex: number;
@@ -53,6 +61,14 @@ export interface InterfaceRow {
 	 * driver's for someone else's native program; 0 with no program; undefined ("—") with no source.
 	 */
 	readonly xdpDropPps: number | undefined;
+	/**
+	 * XDP exceptions per second of whatever program is attached (XDP_ABORTED, an invalid action, an
+	 * XDP_TX or redirect that failed), from the kernel's tracepoints; 0 with no program; undefined
+	 * ("—") where they cannot be counted.
+	 */
+	readonly errPps: number | undefined;
+	/** Set while a program is attached: the exceptions by action, or why there are none. */
+	readonly exceptions: ExceptionsView | undefined;
 	/** The stack's own drops (the kernel's rx_dropped), whatever is attached. */
 	readonly stackDropPps: number | undefined;
 	/** What our program saw, to compare with what the interface received (ours attached only). */
@@ -126,7 +142,7 @@ export function markStale(snapshot: Snapshot, seconds: number): Snapshot {
 	return {
 		...snapshot,
 		staleSeconds: seconds,
-		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.xdpRxPps !== undefined || row.driverXdp?.verdicts || row.perCpuPps
+		rows: snapshot.rows.map(row => (row.warm || row.actions || row.protos || row.runStats || row.xdpRxPps !== undefined || row.driverXdp?.verdicts || row.perCpuPps || row.exceptions?.byAction
 			? {
 					...row,
 					warm: false,
@@ -135,6 +151,7 @@ export function markStale(snapshot: Snapshot, seconds: number): Snapshot {
 					protos: undefined,
 					runStats: undefined,
 					driverXdp: row.driverXdp && {...row.driverXdp, verdicts: undefined},
+					exceptions: row.exceptions && {...row.exceptions, byAction: undefined},
 					perCpuPps: undefined,
 				}
 			: row)),

@@ -15,6 +15,8 @@ export interface Columns {
 	readonly bps: number;
 	/** XDP_DROP verdicts per second. */
 	readonly xdpDrop: number;
+	/** XDP exceptions per second (aborted, invalid action, failed TX or redirect). */
+	readonly errors: number;
 	/** The stack's drops (rx_dropped) per second: in the detail pane's title where this is 0. */
 	readonly drop: number;
 	readonly history: number;
@@ -30,18 +32,23 @@ export interface Layout {
 	readonly columns: Columns;
 }
 
-/** The marker column ("> " for the selected row) comes before these. */
+/**
+ * The marker column ("> " for the selected row) comes before these. As the terminal narrows the
+ * history goes first, then the driver (also in `xdptop list`), the stack's drops (then in the
+ * detail pane's title), the exceptions and the XDP drops; name, XDP and RX stay.
+ */
 export function columnsFor(width: number): Columns {
-	const wide = width >= 100;
+	const wide = width >= 110;
 	const fixed = {
 		name: 15,
 		state: wide ? 7 : 5,
-		driver: wide ? 10 : width >= 76 ? 7 : 0,
-		xdp: width >= 120 ? 28 : wide ? 22 : 18,
+		driver: wide ? 10 : width >= 104 ? 7 : 0,
+		xdp: width >= 120 ? 28 : width >= 100 ? 22 : 18,
 		pps: 7,
 		bps: 8,
 		xdpDrop: width >= 70 ? 7 : 0,
-		drop: width >= 86 ? 6 : 0,
+		errors: width >= 78 ? 5 : 0,
+		drop: width >= 90 ? 6 : 0,
 	};
 	const used = 2 + Object.values(fixed).reduce((sum, value) => sum + (value > 0 ? value + 1 : 0), 0);
 	return {...fixed, history: Math.max(0, width - used - 1)};

@@ -19,6 +19,7 @@ export interface RowCells {
 	readonly pps: string;
 	readonly bps: string;
 	readonly xdpDrop: string;
+	readonly errors: string;
 	readonly drop: string;
 	readonly history: string;
 }
@@ -51,6 +52,7 @@ export function rowCells(row: InterfaceRow, columns: Columns, ascii: boolean): R
 		pps: rate(row, row.rxPps, columns.pps),
 		bps: rate(row, row.rxBps, columns.bps),
 		xdpDrop: rate(row, row.xdpDropPps, columns.xdpDrop),
+		errors: rate(row, row.errPps, columns.errors),
 		drop: rate(row, row.stackDropPps, columns.drop),
 		history: sparkline(row.ppsHistory, columns.history, ascii),
 	};

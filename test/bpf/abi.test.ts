@@ -1,8 +1,21 @@
-/** The TypeScript mirror must say what bpf/xdp_stats.h says: parse the header and compare. */
+/** The TypeScript mirror must say what bpf/xdp_stats.h and bpf/xdp_exceptions.h say: parse them and compare. */
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {ACTIONS_MAP, DATAREC_SIZE, PROG_NAME, PROTO_CLASSES, PROTOS_MAP, XDP_ACTIONS} from '../../source/bpf/abi.js';
+import {
+	ACTIONS_MAP,
+	DATAREC_SIZE,
+	EXCEPTION_INVALID_ACTION,
+	EXCEPTION_KEY_SIZE,
+	EXCEPTION_KEYS_MAX,
+	EXCEPTION_LOST,
+	EXCEPTION_PROGRAMS,
+	EXCEPTIONS_MAP,
+	PROG_NAME,
+	PROTO_CLASSES,
+	PROTOS_MAP,
+	XDP_ACTIONS,
+} from '../../source/bpf/abi.js';
 
 const header = readFileSync(new URL('../../bpf/xdp_stats.h', import.meta.url), 'utf8');
 
@@ -40,4 +53,21 @@ test('struct datarec is two u64 fields', () => {
 	const fields = [...body.matchAll(/__u64\s+(\w+);/g)].map(match => match[1]);
 	assert.deepEqual(fields, ['packets', 'bytes']);
 	assert.equal(DATAREC_SIZE, fields.length * 8);
+});
+
+test('the exception table and programs: as bpf/xdp_exceptions.h and the .bpf.c say', () => {
+	const exceptionsHeader = readFileSync(new URL('../../bpf/xdp_exceptions.h', import.meta.url), 'utf8');
+	const program = readFileSync(new URL('../../bpf/xdp_exceptions.bpf.c', import.meta.url), 'utf8');
+	const defined = (name: string) => Number(new RegExp(`#define ${name}\\s+(\\d+)`).exec(exceptionsHeader)?.[1]);
+	assert.equal(defined('EXCEPTION_INVALID_ACTION'), EXCEPTION_INVALID_ACTION);
+	assert.equal(defined('EXCEPTION_LOST'), EXCEPTION_LOST);
+	assert.equal(defined('EXCEPTION_KEYS_MAX'), EXCEPTION_KEYS_MAX);
+	assert.equal(EXCEPTION_INVALID_ACTION, XDP_ACTIONS.length, 'the first action past XDP\'s own');
+	const fields = [.../struct exception_key \{([^}]*)\}/.exec(exceptionsHeader)![1]!.matchAll(/__u32\s+(\w+);/g)].map(match => match[1]);
+	assert.deepEqual(fields, ['prog_id', 'ifindex', 'action']);
+	assert.equal(EXCEPTION_KEY_SIZE, fields.length * 4);
+	assert.match(program, new RegExp(`\\} ${EXCEPTIONS_MAP} SEC\\("\\.maps"\\)`));
+	for (const [event, name] of Object.entries(EXCEPTION_PROGRAMS)) {
+		assert.match(program, new RegExp(`SEC\\("tracepoint/xdp/${event}"\\)\\nint ${name}\\(`));
+	}
 });

@@ -18,6 +18,8 @@ export function makeRow(name: string, ifindex: number, overrides: Partial<Interf
 		rxBps: ifindex * 8_000_000,
 		xdpDropPps: 0,
 		stackDropPps: 0,
+		errPps: 0,
+		exceptions: undefined,
 		xdpRxPps: undefined,
 		driverXdp: undefined,
 		perCpuPps: undefined,

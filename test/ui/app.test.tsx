@@ -56,7 +56,7 @@ describe('screen', () => {
 		await press();
 		const text = frame();
 		assert.match(text.split('\n')[0]!, /^xdptop  host testhost  linux 6\.18\.0  2 CPUs  every 1\.0s  14:02:31 .*XDP: 0 ours, 0 foreign/);
-		assert.match(text, /IFACE +STATE +DRIVER +XDP +RX pps +RX bit\/s +XDROP\/s +DROP\/s +HISTORY/);
+		assert.match(text, /IFACE +STATE +DRIVER +XDP +RX pps +RX bit\/s +XDROP\/s +ERR\/s +DROP\/s +HISTORY/);
 		const names = text.split('\n').filter(line => /^[> ] \S/.test(line) && !line.includes('IFACE')).map(line => line.slice(2).split(/\s+/)[0]);
 		assert.deepEqual(names.slice(0, 3), ['eth0', 'lo', 'veth1']);
 		assert.equal(selectedName(), 'eth0');

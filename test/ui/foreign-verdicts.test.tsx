@@ -91,3 +91,25 @@ test('c without our program says what would give per-CPU counts', async () => {
 	await new Promise(resolve => setTimeout(resolve, 120));
 	assert.match(app.lastFrame() ?? '', /per-CPU counts come from xdptop's program: space attaches it/);
 });
+
+test('exceptions: ERR/s in the table, by action in the pane, with their source; only what failed is listed', () => {
+	const frame = frameOf({
+		...foreign('skb', undefined),
+		errPps: 150,
+		exceptions: {byAction: [{label: 'ABORTED', pps: 100}, {label: 'REDIRECT failed', pps: 50}], unavailable: undefined},
+	});
+	assert.match(frame, /XDROP\/s ERR\/s DROP\/s/);
+	assert.match(frame, /^> fw0 .* skb +ddos_filter (\(foreign\)|○) +2\.00k +16\.0M +0 +150 +0 /m);
+	assert.match(frame, /exceptions 150\/s \(xdp tracepoints\): ABORTED 100\/s, REDIRECT failed 50\/s/);
+	assert.doesNotMatch(frame, /TX failed|invalid action/);
+});
+
+test('exceptions that cannot be counted: "—" in the table and why in the pane; before one interval, no 0', () => {
+	const reason = 'no exception counts: tracefs is not mounted and cannot be mounted privately (mount: permission denied)';
+	const blind = frameOf({...foreign('drv', VETH), errPps: undefined, exceptions: {byAction: undefined, unavailable: reason}});
+	assert.match(blind, /^> fw0 .* (\(foreign\)|○) +2\.00k +16\.0M +0 +— +0 /m);
+	assert.match(blind, /no exception counts: tracefs is not/);
+	const early = frameOf({...foreign('drv', VETH), errPps: undefined, exceptions: {byAction: undefined, unavailable: undefined}});
+	assert.match(early, /exceptions: after one interval/);
+	assert.doesNotMatch(early, /exceptions 0/);
+});

@@ -82,6 +82,22 @@ function verdictLines(driver: string, rows: readonly BreakdownRow[] | undefined,
 	return lines;
 }
 
+/** What failed in the program on this row, from xdptop's tracepoint programs: any mode, anyone's program. */
+export function exceptionLine(row: InterfaceRow): string | undefined {
+	const view = row.exceptions;
+	if (!view) {
+		return undefined;
+	}
+	if (view.unavailable) {
+		return view.unavailable;
+	}
+	if (!view.byAction || !row.warm || row.errPps === undefined) {
+		return 'exceptions: after one interval';
+	}
+	const actions = view.byAction.map(action => `${action.label} ${formatSi(action.pps)}/s`);
+	return `exceptions ${formatSi(row.errPps)}/s (xdp tracepoints)${actions.length > 0 ? `: ${actions.join(', ')}` : ''}`;
+}
+
 /** Who keeps someone else's program alive, and what the kernel says of it. */
 function factLines(attachment: XdpAttachment): string[] {
 	const facts = attachment.facts;
@@ -189,6 +205,10 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, perCpu = f
 			notes.push(row.driverXdp.unavailable ? `no XDP verdicts: ${row.driverXdp.unavailable}` : `from ${safeName(row.driverXdp.driver)}'s counters (ethtool -S)`);
 		} else if (foreign) {
 			notes.push(`no XDP verdicts: ${NOT_NATIVE}`);
+		}
+		const exceptions = foreign && exceptionLine(row);
+		if (exceptions) {
+			notes.push(exceptions);
 		}
 		if (foreign) {
 			notes.push(...factLines(foreign));

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {KEY_BINDINGS} from '../keys.js';
+import {KEY_BINDINGS, type KeyBinding} from '../keys.js';
 import {type Theme} from '../theme.js';
 import {fit} from '../text.js';
 
@@ -9,18 +9,40 @@ type Props = {
 	readonly theme: Theme;
 };
 
+/** Bindings that read as one line together, so that every key and the legend fit 80×24. */
+const PAIRED: ReadonlyArray<readonly [string, string]> = [
+	['up', 'down'],
+	['pageUp', 'pageDown'],
+	['home', 'end'],
+	['sort', 'reverse'],
+	['intervalUp', 'intervalDown'],
+];
+
+function keyLines(bindings: readonly KeyBinding[]): string[] {
+	const lines: string[] = [];
+	const line = (keys: string, description: string) => lines.push(`  ${keys.padEnd(14)}${description}`);
+	for (const binding of bindings) {
+		const pair = PAIRED.find(([first]) => first === binding.command);
+		const second = pair && bindings.find(candidate => candidate.command === pair[1]);
+		if (second) {
+			line(`${binding.keys.join('/')}, ${second.keys.join('/')}`, `${binding.description}; ${second.description}`);
+		} else if (!PAIRED.some(([, later]) => later === binding.command)) {
+			line(binding.keys.join('/'), binding.description);
+		}
+	}
+	return lines;
+}
+
+/** What each column counts, and where from: the README's table, in three lines. */
+const LEGEND = [
+	"  ● (or *) xdptop's program; (foreign), ○ or (f) another's, never touched",
+	'  RX, HISTORY, DROP/s (stack drops): kernel counters. —: no source, never a 0',
+	'  XDROP/s: XDP_DROP, ours or the driver\'s; ERR/s: exceptions, xdp tracepoints',
+];
+
 /** Every key, from the same table the input handler uses. */
 export function HelpOverlay({height, width, theme}: Props) {
-	const lines = [
-		'Keys (any key closes this help)',
-		...KEY_BINDINGS.map(binding => `  ${binding.keys.join(' / ').padEnd(14)}${binding.description}`),
-		'',
-		"  ● (or *) marks xdptop's own program; (foreign), ○ or (f) someone else's, never touched",
-		"  RX, HISTORY and DROP/s (the stack's drops): the kernel's interface counters.",
-		"  XDROP/s: XDP_DROP verdicts, from xdptop_stats where attached, else from the",
-		"  driver's counters for someone else's native program (ethtool -S: veth,",
-		"  virtio_net, mlx5, ena, mvneta, mvpp2, fec). — : no source; never a made-up 0.",
-	];
+	const lines = ['Keys (any key closes this help)', ...keyLines(KEY_BINDINGS), ...LEGEND];
 	return (
 		<Box flexDirection="column" height={height}>
 			{lines.slice(0, height).map((line, index) => (

@@ -31,6 +31,7 @@ export function TableTitles({columns, width, theme}: {readonly columns: Columns;
 		cell(fit('RX pps', columns.pps, 'right'), columns.pps) +
 		cell(fit('RX bit/s', columns.bps, 'right'), columns.bps) +
 		cell(fit('XDROP/s', columns.xdpDrop, 'right'), columns.xdpDrop) +
+		cell(fit('ERR/s', columns.errors, 'right'), columns.errors) +
 		cell(fit('DROP/s', columns.drop, 'right'), columns.drop) +
 		fit(columns.history > 8 ? 'HISTORY (pps)' : '', columns.history);
 	return (
@@ -54,6 +55,7 @@ function Row({row, selected, columns, ascii, theme}: {readonly row: InterfaceRow
 			{cell(cells.pps, columns.pps)}
 			{cell(cells.bps, columns.bps)}
 			{cell(cells.xdpDrop, columns.xdpDrop)}
+			<Text color={row.warm && (row.errPps ?? 0) > 0 ? theme.error : undefined}>{cell(cells.errors, columns.errors)}</Text>
 			{cell(cells.drop, columns.drop)}
 			<Text color={theme.chart}>{cells.history}</Text>
 		</Text>

@@ -1,0 +1,199 @@
+/**
+ * Exceptions of someone else's program, in native and generic mode, from xdptop's tracepoint
+ * programs: a fixture attached by `ip link` fails a known share of frames (by UDP port: one in
+ * four aborts, one fails its redirect, one returns an action XDP does not have). Real kernel, a
+ * veth pair of the test's own. The tracepoint links are this process's: gone when it ends, also
+ * when it is killed.
+ */
+import assert from 'node:assert/strict';
+import {execFileSync, spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {after, test} from 'node:test';
+import {EXCEPTION_PROGRAMS} from '../../source/bpf/abi.js';
+import {trafgenConfig} from '../../source/demo/frames.js';
+import {collect} from '../helpers/installed.js';
+import {udpFrame, VethLab} from '../helpers/netns.js';
+import {TmuxTerminal} from '../helpers/tmux.js';
+
+const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../build/fixtures/xdp_fail_share.bpf.o', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'xdptop-exceptions-'));
+after(() => rmSync(scratch, {recursive: true, force: true}));
+
+/** Ports by what the fixture does with them (port modulo 4). */
+const ABORTS = 2000;
+const FAILS_REDIRECT = 2001;
+const INVALID_ACTION = 2002;
+const PASSES = 2003;
+
+function failingLab(mode: 'xdpdrv' | 'xdpgeneric'): VethLab {
+	const lab = new VethLab();
+	lab.ip('link', 'set', 'dev', lab.localIf, mode, 'obj', FIXTURE, 'sec', 'xdp');
+	assert.equal(lab.ipLinkXdp()?.prog?.name, 'fail_by_port');
+	return lab;
+}
+
+/** Ids of the bpf_links that attach xdptop's tracepoint programs, whoever holds them. */
+function exceptionLinks(): Set<number> {
+	const names: readonly string[] = Object.values(EXCEPTION_PROGRAMS);
+	const links = JSON.parse(execFileSync('bpftool', ['link', '-j'], {encoding: 'utf8'})) as Array<{id: number; type: string; prog_id: number}>;
+	const ours = new Set<number>();
+	for (const link of links.filter(entry => entry.type === 'perf_event')) {
+		try {
+			const program = JSON.parse(execFileSync('bpftool', ['prog', 'show', 'id', String(link.prog_id), '-j'], {encoding: 'utf8'})) as {name: string};
+			if (names.includes(program.name)) {
+				ours.add(link.id);
+			}
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+	return ours;
+}
+
+function added(before: ReadonlySet<number>, now: ReadonlySet<number>): number[] {
+	return [...now].filter(id => !before.has(id));
+}
+
+/** Which of `ids` the kernel still has, after giving it (bounded) time to free closed objects. */
+async function stillThere(ids: readonly number[]): Promise<number[]> {
+	const deadline = Date.now() + 5000;
+	for (;;) {
+		const live = exceptionLinks();
+		const left = ids.filter(id => live.has(id));
+		if (left.length === 0 || Date.now() > deadline) {
+			return left;
+		}
+		await sleep(100);
+	}
+}
+
+interface ExceptionsJson {
+	source: string;
+	packets: number;
+	byAction: Record<string, {packets: number; pps: number} | null>;
+	unavailable: string | null;
+}
+
+for (const mode of ['xdpdrv', 'xdpgeneric'] as const) {
+	test(`--once --json (${mode}): each failure counted once, by action, and the links go with xdptop`, async () => {
+		const lab = failingLab(mode);
+		const linksBefore = exceptionLinks();
+		let linksDuring: number[] = [];
+		try {
+			const run = await collect(
+				['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--json', '-i', lab.localIf, '--interval', '3'],
+				{},
+				async () => {
+					await sleep(1500);
+					linksDuring = added(linksBefore, exceptionLinks());
+					lab.send(40, udpFrame(ABORTS));
+					lab.send(30, udpFrame(FAILS_REDIRECT));
+					lab.send(20, udpFrame(INVALID_ACTION));
+					lab.send(50, udpFrame(PASSES));
+				},
+			);
+			assert.equal(run.status, 0, run.stderr);
+			assert.equal(linksDuring.length, 2, 'one link per tracepoint while it runs');
+			const [entry] = JSON.parse(run.stdout) as Array<{exceptions: ExceptionsJson}>;
+			const {exceptions} = entry!;
+			assert.equal(exceptions.source, 'xdp tracepoints');
+			assert.equal(exceptions.unavailable, null);
+			assert.deepEqual(
+				Object.fromEntries(Object.entries(exceptions.byAction).map(([action, rate]) => [action, rate?.packets])),
+				{ABORTED: 40, DROP: 0, 'PASS failed': 0, 'TX failed': 0, 'REDIRECT failed': 30, 'invalid action': 20},
+			);
+			assert.equal(exceptions.packets, 90);
+			assert.deepEqual(await stillThere(linksDuring), [], 'no tracepoint link of this run is left');
+			assert.equal(lab.ipLinkXdp()?.prog?.name, 'fail_by_port', 'the program is still there, untouched');
+		} finally {
+			lab.remove();
+		}
+	});
+}
+
+test('--once --json: no exceptions on an interface without XDP (null), none made up for a program that fails nothing', async () => {
+	const lab = failingLab('xdpdrv');
+	try {
+		const run = await collect(
+			['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--json', '--interval', '2'],
+			{},
+			async () => {
+				await sleep(1000);
+				lab.send(50, udpFrame(PASSES));
+			},
+		);
+		assert.equal(run.status, 0, run.stderr);
+		const entries = JSON.parse(run.stdout) as Array<{name: string; exceptions: ExceptionsJson | null}>;
+		assert.equal(entries.find(entry => entry.name === 'lo')?.exceptions, null);
+		const filtered = entries.find(entry => entry.name === lab.localIf)?.exceptions;
+		assert.equal(filtered?.packets, 0);
+		assert.equal(filtered?.unavailable, null);
+	} finally {
+		lab.remove();
+	}
+});
+
+test('where tracefs cannot be had, --once says why and carries on; where it is mounted, it is used as it is', async () => {
+	const lab = failingLab('xdpgeneric');
+	try {
+		const inMountNamespace = (setup: string) =>
+			collect(
+				['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `${setup} && exec nsenter --net=/run/netns/${lab.local} "$0" "$@"`, process.execPath, CLI, '--once', '--json', '-i', lab.localIf, '--interval', '2'],
+				{},
+				async () => {
+					await sleep(1000);
+					lab.send(10, udpFrame(ABORTS));
+				},
+			);
+		// /sys/kernel hidden under an empty tmpfs: no tracefs, and nowhere to mount one.
+		const hidden = await inMountNamespace('mount -t tmpfs none /sys/kernel');
+		assert.equal(hidden.status, 0, hidden.stderr);
+		const [blind] = JSON.parse(hidden.stdout) as Array<{exceptions: ExceptionsJson}>;
+		assert.equal(blind!.exceptions.packets, null);
+		assert.match(blind!.exceptions.unavailable ?? '', /^no exception counts: tracefs is not mounted and cannot be mounted privately \(/);
+		const mounted = await inMountNamespace('mount -t tracefs nodev /sys/kernel/tracing');
+		assert.equal(mounted.status, 0, mounted.stderr);
+		const [seen] = JSON.parse(mounted.stdout) as Array<{exceptions: ExceptionsJson}>;
+		assert.equal(seen!.exceptions.byAction.ABORTED?.packets, 10);
+	} finally {
+		lab.remove();
+	}
+});
+
+test('the monitor: ERR/s in the table, exceptions by action in the pane; SIGKILL takes the links with it', async () => {
+	const lab = failingLab('xdpdrv');
+	const config = join(scratch, 'ports.cfg');
+	writeFileSync(config, trafgenConfig([udpFrame(ABORTS), udpFrame(PASSES)]));
+	const linksBefore = exceptionLinks();
+	// Bounded: 16,000 frames, one every 500 µs (about 8 s), half of them aborted.
+	const sender = spawn('nsenter', [`--net=/run/netns/${lab.peer}`, 'trafgen', '--dev', lab.peerIf, '--conf', config, '--num', '16000', '--gap', '500us', '--cpus', '1', '-q'], {stdio: 'ignore'});
+	const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-i', lab.localIf, '--interval', '0.5'], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
+	try {
+		const screen = await terminal.waitFor(/exceptions [0-9.]+k? ?\/s \(xdp tracepoints\): ABORTED [0-9.]+k?\/s/, 15_000);
+		const row = new RegExp(`^> ${lab.localIf} +up +veth +drv +fail_by_port +\\(foreign\\) +([0-9.]+k?) +\\S+ +\\S+ +([0-9.]+k?) +`, 'm').exec(screen);
+		assert.ok(row, screen);
+		const value = (text: string) => Number.parseFloat(text) * (text.endsWith('k') ? 1000 : 1);
+		const share = value(row[2]!) / value(row[1]!);
+		assert.ok(share > 0.4 && share < 0.6, `ERR/s is about half of RX: ${row[0]}`);
+		assert.doesNotMatch(screen, /REDIRECT failed|invalid action/, 'only what happened is listed');
+		const links = added(linksBefore, exceptionLinks());
+		assert.equal(links.length, 2, 'one link per tracepoint');
+		process.kill(terminal.programPid(), 'SIGKILL');
+		await terminal.waitFor(/EXIT=\d+/);
+		assert.deepEqual(await stillThere(links), [], 'the kernel took the links with the process');
+	} finally {
+		terminal.close();
+		if (sender.exitCode === null && sender.signalCode === null) {
+			const exited = once(sender, 'exit');
+			sender.kill();
+			await exited;
+		}
+		lab.remove();
+	}
+});
