@@ -36,8 +36,8 @@ describe('the monitor when ip misbehaves', () => {
 	});
 
 	const header = () => terminal.screen().split('\n')[0] ?? '';
-	/** The lab's row with these four rates (RX pps, RX bit/s, XDROP/s, DROP/s); no traffic, so no history. */
-	const rates = (shown: string) => new RegExp(`^> ${lab.localIf} +up +veth +— +${shown} +${shown} +${shown} +${shown}\\s*$`, 'm');
+	/** The lab's row with these five rates (RX pps, RX bit/s, XDROP/s, ERR/s, DROP/s); no traffic, so no history. */
+	const rates = (shown: string) => new RegExp(`^> ${lab.localIf} +up +veth +— +${shown} +${shown} +${shown} +${shown} +${shown}\\s*$`, 'm');
 	const row = () => terminal.screen().split('\n').find(line => line.startsWith(`> ${lab.localIf}`)) ?? '';
 	/** The batch ip running now: the last one the stand-in started. */
 	const batchPid = () => Number(ip.events().findLast(event => event.startsWith('start '))?.split(' ')[1]);
