@@ -18,7 +18,7 @@ const SIZES = [1, 64, 1024];
 const TICKS = 50;
 const figures: Figure[] = [];
 const session = new XdpSession();
-const exceptions = await ExceptionCounter.start();
+const exceptions = ExceptionCounter.start();
 const attached: Array<{ifindex: number; progId: number}> = [];
 let pairs = 0;
 

@@ -67,7 +67,7 @@ for (const mode of ['drv', 'skb'] as XdpMode[]) {
 	setups.push({
 		name: `xdptop ${mode} + tracepoints`,
 		async attach() {
-			const exceptions = await ExceptionCounter.start();
+			const exceptions = ExceptionCounter.start();
 			session.attach(target, mode);
 			return () => {
 				session.detach(target.ifindex);

@@ -1,37 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xdptop_exceptions: counts the failures of every XDP program on the host, whoever loaded it,
- * from the kernel's own tracepoints: xdp:xdp_exception (XDP_ABORTED, an invalid action, an XDP_TX
- * or redirect the driver could not carry out) and xdp:xdp_redirect_err (a redirect that failed).
- * These fire only when something goes wrong, so a frame that is handled costs nothing here.
+ * xdptop_exceptions: counts the failures of every XDP program on the host, whoever loaded it and
+ * in whatever network namespace, from the kernel's own tracepoints: xdp_exception (XDP_ABORTED,
+ * an invalid action, an XDP_TX or redirect the driver could not carry out) and xdp_redirect_err
+ * (a redirect that failed). They fire only when something goes wrong, so a frame that is handled
+ * costs nothing here.
+ *
+ * Raw tracepoints: the arguments are the kernel's own (the device, the program, the action), so
+ * the device's namespace is known (an ifindex alone repeats across namespaces), no tracefs is
+ * needed to attach, and the fields are found through the kernel's BTF (CO-RE) on any layout.
  *
  * Some drivers (i40e, ice, ixgbe, mlx5) report one failed redirect twice: xdp_do_redirect()
- * fires xdp_redirect_err, then the driver fires xdp_exception for the same frame. Both run on
- * the same CPU, one right after the other, so the redirect error leaves a per-CPU note that the
- * exception that follows it consumes instead of counting the frame again.
+ * fires xdp_redirect_err, then the driver fires xdp_exception for the same frame, on the same
+ * CPU, with no other XDP event between. So a redirect error leaves a per-CPU note, which the next
+ * event on that CPU consumes: an exception for the same redirect is then not counted again.
+ * Drivers that report it once (veth, virtio_net, generic mode) never fire that exception, and
+ * their notes are dropped by whatever event comes next.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "xdp_exceptions.h"
 
-/*
- * The records as /sys/kernel/tracing/events/xdp/<event>/format lays them out; source/bpf/tracefs.ts
- * checks those offsets on the running kernel before attaching.
- */
-struct xdp_exception_record {
-	__u64 common;
-	__s32 prog_id;
-	__u32 act;
-	__s32 ifindex;
-};
+/* Just the fields read, located in the running kernel's BTF when the program is loaded. */
+struct net {
+	__u64 net_cookie;
+} __attribute__((preserve_access_index));
 
-struct xdp_redirect_err_record {
-	__u64 common;
-	__s32 prog_id;
-	__u32 act;
-	__s32 ifindex;
-	__s32 err;
-};
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
+struct net_device {
+	possible_net_t nd_net;
+	int ifindex;
+} __attribute__((preserve_access_index));
+
+struct bpf_prog_aux {
+	__u32 id;
+} __attribute__((preserve_access_index));
+
+struct bpf_prog {
+	struct bpf_prog_aux *aux;
+} __attribute__((preserve_access_index));
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -41,9 +52,8 @@ struct {
 } xdp_exceptions SEC(".maps");
 
 struct pending_redirect {
-	__u32 prog_id;
-	__u32 ifindex;
-	__u64 at_ns;
+	struct exception_key key; /* the failed redirect's key: action XDP_REDIRECT */
+	__u32 armed;
 };
 
 struct {
@@ -53,27 +63,32 @@ struct {
 	__type(value, struct pending_redirect);
 } xdp_pending_redirect SEC(".maps");
 
-/* The driver's xdp_exception follows the redirect error within a few instructions. */
-#define SAME_FAILURE_NS 100000
-
-static __always_inline void count(__u32 prog_id, __u32 ifindex, __u32 action)
+static __always_inline void key_of(struct exception_key *key, __u64 dev_arg, __u64 prog_arg, __u32 action)
 {
-	struct exception_key key = {
-		.prog_id = prog_id,
-		.ifindex = ifindex,
-		.action = action > XDP_REDIRECT ? EXCEPTION_INVALID_ACTION : action,
-	};
+	const struct net_device *dev = (const void *)dev_arg;
+	const struct bpf_prog *prog = (const void *)prog_arg;
+
+	key->netns_cookie = BPF_CORE_READ(dev, nd_net.net, net_cookie);
+	key->ifindex = BPF_CORE_READ(dev, ifindex);
+	key->prog_id = BPF_CORE_READ(prog, aux, id);
+	key->action = action > XDP_REDIRECT ? EXCEPTION_INVALID_ACTION : action;
+	key->pad = 0;
+}
+
+static __always_inline void count(struct exception_key *key)
+{
 	__u64 zero = 0;
-	__u64 *value = bpf_map_lookup_elem(&xdp_exceptions, &key);
+	__u64 *value = bpf_map_lookup_elem(&xdp_exceptions, key);
 
 	if (!value) {
 		/* EEXIST when another CPU added it meanwhile: the lookup below finds it either way. */
-		bpf_map_update_elem(&xdp_exceptions, &key, &zero, BPF_NOEXIST);
-		value = bpf_map_lookup_elem(&xdp_exceptions, &key);
+		bpf_map_update_elem(&xdp_exceptions, key, &zero, BPF_NOEXIST);
+		value = bpf_map_lookup_elem(&xdp_exceptions, key);
 	}
 	if (!value) {
-		struct exception_key lost = {.action = EXCEPTION_LOST};
+		struct exception_key lost = {};
 
+		lost.action = EXCEPTION_LOST;
 		value = bpf_map_lookup_elem(&xdp_exceptions, &lost);
 		if (!value)
 			return;
@@ -81,33 +96,46 @@ static __always_inline void count(__u32 prog_id, __u32 ifindex, __u32 action)
 	*value += 1;
 }
 
-SEC("tracepoint/xdp/xdp_exception")
-int xdptop_exception(struct xdp_exception_record *record)
+static __always_inline int same_key(const struct exception_key *a, const struct exception_key *b)
+{
+	return a->netns_cookie == b->netns_cookie && a->prog_id == b->prog_id && a->ifindex == b->ifindex &&
+	       a->action == b->action;
+}
+
+/* TP_PROTO(const struct net_device *dev, const struct bpf_prog *xdp, u32 act) */
+SEC("raw_tracepoint/xdp_exception")
+int xdptop_exception(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 slot = 0;
 	struct pending_redirect *pending = bpf_map_lookup_elem(&xdp_pending_redirect, &slot);
+	struct exception_key key;
+	int repeated;
 
-	if (pending && pending->at_ns && record->act == XDP_REDIRECT &&
-	    pending->prog_id == (__u32)record->prog_id && pending->ifindex == (__u32)record->ifindex &&
-	    bpf_ktime_get_ns() - pending->at_ns < SAME_FAILURE_NS) {
-		pending->at_ns = 0;
+	key_of(&key, ctx->args[0], ctx->args[1], (__u32)ctx->args[2]);
+	if (!pending) {
+		count(&key);
 		return 0;
 	}
-	count(record->prog_id, record->ifindex, record->act);
+	repeated = pending->armed && same_key(&pending->key, &key);
+	pending->armed = 0;
+	if (!repeated)
+		count(&key);
 	return 0;
 }
 
-SEC("tracepoint/xdp/xdp_redirect_err")
-int xdptop_redirect_err(struct xdp_redirect_err_record *record)
+/* TP_PROTO(dev, xdp, tgt, err, map_type, map_id, index) */
+SEC("raw_tracepoint/xdp_redirect_err")
+int xdptop_redirect_err(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 slot = 0;
 	struct pending_redirect *pending = bpf_map_lookup_elem(&xdp_pending_redirect, &slot);
+	struct exception_key key;
 
-	count(record->prog_id, record->ifindex, XDP_REDIRECT);
+	key_of(&key, ctx->args[0], ctx->args[1], XDP_REDIRECT);
+	count(&key);
 	if (pending) {
-		pending->prog_id = record->prog_id;
-		pending->ifindex = record->ifindex;
-		pending->at_ns = bpf_ktime_get_ns();
+		pending->key = key;
+		pending->armed = 1;
 	}
 	return 0;
 }

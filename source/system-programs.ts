@@ -11,13 +11,10 @@ export const SYSTEM_DIRECTORIES: readonly string[] = ['/usr/sbin', '/usr/bin', '
 
 /** The Debian/Ubuntu package that brings each program, for the message when one is missing. */
 const PACKAGES = {
-	cat: 'coreutils',
 	ip: 'iproute2',
 	mount: 'mount',
 	nsenter: 'util-linux',
-	sh: 'dash',
 	sysctl: 'procps',
-	unshare: 'util-linux',
 } as const;
 
 export type SystemProgram = keyof typeof PACKAGES;

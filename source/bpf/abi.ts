@@ -30,11 +30,11 @@ export const PROTO_CLASSES = [
 
 export const PROTO_LABELS: readonly string[] = PROTO_CLASSES.map(entry => entry.label);
 
-/** bpf/xdp_exceptions.bpf.c: a program per tracepoint, and the table both count into. */
+/** bpf/xdp_exceptions.bpf.c: a program per raw tracepoint, and the table both count into. */
 export const EXCEPTION_PROGRAMS = {xdp_exception: 'xdptop_exception', xdp_redirect_err: 'xdptop_redirect_err'} as const;
 export const EXCEPTIONS_MAP = 'xdp_exceptions';
-/** struct exception_key {u32 prog_id; u32 ifindex; u32 action;} */
-export const EXCEPTION_KEY_SIZE = 12;
+/** struct exception_key {u64 netns_cookie; u32 prog_id; u32 ifindex; u32 action; u32 pad;} */
+export const EXCEPTION_KEY_SIZE = 24;
 export const EXCEPTION_INVALID_ACTION = 5;
 export const EXCEPTION_LOST = 6;
 export const EXCEPTION_KEYS_MAX = 4096;

@@ -1,56 +1,23 @@
 /**
- * xdptop's tracepoint programs (bpf/xdp_exceptions.bpf.c) attached to xdp:xdp_exception and
- * xdp:xdp_redirect_err: the exceptions of every XDP program on the host, ours or not, in any mode.
- * Attached through bpf_links this process holds and never pins: they go away with it, however it
- * ends. One batch lookup reads the whole table.
+ * xdptop's tracepoint programs (bpf/xdp_exceptions.bpf.c) attached to the raw tracepoints
+ * xdp_exception and xdp_redirect_err: the exceptions of every XDP program on the host, ours or
+ * not, in any mode and any network namespace. Attached through bpf_links this process holds and
+ * never pins: they go away with it, however it ends. One batch lookup reads the whole table.
  */
+import {existsSync} from 'node:fs';
 import {EXCEPTION_KEY_SIZE, EXCEPTION_KEYS_MAX, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from './abi.js';
-import {BpfError} from './errors.js';
-import {check, checkLibc, checkPointer, closeFd, lastErrno, libbpf, type Pointer} from './libbpf.js';
+import {check, checkPointer, closeFd, libbpf, type Pointer} from './libbpf.js';
 import {possibleCpuCount} from './maps.js';
 import {loadExceptionsObject, type LoadedObject} from './object.js';
-import {xdpTracepoints, type TracepointFormat} from './tracefs.js';
 import {exceptionKey, type ExceptionEntry, type ExceptionReading} from '../model/exceptions.js';
 
-const PERF_TYPE_TRACEPOINT = 2;
-/** PERF_ATTR_SIZE_VER7: every field up to it is 0 but type, size and config. */
-const PERF_ATTR_SIZE = 128;
-const PERF_FLAG_FD_CLOEXEC = 8;
-const PERF_EVENT_OPEN: Readonly<Record<string, number>> = {x64: 298, arm64: 241};
 const ENOENT = 2;
+/** Three quarters full: time to remove what can no longer count. */
+const PRUNE_AT = (EXCEPTION_KEYS_MAX * 3) / 4;
 /** Keys per batch lookup: the buffers stay small on hosts with many CPUs. */
 const BATCH_KEYS = 128;
-
-/** What the programs read of each record (see the structs in the .bpf.c). */
-const FIELDS_READ: Readonly<Record<string, {offset: number; size: number}>> = {
-	prog_id: {offset: 8, size: 4},
-	act: {offset: 12, size: 4},
-	ifindex: {offset: 16, size: 4},
-};
-
-/** Why the running kernel's record differs from what the program reads, or undefined. */
-export function layoutMismatch(format: TracepointFormat): string | undefined {
-	for (const [name, expected] of Object.entries(FIELDS_READ)) {
-		const field = format.fields.get(name);
-		if (!field || field.offset !== expected.offset || field.size !== expected.size) {
-			return `this kernel's xdp:${format.name} record has ${name} ${field ? `at offset ${field.offset}` : 'nowhere'}, not where xdptop reads it`;
-		}
-	}
-	return undefined;
-}
-
-function openTracepoint(id: number): number {
-	const syscall = PERF_EVENT_OPEN[process.arch];
-	if (syscall === undefined) {
-		throw new BpfError(`perf_event_open: no syscall number known for ${process.arch}`, 38);
-	}
-	const attr = Buffer.alloc(PERF_ATTR_SIZE);
-	attr.writeUInt32LE(PERF_TYPE_TRACEPOINT, 0);
-	attr.writeUInt32LE(PERF_ATTR_SIZE, 4);
-	attr.writeBigUInt64LE(BigInt(id), 8);
-	// pid -1, cpu 0: a tracepoint's BPF programs run on every CPU whatever CPU the event is opened on.
-	return checkLibc('perf_event_open', libbpf().syscall(syscall, 'uint8_t *', attr, 'int', -1, 'int', 0, 'int', -1, 'unsigned long', PERF_FLAG_FD_CLOEXEC));
-}
+/** CO-RE finds the fields the programs read in the kernel's own type information. */
+const KERNEL_BTF = '/sys/kernel/btf/vmlinux';
 
 /** Reads the whole table, summed over CPUs: one batch lookup per 128 keys (one in all, usually). */
 export class ExceptionTableReader {
@@ -77,9 +44,11 @@ export class ExceptionTableReader {
 			}
 			const read = this.#count.readUInt32LE(0);
 			for (let index = 0; index < read; index++) {
-				const progId = this.#keys.readUInt32LE(index * EXCEPTION_KEY_SIZE);
-				const ifindex = this.#keys.readUInt32LE(index * EXCEPTION_KEY_SIZE + 4);
-				const action = this.#keys.readUInt32LE(index * EXCEPTION_KEY_SIZE + 8);
+				const at = index * EXCEPTION_KEY_SIZE;
+				const netnsCookie = this.#keys.readBigUInt64LE(at);
+				const progId = this.#keys.readUInt32LE(at + 8);
+				const ifindex = this.#keys.readUInt32LE(at + 12);
+				const action = this.#keys.readUInt32LE(at + 16);
 				let count = 0n;
 				for (let cpu = 0; cpu < this.#cpus; cpu++) {
 					count += this.#values.readBigUInt64LE((index * this.#cpus + cpu) * 8);
@@ -87,7 +56,7 @@ export class ExceptionTableReader {
 				if (action === EXCEPTION_LOST) {
 					lost += count;
 				} else if (count > 0n) {
-					entries.set(exceptionKey(progId, ifindex, action), {progId, ifindex, action, count});
+					entries.set(exceptionKey(netnsCookie, progId, ifindex, action), {netnsCookie, progId, ifindex, action, count});
 				}
 			}
 			if (result < 0) {
@@ -101,27 +70,16 @@ export class ExceptionTableReader {
 
 export class ExceptionCounter {
 	/** Loads and attaches both programs; throws with a one-line reason where this host cannot. */
-	static async start(): Promise<ExceptionCounter> {
-		const formats = await xdpTracepoints(Object.keys(EXCEPTION_PROGRAMS));
-		for (const format of formats.values()) {
-			const mismatch = layoutMismatch(format);
-			if (mismatch) {
-				throw new Error(mismatch);
-			}
+	static start(): ExceptionCounter {
+		if (!existsSync(KERNEL_BTF)) {
+			throw new Error(`this kernel has no BTF (${KERNEL_BTF}), which the tracepoint programs need`);
 		}
 		const object = loadExceptionsObject();
 		const links: Pointer[] = [];
 		try {
 			reserveLostKey(object.mapFd(EXCEPTIONS_MAP));
-			for (const [event, program] of Object.entries(EXCEPTION_PROGRAMS)) {
-				const perfFd = openTracepoint(formats.get(event)!.id);
-				const link = libbpf().programAttachPerfEvent(object.program(program), perfFd);
-				if (link === null || link === 0n) {
-					const errno = lastErrno();
-					closeFd(perfFd);
-					checkPointer(`attach ${program} to xdp:${event}`, null, errno);
-				}
-				links.push(link!);
+			for (const [tracepoint, program] of Object.entries(EXCEPTION_PROGRAMS)) {
+				links.push(checkPointer(`attach ${program} to ${tracepoint}`, libbpf().programAttachRawTracepoint(object.program(program), tracepoint)));
 			}
 			return new ExceptionCounter(object, links);
 		} catch (error) {
@@ -144,7 +102,12 @@ export class ExceptionCounter {
 		this.#reader = new ExceptionTableReader(object.mapFd(EXCEPTIONS_MAP));
 	}
 
+	/** The whole table; when it is filling up, keys of programs that are gone are removed first. */
 	read(atMs: number): ExceptionReading {
+		const reading = this.#reader.read(atMs);
+		if (reading.entries.size < PRUNE_AT || !pruneGone(this.#object.mapFd(EXCEPTIONS_MAP), reading)) {
+			return reading;
+		}
 		return this.#reader.read(atMs);
 	}
 
@@ -161,9 +124,39 @@ export class ExceptionCounter {
 	}
 }
 
+/**
+ * Removes the keys of programs the kernel no longer has (none of them can count again: ids are not
+ * reused), so that a long run with programs coming and going does not fill the table; true when
+ * any went.
+ */
+function pruneGone(mapFd: number, reading: ExceptionReading): boolean {
+	const api = libbpf();
+	const gone = new Map<number, boolean>();
+	const key = Buffer.alloc(EXCEPTION_KEY_SIZE);
+	let removed = false;
+	for (const entry of reading.entries.values()) {
+		let isGone = gone.get(entry.progId);
+		if (isGone === undefined) {
+			const fd = api.progGetFdById(entry.progId);
+			isGone = fd === -ENOENT;
+			closeFd(fd);
+			gone.set(entry.progId, isGone);
+		}
+		if (isGone) {
+			key.fill(0);
+			key.writeBigUInt64LE(entry.netnsCookie, 0);
+			key.writeUInt32LE(entry.progId, 8);
+			key.writeUInt32LE(entry.ifindex, 12);
+			key.writeUInt32LE(entry.action, 16);
+			removed = api.mapDeleteElem(mapFd, key) === 0 || removed;
+		}
+	}
+	return removed;
+}
+
 /** Events that find the table full land on a key no program has (id 0), made before any event. */
 export function reserveLostKey(mapFd: number): void {
 	const key = Buffer.alloc(EXCEPTION_KEY_SIZE);
-	key.writeUInt32LE(EXCEPTION_LOST, 8);
+	key.writeUInt32LE(EXCEPTION_LOST, 16);
 	check('prepare the exception table', libbpf().mapUpdateElem(mapFd, key, Buffer.alloc(possibleCpuCount() * 8), 0));
 }

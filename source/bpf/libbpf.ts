@@ -45,9 +45,8 @@ function bind() {
 		munmap: libc.func('int munmap(void *addr, size_t length)'),
 		bind: libc.func('int bind(int fd, const uint8_t *addr, uint32_t addrlen)'),
 		send: libc.func('intptr_t send(int fd, const uint8_t *buf, size_t len, int flags)'),
+		recv: libc.func('intptr_t recv(int fd, _Out_ uint8_t *buf, size_t len, int flags)'),
 		ifNameToIndex: libc.func('unsigned int if_nametoindex(const char *ifname)'),
-		// syscall(2) is variadic: koffi takes each further argument as a (type, value) pair.
-		syscall: libc.func('long syscall(long number, ...)'),
 		setPrint: lib.func('void *libbpf_set_print(xdptop_libbpf_print_fn *fn)'),
 		numPossibleCpus: lib.func('int libbpf_num_possible_cpus(void)'),
 		objectOpenFile: lib.func('void *bpf_object__open_file(const char *path, void *opts)'),
@@ -57,7 +56,7 @@ function bind() {
 		findProgram: lib.func('void *bpf_object__find_program_by_name(void *obj, const char *name)'),
 		programFd: lib.func('int bpf_program__fd(void *prog)'),
 		programSetIfindex: lib.func('void bpf_program__set_ifindex(void *prog, uint32_t ifindex)'),
-		programAttachPerfEvent: lib.func('void *bpf_program__attach_perf_event(void *prog, int pfd)'),
+		programAttachRawTracepoint: lib.func('void *bpf_program__attach_raw_tracepoint(void *prog, const char *name)'),
 		linkDestroy: lib.func('int bpf_link__destroy(void *link)'),
 		findMap: lib.func('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
 		mapFd: lib.func('int bpf_map__fd(void *map)'),
@@ -72,6 +71,7 @@ function bind() {
 		objGetInfoByFd: lib.func('int bpf_obj_get_info_by_fd(int fd, _Inout_ uint8_t *info, _Inout_ uint32_t *info_len)'),
 		mapLookupElem: lib.func('int bpf_map_lookup_elem(int fd, const uint8_t *key, _Out_ uint8_t *value)'),
 		mapUpdateElem: lib.func('int bpf_map_update_elem(int fd, const uint8_t *key, const uint8_t *value, uint64_t flags)'),
+		mapDeleteElem: lib.func('int bpf_map_delete_elem(int fd, const uint8_t *key)'),
 		mapLookupBatch: lib.func(
 			'int bpf_map_lookup_batch(int fd, void *in_batch, _Out_ uint8_t *out_batch, _Out_ uint8_t *keys, _Out_ uint8_t *values, _Inout_ uint32_t *count, void *opts)',
 		),
@@ -97,8 +97,8 @@ export interface LibbpfApi {
 	findProgram(object: Pointer, name: string): Pointer | null;
 	programFd(program: Pointer): number;
 	programSetIfindex(program: Pointer, ifindex: number): void;
-	/** NULL and errno on failure; on success the link owns the perf event fd. */
-	programAttachPerfEvent(program: Pointer, perfEventFd: number): Pointer | null;
+	/** NULL and errno on failure. */
+	programAttachRawTracepoint(program: Pointer, name: string): Pointer | null;
 	linkDestroy(link: Pointer): number;
 	findMap(object: Pointer, name: string): Pointer | null;
 	mapFd(map: Pointer): number;
@@ -113,6 +113,7 @@ export interface LibbpfApi {
 	objGetInfoByFd(fd: number, info: Buffer, infoLength: Buffer): number;
 	mapLookupElem(fd: number, key: Buffer, value: Buffer): number;
 	mapUpdateElem(fd: number, key: Buffer, value: Buffer, flags: number): number;
+	mapDeleteElem(fd: number, key: Buffer): number;
 	mapLookupBatch(
 		fd: number,
 		inBatch: Buffer | null,
@@ -144,10 +145,9 @@ export interface LibbpfApi {
 	munmap(address: Pointer, length: number): number;
 	bind(fd: number, address: Buffer, length: number): number;
 	send(fd: number, data: Buffer, length: number, flags: number): number;
+	recv(fd: number, buffer: Buffer, length: number, flags: number): number;
 	/** 0 and errno when there is no such interface. */
 	ifNameToIndex(name: string): number;
-	/** -1 and errno on failure; each argument after the number is a koffi type name, then its value. */
-	syscall(number: number, ...typedArguments: unknown[]): number;
 }
 
 let api: LibbpfApi | undefined;
@@ -207,10 +207,10 @@ export function check(operation: string, result: number): number {
 	return result;
 }
 
-/** Checks a libc call that returns -1 and sets errno. */
-export function checkLibc(operation: string, result: number): number {
+/** Checks a libc call that returns -1 and sets errno (or the errno given, read elsewhere). */
+export function checkLibc(operation: string, result: number, errno?: number): number {
 	if (result < 0) {
-		throw failure(operation, lastErrno() || 22);
+		throw failure(operation, errno || lastErrno() || 22);
 	}
 	return result;
 }

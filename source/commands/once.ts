@@ -7,7 +7,6 @@ import {NOT_NATIVE} from '../model/driver-verdicts.js';
 import {computeRates, runRates} from '../model/sample.js';
 import {DriverCounters} from '../net/driver-counters.js';
 import {ExceptionCounts} from '../net/exception-counts.js';
-import {interfaceExceptions} from '../model/exceptions.js';
 import {performance} from 'node:perf_hooks';
 import {type Command} from '../options.js';
 import {selectInterfaces, withXdpState} from './inventory.js';
@@ -34,12 +33,12 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 		setBpfStats(true);
 		onCleanup(() => setBpfStats(false));
 	}
-	await exceptions.ready();
+	exceptions.start(performance.now());
 	const before = await sampleAll(watched, session, drivers, command.bpfStats);
 	exceptions.next(performance.now());
 	await sleep(command.intervalSeconds * 1000);
 	const after = await sampleAll(watched, session, drivers, command.bpfStats);
-	const failed = exceptions.next(performance.now());
+	exceptions.next(performance.now());
 	const results: OnceResult[] = watched.map(entry => {
 		const first = before.get(entry.ifindex)!;
 		const last = after.get(entry.ifindex)!;
@@ -57,7 +56,7 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 				entry.xdp.attachments.length === 0
 					? undefined
 					: {
-							counted: failed && interfaceExceptions(failed, entry.ifindex, entry.xdp.attachments.map(attachment => attachment.progId)),
+							counted: exceptions.of(entry.ifindex),
 							unavailable: exceptions.unavailable,
 						},
 			runs: command.bpfStats

@@ -1,10 +1,12 @@
 /**
  * The XDP exceptions counted by xdptop's tracepoint programs (bpf/xdp_exceptions.bpf.c): totals by
- * (program id, ifindex, action), turned into each interface's rates. Pure.
+ * (network namespace, program id, ifindex, action), turned into each interface's rates. Pure.
  */
 import {type BreakdownRow} from './monitor.js';
 
 export interface ExceptionEntry {
+	/** The interface's network namespace, by its cookie. */
+	readonly netnsCookie: bigint;
 	readonly progId: number;
 	readonly ifindex: number;
 	readonly action: number;
@@ -16,50 +18,54 @@ export interface ExceptionReading {
 	readonly atMs: number;
 	/** By exceptionKey(). */
 	readonly entries: ReadonlyMap<string, ExceptionEntry>;
-	/** Events that found the table full, so were not counted by program and interface. */
+	/** Events that found the table full, so were not counted by interface. */
 	readonly lost: bigint;
 }
 
 /** What each action means when the kernel reports it as an exception; the last is any action past XDP's own. */
 export const EXCEPTION_LABELS: readonly string[] = ['ABORTED', 'DROP', 'PASS failed', 'TX failed', 'REDIRECT failed', 'invalid action'];
 
-export function exceptionKey(progId: number, ifindex: number, action: number): string {
-	return `${progId}/${ifindex}/${action}`;
+export function exceptionKey(netnsCookie: bigint, progId: number, ifindex: number, action: number): string {
+	return `${netnsCookie}/${progId}/${ifindex}/${action}`;
+}
+
+/** An interface is its namespace and its ifindex there: ifindexes repeat across namespaces. */
+function interfaceKey(netnsCookie: bigint, ifindex: number): string {
+	return `${netnsCookie}/${ifindex}`;
 }
 
 export function emptyReading(atMs: number): ExceptionReading {
 	return {atMs, entries: new Map(), lost: 0n};
 }
 
-export interface ExceptionDelta {
-	readonly progId: number;
-	readonly action: number;
-	readonly count: bigint;
-}
-
-/** What was counted between two readings, by ifindex: built once per tick for every row. */
+/** What was counted between two readings, by interface: built once per tick for every row. */
 export interface ExceptionDeltas {
 	readonly elapsedMs: number;
-	readonly byIfindex: ReadonlyMap<number, readonly ExceptionDelta[]>;
+	/** Counts by action (EXCEPTION_LABELS' order), by interfaceKey(). */
+	readonly byInterface: ReadonlyMap<string, readonly bigint[]>;
+	/** Events not counted by interface because the table was full: then no interface's count is known. */
 	readonly lost: bigint;
 }
 
 export function exceptionDeltas(before: ExceptionReading, after: ExceptionReading): ExceptionDeltas {
-	const byIfindex = new Map<number, ExceptionDelta[]>();
+	const byInterface = new Map<string, bigint[]>();
 	for (const [key, entry] of after.entries) {
 		// A key first seen now was counted from 0: the table is created empty when xdptop loads it.
-		const count = entry.count - (before.entries.get(key)?.count ?? 0n);
-		if (count <= 0n) {
+		// One that went down was removed and made again meanwhile: what it has now is since then.
+		const previous = before.entries.get(key)?.count ?? 0n;
+		const count = entry.count >= previous ? entry.count - previous : entry.count;
+		if (count === 0n) {
 			continue;
 		}
-		let list = byIfindex.get(entry.ifindex);
-		if (!list) {
-			list = [];
-			byIfindex.set(entry.ifindex, list);
+		const where = interfaceKey(entry.netnsCookie, entry.ifindex);
+		let counts = byInterface.get(where);
+		if (!counts) {
+			counts = EXCEPTION_LABELS.map(() => 0n);
+			byInterface.set(where, counts);
 		}
-		list.push({progId: entry.progId, action: entry.action, count});
+		counts[Math.min(entry.action, EXCEPTION_LABELS.length - 1)]! += count;
 	}
-	return {elapsedMs: after.atMs - before.atMs, byIfindex, lost: after.lost - before.lost};
+	return {elapsedMs: after.atMs - before.atMs, byInterface, lost: after.lost - before.lost};
 }
 
 export interface ExceptionRate extends BreakdownRow {
@@ -75,19 +81,14 @@ export interface InterfaceExceptions {
 }
 
 /**
- * The exceptions of the programs attached to one interface. Matched by program id as well as
- * ifindex: the tracepoints fire in every network namespace, where ifindexes repeat.
+ * The exceptions of whatever programs ran on one interface between the readings (one replaced
+ * meanwhile included); undefined without time between them, or when a full table lost events.
  */
-export function interfaceExceptions(deltas: ExceptionDeltas, ifindex: number, progIds: readonly number[]): InterfaceExceptions | undefined {
-	if (!(deltas.elapsedMs > 0)) {
+export function interfaceExceptions(deltas: ExceptionDeltas, netnsCookie: bigint, ifindex: number): InterfaceExceptions | undefined {
+	if (!(deltas.elapsedMs > 0) || deltas.lost > 0n) {
 		return undefined;
 	}
-	const counts = EXCEPTION_LABELS.map(() => 0n);
-	for (const delta of deltas.byIfindex.get(ifindex) ?? []) {
-		if (progIds.includes(delta.progId)) {
-			counts[Math.min(delta.action, EXCEPTION_LABELS.length - 1)]! += delta.count;
-		}
-	}
+	const counts = deltas.byInterface.get(interfaceKey(netnsCookie, ifindex)) ?? EXCEPTION_LABELS.map(() => 0n);
 	const perSecond = (packets: bigint) => (Number(packets) * 1000) / deltas.elapsedMs;
 	const packets = counts.reduce((sum, count) => sum + count, 0n);
 	return {

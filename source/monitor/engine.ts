@@ -33,7 +33,6 @@ import {computeRates, runRates, type DriverRates, type InterfaceSample, type Rat
 import {hasForeignNative, type XdpState} from '../model/xdp.js';
 import {DriverCounters, type DriverReading} from '../net/driver-counters.js';
 import {ExceptionCounts} from '../net/exception-counts.js';
-import {interfaceExceptions, type ExceptionDeltas} from '../model/exceptions.js';
 import {ProgramFactsCollector} from '../bpf/ownership.js';
 import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
 import {readKernelCounters, type LinkCounters} from '../net/kernel-counters.js';
@@ -97,7 +96,7 @@ export class MonitorEngine implements MonitorPort {
 	readonly #listeners = new Set<(snapshot: Snapshot) => void>();
 	readonly #driverCounters = new DriverCounters();
 	readonly #facts = new ProgramFactsCollector();
-	#exceptions: ExceptionCounts | undefined;
+	readonly #exceptions = new ExceptionCounts();
 	readonly #lister = new InterfaceLister({onRestart: reason => this.#emit({...this.#snapshot, notice: {text: reason}})});
 	#inventory: NetInterface[] = [];
 	#watchdog: NodeJS.Timeout | undefined;
@@ -142,9 +141,13 @@ export class MonitorEngine implements MonitorPort {
 
 	/** The first sample, taken before the UI appears: the table is there at once, rates after one interval. */
 	async start(): Promise<void> {
-		// Attached in the background: the first frame does not wait for it, the first rates do not need it.
-		this.#exceptions = new ExceptionCounts();
 		await this.tick();
+		// Loaded once the first frame is out: it does not wait for that, the first rates do not need it.
+		setImmediate(() => {
+			if (!this.#stopped) {
+				this.#exceptions.start(performance.now());
+			}
+		});
 		this.#schedule();
 		this.#watchdog = setInterval(() => this.#watch(), WATCHDOG_MS);
 		this.#watchdog.unref();
@@ -156,7 +159,7 @@ export class MonitorEngine implements MonitorPort {
 		clearInterval(this.#watchdog);
 		this.#lister.close();
 		this.#driverCounters.close();
-		this.#exceptions?.close();
+		this.#exceptions.close();
 		setBpfStats(false);
 	}
 
@@ -309,7 +312,7 @@ export class MonitorEngine implements MonitorPort {
 		this.#inventory = interfaces;
 		const atMs = performance.now();
 		const statsOn = bpfStatsEnabled();
-		const exceptions = this.#exceptions?.next(atMs);
+		this.#exceptions.next(atMs);
 		const rows: InterfaceRow[] = [];
 		const seen = new Set<number>();
 		const states = withXdpState(interfaces);
@@ -318,7 +321,7 @@ export class MonitorEngine implements MonitorPort {
 		for (const entry of states) {
 			seen.add(entry.ifindex);
 			try {
-				rows.push(this.#row(entry, this.#facts.withFacts(entry.xdp), kernel.get(entry.name), atMs, statsOn, exceptions));
+				rows.push(this.#row(entry, this.#facts.withFacts(entry.xdp), kernel.get(entry.name), atMs, statsOn));
 			} catch (error) {
 				if (!(error instanceof BpfError)) {
 					throw error;
@@ -361,7 +364,7 @@ export class MonitorEngine implements MonitorPort {
 		return this.#inventory.filter(entry => !listed.has(entry.ifindex) && lookupIfindex(entry.ifindex).state !== 'gone');
 	}
 
-	#row(entry: NetInterface, xdp: XdpState, kernel: LinkCounters | undefined, atMs: number, statsOn: boolean, exceptions: ExceptionDeltas | undefined): InterfaceRow {
+	#row(entry: NetInterface, xdp: XdpState, kernel: LinkCounters | undefined, atMs: number, statsOn: boolean): InterfaceRow {
 		const ours = xdp.attachments.find(attachment => attachment.ours);
 		const counters = ours ? this.#session.readCounters(entry.ifindex, ours.progId, entry.ifindex === this.#focus) : undefined;
 		const driverReading = hasForeignNative(xdp) ? this.#driverCounters.read(entry.ifindex, entry.name, entry.driver) : undefined;
@@ -394,7 +397,7 @@ export class MonitorEngine implements MonitorPort {
 		} else if (xdp.attachments.length === 0) {
 			xdpDropPps = 0;
 		}
-		const failed = exceptions && interfaceExceptions(exceptions, entry.ifindex, xdp.attachments.map(attachment => attachment.progId));
+		const failed = this.#exceptions.of(entry.ifindex);
 		const pps = previous?.pps ?? new Ring<number>(HISTORY);
 		const bps = previous?.bps ?? new Ring<number>(HISTORY);
 		if (rxPps !== undefined && rxBps !== undefined) {
@@ -420,7 +423,7 @@ export class MonitorEngine implements MonitorPort {
 			exceptions:
 				xdp.attachments.length === 0
 					? undefined
-					: {byAction: failed?.byAction.filter(action => action.packets > 0n), unavailable: this.#exceptions?.unavailable},
+					: {byAction: failed?.byAction.filter(action => action.packets > 0n), unavailable: this.#exceptions.unavailable},
 			xdpRxPps: rates?.xdp ? sum(rates.xdp.actions, row => row.pps) : undefined,
 			ppsHistory: pps,
 			bpsHistory: bps,

@@ -1,13 +1,13 @@
 /**
  * The exception counts of every XDP program (source/bpf/exceptions.ts) as the monitor and --once
- * take them: started in the background, then read once per sample as what was counted since the
- * sample before. Where the tracepoints cannot be used, says why instead.
+ * take them: read once per sample as what was counted since the sample before, for the
+ * interfaces of this process's network namespace. Where they cannot be had, says why instead.
  */
-import {performance} from 'node:perf_hooks';
 import {ExceptionCounter} from '../bpf/exceptions.js';
-import {emptyReading, exceptionDeltas, type ExceptionDeltas, type ExceptionReading} from '../model/exceptions.js';
+import {netnsCookie} from '../bpf/netns.js';
+import {emptyReading, exceptionDeltas, interfaceExceptions, type ExceptionDeltas, type ExceptionReading, type InterfaceExceptions} from '../model/exceptions.js';
 
-/** What the pane and --once say where there are no counts, after the reason. */
+/** What the pane and --once say where there are no counts, before the reason. */
 const UNAVAILABLE = 'no exception counts';
 
 function firstLine(error: unknown): string {
@@ -17,41 +17,37 @@ function firstLine(error: unknown): string {
 export class ExceptionCounts {
 	#counter: ExceptionCounter | undefined;
 	#last: ExceptionReading | undefined;
+	#deltas: ExceptionDeltas | undefined;
 	#reason: string | undefined;
-	#closed = false;
-	readonly #started: Promise<void>;
+	#cookie = 0n;
+	#started = false;
 
-	constructor() {
-		this.#started = ExceptionCounter.start().then(
-			counter => {
-				if (this.#closed) {
-					counter.close();
-					return;
-				}
-				this.#counter = counter;
-				// The table was created empty: everything in the first reading happened after this.
-				this.#last = emptyReading(performance.now());
-			},
-			(error: unknown) => {
-				this.#reason = `${UNAVAILABLE}: ${firstLine(error)}`;
-			},
-		);
+	/** Loads and attaches the programs; where that fails, `unavailable` says why from then on. */
+	start(atMs: number): void {
+		if (this.#started) {
+			return;
+		}
+		this.#started = true;
+		try {
+			this.#cookie = netnsCookie();
+			this.#counter = ExceptionCounter.start();
+			// The table was created empty: everything in the first reading happened after this.
+			this.#last = emptyReading(atMs);
+		} catch (error) {
+			this.#reason = `${UNAVAILABLE}: ${firstLine(error)}`;
+		}
 	}
 
-	/** Settles once the programs are attached, or known not to be. */
-	async ready(): Promise<void> {
-		return this.#started;
-	}
-
-	/** Why there are no counts; undefined while starting or counting. */
+	/** Why there are no counts now; undefined while counting. */
 	get unavailable(): string | undefined {
 		return this.#reason;
 	}
 
-	/** What was counted since the last call (or since the start); undefined while none can be had. */
-	next(atMs: number): ExceptionDeltas | undefined {
+	/** Reads what was counted since the last call (or since the start); the rows then ask by interface. */
+	next(atMs: number): void {
+		this.#deltas = undefined;
 		if (!this.#counter || !this.#last) {
-			return undefined;
+			return;
 		}
 		let reading: ExceptionReading;
 		try {
@@ -59,15 +55,19 @@ export class ExceptionCounts {
 		} catch (error) {
 			this.#reason = `${UNAVAILABLE}: ${firstLine(error)}`;
 			this.close();
-			return undefined;
+			return;
 		}
-		const deltas = exceptionDeltas(this.#last, reading);
+		this.#deltas = exceptionDeltas(this.#last, reading);
 		this.#last = reading;
-		return deltas;
+		this.#reason = this.#deltas.lost > 0n ? `${UNAVAILABLE}: the table was full, ${this.#deltas.lost} went uncounted` : undefined;
+	}
+
+	/** This interface's exceptions in the last interval read; undefined where they are not known. */
+	of(ifindex: number): InterfaceExceptions | undefined {
+		return this.#deltas && interfaceExceptions(this.#deltas, this.#cookie, ifindex);
 	}
 
 	close(): void {
-		this.#closed = true;
 		this.#counter?.close();
 		this.#counter = undefined;
 	}

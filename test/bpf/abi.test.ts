@@ -63,11 +63,11 @@ test('the exception table and programs: as bpf/xdp_exceptions.h and the .bpf.c s
 	assert.equal(defined('EXCEPTION_LOST'), EXCEPTION_LOST);
 	assert.equal(defined('EXCEPTION_KEYS_MAX'), EXCEPTION_KEYS_MAX);
 	assert.equal(EXCEPTION_INVALID_ACTION, XDP_ACTIONS.length, 'the first action past XDP\'s own');
-	const fields = [.../struct exception_key \{([^}]*)\}/.exec(exceptionsHeader)![1]!.matchAll(/__u32\s+(\w+);/g)].map(match => match[1]);
-	assert.deepEqual(fields, ['prog_id', 'ifindex', 'action']);
-	assert.equal(EXCEPTION_KEY_SIZE, fields.length * 4);
+	const fields = [.../struct exception_key \{([^}]*)\}/.exec(exceptionsHeader)![1]!.matchAll(/__u(64|32)\s+(\w+);/g)].map(match => [match[2], Number(match[1]) / 8]);
+	assert.deepEqual(fields, [['netns_cookie', 8], ['prog_id', 4], ['ifindex', 4], ['action', 4], ['pad', 4]]);
+	assert.equal(EXCEPTION_KEY_SIZE, fields.reduce((sum, [, size]) => sum + Number(size), 0));
 	assert.match(program, new RegExp(`\\} ${EXCEPTIONS_MAP} SEC\\("\\.maps"\\)`));
 	for (const [event, name] of Object.entries(EXCEPTION_PROGRAMS)) {
-		assert.match(program, new RegExp(`SEC\\("tracepoint/xdp/${event}"\\)\\nint ${name}\\(`));
+		assert.match(program, new RegExp(`SEC\\("raw_tracepoint/${event}"\\)\\nint ${name}\\(`));
 	}
 });

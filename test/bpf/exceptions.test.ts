@@ -1,22 +1,30 @@
 /**
- * The exception table as xdptop reads it: filled by the test through the kernel (bpf_map_update_elem
- * on the loaded, unattached object) with more keys than one batch holds, and different counts on
- * each CPU, then read back summed.
+ * The exception table and programs on the kernel, without a failing NIC: the table filled through
+ * bpf_map_update_elem (more keys than one batch holds, different counts on each CPU) and read back
+ * summed; the programs run with BPF_PROG_TEST_RUN on a chosen CPU, with the kernel's arguments
+ * replaced by the test's (no device or program behind them: what they would name reads as 0), to
+ * check that a failed redirect reported twice, as i40e or mlx5 report it, is counted once.
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {EXCEPTION_KEY_SIZE, EXCEPTION_LOST, EXCEPTIONS_MAP} from '../../source/bpf/abi.js';
+import {EXCEPTION_KEY_SIZE, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from '../../source/bpf/abi.js';
 import {ExceptionTableReader, reserveLostKey} from '../../source/bpf/exceptions.js';
 import {check, libbpf} from '../../source/bpf/libbpf.js';
 import {possibleCpuCount} from '../../source/bpf/maps.js';
 import {loadExceptionsObject} from '../../source/bpf/object.js';
+import {testRunRawTracepoint} from '../../source/bpf/test-run.js';
 import {exceptionKey} from '../../source/model/exceptions.js';
 
 const KEYS = 300;
+const XDP_ABORTED = 0n;
+const XDP_REDIRECT = 4n;
 
-function put(mapFd: number, key: readonly [number, number, number], perCpu: (cpu: number) => number): void {
+function put(mapFd: number, key: {cookie: bigint; progId: number; ifindex: number; action: number}, perCpu: (cpu: number) => number): void {
 	const keyBuffer = Buffer.alloc(EXCEPTION_KEY_SIZE);
-	key.forEach((value, index) => keyBuffer.writeUInt32LE(value, index * 4));
+	keyBuffer.writeBigUInt64LE(key.cookie, 0);
+	keyBuffer.writeUInt32LE(key.progId, 8);
+	keyBuffer.writeUInt32LE(key.ifindex, 12);
+	keyBuffer.writeUInt32LE(key.action, 16);
 	const values = Buffer.alloc(possibleCpuCount() * 8);
 	for (let cpu = 0; cpu < possibleCpuCount(); cpu++) {
 		values.writeBigUInt64LE(BigInt(perCpu(cpu)), cpu * 8);
@@ -32,18 +40,51 @@ test('every key of a table larger than one batch, each summed over the CPUs; los
 		reserveLostKey(mapFd);
 		assert.deepEqual(reader.read(5), {atMs: 5, entries: new Map(), lost: 0n}, 'a new table: nothing counted');
 		const cpus = possibleCpuCount();
+		const keyOf = (index: number) => ({cookie: 1n << 40n | BigInt(index % 3), progId: 1000 + index, ifindex: 2 + (index % 7), action: index % 6});
 		for (let index = 0; index < KEYS; index++) {
-			put(mapFd, [1000 + index, 2 + (index % 7), index % 6], cpu => index * 10 + cpu);
+			put(mapFd, keyOf(index), cpu => index * 10 + cpu);
 		}
-		put(mapFd, [0, 0, EXCEPTION_LOST], cpu => cpu + 1);
-		put(mapFd, [5, 5, 0], () => 0);
+		put(mapFd, {cookie: 0n, progId: 0, ifindex: 0, action: EXCEPTION_LOST}, cpu => cpu + 1);
+		put(mapFd, {cookie: 9n, progId: 5, ifindex: 5, action: 0}, () => 0);
 		const {entries, lost} = reader.read(7);
 		assert.equal(entries.size, KEYS);
 		for (let index = 0; index < KEYS; index++) {
-			const entry = entries.get(exceptionKey(1000 + index, 2 + (index % 7), index % 6));
+			const {cookie, progId, ifindex, action} = keyOf(index);
+			const entry = entries.get(exceptionKey(cookie, progId, ifindex, action));
 			assert.equal(entry?.count, BigInt(index * 10 * cpus + (cpus * (cpus - 1)) / 2), `key ${index}`);
+			assert.equal(entry?.netnsCookie, cookie);
 		}
 		assert.equal(lost, BigInt((cpus * (cpus + 1)) / 2));
+	} finally {
+		object.close();
+	}
+});
+
+test('a failed redirect reported to both tracepoints counts once; other exceptions, and other CPUs, count on', () => {
+	const object = loadExceptionsObject();
+	try {
+		const reader = new ExceptionTableReader(object.mapFd(EXCEPTIONS_MAP));
+		const exception = object.program(EXCEPTION_PROGRAMS.xdp_exception);
+		const redirectError = object.program(EXCEPTION_PROGRAMS.xdp_redirect_err);
+		const fdOf = (program: bigint) => libbpf().programFd(program);
+		const cpu0 = 0;
+		const cpu1 = possibleCpuCount() > 1 ? 1 : 0;
+		const run = (program: bigint, action: bigint, cpu: number) => testRunRawTracepoint(fdOf(program), [0n, 0n, action], cpu);
+		// i40e: redirect error, then the driver's exception for the same frame.
+		run(redirectError, 0n, cpu0);
+		run(exception, XDP_REDIRECT, cpu0);
+		// An exception for a redirect with no redirect error before it (the driver failed first).
+		run(exception, XDP_REDIRECT, cpu0);
+		// veth: a redirect error alone, then an abort: the abort is its own event.
+		run(redirectError, 0n, cpu0);
+		run(exception, XDP_ABORTED, cpu0);
+		// The note is per CPU: an exception on another CPU is another frame.
+		run(redirectError, 0n, cpu0);
+		if (cpu1 !== cpu0) {
+			run(exception, XDP_REDIRECT, cpu1);
+		}
+		const counts = Object.fromEntries([...reader.read(0).entries.values()].map(entry => [entry.action, Number(entry.count)]));
+		assert.deepEqual(counts, {0: 1, 4: cpu1 === cpu0 ? 4 : 5});
 	} finally {
 		object.close();
 	}

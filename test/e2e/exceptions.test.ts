@@ -1,5 +1,5 @@
 /**
- * Exceptions of someone else's program, in native and generic mode, from xdptop's tracepoint
+ * Exceptions of someone else's program, in native and generic mode, from xdptop's raw tracepoint
  * programs: a fixture attached by `ip link` fails a known share of frames (by UDP port: one in
  * four aborts, one fails its redirect, one returns an action XDP does not have). Real kernel, a
  * veth pair of the test's own. The tracepoint links are this process's: gone when it ends, also
@@ -43,7 +43,7 @@ function exceptionLinks(): Set<number> {
 	const names: readonly string[] = Object.values(EXCEPTION_PROGRAMS);
 	const links = JSON.parse(execFileSync('bpftool', ['link', '-j'], {encoding: 'utf8'})) as Array<{id: number; type: string; prog_id: number}>;
 	const ours = new Set<number>();
-	for (const link of links.filter(entry => entry.type === 'perf_event')) {
+	for (const link of links.filter(entry => entry.type === 'raw_tracepoint')) {
 		try {
 			const program = JSON.parse(execFileSync('bpftool', ['prog', 'show', 'id', String(link.prog_id), '-j'], {encoding: 'utf8'})) as {name: string};
 			if (names.includes(program.name)) {
@@ -139,30 +139,51 @@ test('--once --json: no exceptions on an interface without XDP (null), none made
 	}
 });
 
-test('where tracefs cannot be had, --once says why and carries on; where it is mounted, it is used as it is', async () => {
+test('where the kernel has no BTF for the programs (hidden here), --once says why and carries on', async () => {
 	const lab = failingLab('xdpgeneric');
 	try {
-		const inMountNamespace = (setup: string) =>
-			collect(
-				['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `${setup} && exec nsenter --net=/run/netns/${lab.local} "$0" "$@"`, process.execPath, CLI, '--once', '--json', '-i', lab.localIf, '--interval', '2'],
-				{},
-				async () => {
-					await sleep(1000);
-					lab.send(10, udpFrame(ABORTS));
-				},
-			);
-		// /sys/kernel hidden under an empty tmpfs: no tracefs, and nowhere to mount one.
-		const hidden = await inMountNamespace('mount -t tmpfs none /sys/kernel');
-		assert.equal(hidden.status, 0, hidden.stderr);
-		const [blind] = JSON.parse(hidden.stdout) as Array<{exceptions: ExceptionsJson}>;
-		assert.equal(blind!.exceptions.packets, null);
-		assert.match(blind!.exceptions.unavailable ?? '', /^no exception counts: tracefs is not mounted and cannot be mounted privately \(/);
-		const mounted = await inMountNamespace('mount -t tracefs nodev /sys/kernel/tracing');
-		assert.equal(mounted.status, 0, mounted.stderr);
-		const [seen] = JSON.parse(mounted.stdout) as Array<{exceptions: ExceptionsJson}>;
-		assert.equal(seen!.exceptions.byAction.ABORTED?.packets, 10);
+		const run = await collect(
+			['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs none /sys/kernel/btf && exec nsenter --net=/run/netns/${lab.local} "$0" "$@"`, process.execPath, CLI, '--once', '--json', '-i', lab.localIf, '--interval', '1'],
+			{},
+		);
+		assert.equal(run.status, 0, run.stderr);
+		const [entry] = JSON.parse(run.stdout) as Array<{exceptions: ExceptionsJson}>;
+		assert.equal(entry!.exceptions.packets, null);
+		assert.equal(entry!.exceptions.unavailable, 'no exception counts: this kernel has no BTF (/sys/kernel/btf/vmlinux), which the tracepoint programs need');
 	} finally {
 		lab.remove();
+	}
+});
+
+test('one program on the same ifindex in two namespaces: each interface shows its own exceptions', async () => {
+	const pin = `/sys/fs/bpf/xdptop-test-exceptions-${process.pid}`;
+	const here = new VethLab();
+	const there = new VethLab();
+	try {
+		execFileSync('bpftool', ['prog', 'load', FIXTURE, pin, 'type', 'xdp']);
+		for (const lab of [here, there]) {
+			// nsenter, not ip -n: that one mounts a /sys of its own, without the pin.
+			execFileSync('nsenter', [`--net=/run/netns/${lab.local}`, 'ip', 'link', 'set', 'dev', lab.localIf, 'xdpgeneric', 'pinned', pin]);
+		}
+		const ifindexOf = (lab: VethLab) => (JSON.parse(lab.ip('-j', 'link', 'show', 'dev', lab.localIf)) as Array<{ifindex: number}>)[0]!.ifindex;
+		assert.equal(ifindexOf(here), ifindexOf(there), 'the same ifindex in both namespaces');
+		assert.equal(here.ipLinkXdp()?.prog?.id, there.ipLinkXdp()?.prog?.id, 'the same program');
+		const run = await collect(
+			['nsenter', `--net=/run/netns/${here.local}`, process.execPath, CLI, '--once', '--json', '-i', here.localIf, '--interval', '3'],
+			{},
+			async () => {
+				await sleep(1500);
+				there.send(60, udpFrame(ABORTS));
+				here.send(7, udpFrame(ABORTS));
+			},
+		);
+		assert.equal(run.status, 0, run.stderr);
+		const [entry] = JSON.parse(run.stdout) as Array<{exceptions: ExceptionsJson}>;
+		assert.equal(entry!.exceptions.byAction.ABORTED?.packets, 7);
+	} finally {
+		here.remove();
+		there.remove();
+		rmSync(pin, {force: true});
 	}
 });
 
