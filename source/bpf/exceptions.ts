@@ -129,7 +129,7 @@ export class ExceptionCounter {
  * reused), so that a long run with programs coming and going does not fill the table; true when
  * any went.
  */
-function pruneGone(mapFd: number, reading: ExceptionReading): boolean {
+export function pruneGone(mapFd: number, reading: ExceptionReading): boolean {
 	const api = libbpf();
 	const gone = new Map<number, boolean>();
 	const key = Buffer.alloc(EXCEPTION_KEY_SIZE);

@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {EXCEPTION_KEY_SIZE, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from '../../source/bpf/abi.js';
-import {ExceptionTableReader, reserveLostKey} from '../../source/bpf/exceptions.js';
+import {ExceptionTableReader, pruneGone, reserveLostKey} from '../../source/bpf/exceptions.js';
+import {programInfoByFd} from '../../source/bpf/info.js';
 import {check, libbpf} from '../../source/bpf/libbpf.js';
 import {possibleCpuCount} from '../../source/bpf/maps.js';
 import {loadExceptionsObject} from '../../source/bpf/object.js';
@@ -86,6 +87,27 @@ test('a failed redirect reported to both tracepoints counts once; other exceptio
 		const counts = Object.fromEntries([...reader.read(0).entries.values()].map(entry => [entry.action, Number(entry.count)]));
 		assert.deepEqual(counts, {0: 1, 4: cpu1 === cpu0 ? 4 : 5});
 	} finally {
+		object.close();
+	}
+});
+
+test('pruning removes the keys of programs the kernel no longer has, and only those', () => {
+	const object = loadExceptionsObject();
+	const live = loadExceptionsObject(); // Its programs have ids the kernel knows.
+	try {
+		const mapFd = object.mapFd(EXCEPTIONS_MAP);
+		const reader = new ExceptionTableReader(mapFd);
+		const liveId = programInfoByFd(live.progFd).id;
+		for (let index = 0; index < 50; index++) {
+			put(mapFd, {cookie: 1n, progId: 0x7f00_0000 + index, ifindex: 2, action: 0}, () => 1);
+		}
+		put(mapFd, {cookie: 1n, progId: liveId, ifindex: 2, action: 0}, () => 3);
+		assert.equal(pruneGone(mapFd, reader.read(0)), true);
+		const left = [...reader.read(0).entries.values()];
+		assert.deepEqual(left.map(entry => [entry.progId, Number(entry.count)]), [[liveId, 3 * possibleCpuCount()]]);
+		assert.equal(pruneGone(mapFd, reader.read(0)), false, 'nothing more to remove');
+	} finally {
+		live.close();
 		object.close();
 	}
 });
