@@ -78,7 +78,7 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c bpf/xdp_stats.bpf.c bpf/xdp_stats.h bpf/xdp_stats_maps.h
+$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c $(wildcard test/fixtures/*.h) bpf/xdp_stats.bpf.c bpf/xdp_stats.h bpf/xdp_stats_maps.h
 	@echo "  BPF     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

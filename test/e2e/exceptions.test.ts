@@ -6,24 +6,18 @@
  * when it is killed.
  */
 import assert from 'node:assert/strict';
-import {execFileSync, spawn} from 'node:child_process';
-import {once} from 'node:events';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {execFileSync} from 'node:child_process';
+import {rmSync} from 'node:fs';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
-import {after, test} from 'node:test';
+import {test} from 'node:test';
 import {EXCEPTION_PROGRAMS} from '../../source/bpf/abi.js';
-import {trafgenConfig} from '../../source/demo/frames.js';
 import {collect} from '../helpers/installed.js';
-import {udpFrame, VethLab} from '../helpers/netns.js';
+import {stopSending, udpFrame, VethLab} from '../helpers/netns.js';
 import {TmuxTerminal} from '../helpers/tmux.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../build/fixtures/xdp_fail_share.bpf.o', import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), 'xdptop-exceptions-'));
-after(() => rmSync(scratch, {recursive: true, force: true}));
 
 /** Ports by what the fixture does with them (port modulo 4). */
 const ABORTS = 2000;
@@ -189,11 +183,9 @@ test('one program on the same ifindex in two namespaces: each interface shows it
 
 test('the monitor: ERR/s in the table, exceptions by action in the pane; SIGKILL takes the links with it', async () => {
 	const lab = failingLab('xdpdrv');
-	const config = join(scratch, 'ports.cfg');
-	writeFileSync(config, trafgenConfig([udpFrame(ABORTS), udpFrame(PASSES)]));
 	const linksBefore = exceptionLinks();
 	// Bounded: 16,000 frames, one every 500 µs (about 8 s), half of them aborted.
-	const sender = spawn('nsenter', [`--net=/run/netns/${lab.peer}`, 'trafgen', '--dev', lab.peerIf, '--conf', config, '--num', '16000', '--gap', '500us', '--cpus', '1', '-q'], {stdio: 'ignore'});
+	const sender = lab.sendPaced([udpFrame(ABORTS), udpFrame(PASSES)], 16_000, '500us');
 	const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-i', lab.localIf, '--interval', '0.5'], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
 	try {
 		const screen = await terminal.waitFor(/exceptions [0-9.]+k? ?\/s \(xdp tracepoints\): ABORTED [0-9.]+k?\/s/, 15_000);
@@ -210,11 +202,7 @@ test('the monitor: ERR/s in the table, exceptions by action in the pane; SIGKILL
 		assert.deepEqual(await stillThere(links), [], 'the kernel took the links with the process');
 	} finally {
 		terminal.close();
-		if (sender.exitCode === null && sender.signalCode === null) {
-			const exited = once(sender, 'exit');
-			sender.kill();
-			await exited;
-		}
+		await stopSending(sender);
 		lab.remove();
 	}
 });

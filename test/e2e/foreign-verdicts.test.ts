@@ -5,23 +5,15 @@
  * in the monitor's detail pane.
  */
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {once} from 'node:events';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
-import {after, test} from 'node:test';
-import {trafgenConfig} from '../../source/demo/frames.js';
+import {test} from 'node:test';
 import {collect} from '../helpers/installed.js';
-import {udpFrame, VethLab} from '../helpers/netns.js';
+import {stopSending, udpFrame, VethLab} from '../helpers/netns.js';
 import {TmuxTerminal} from '../helpers/tmux.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
 const FILTER = fileURLToPath(new URL('../../build/fixtures/xdp_odd_drop.bpf.o', import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), 'xdptop-verdicts-'));
-after(() => rmSync(scratch, {recursive: true, force: true}));
 
 /** A lab whose local end runs the odd-port filter in native mode, attached with ip as another tool would. */
 function filteredLab(): VethLab {
@@ -86,10 +78,8 @@ test('--once --bpf-stats: the filter ran once per frame; ns per run and CPU shar
 
 test('the detail pane shows the filter\'s verdicts from the driver, "—" where it has no counter', async () => {
 	const lab = filteredLab();
-	const config = join(scratch, 'alternate.cfg');
-	writeFileSync(config, trafgenConfig([udpFrame(12_345), udpFrame(12_346)]));
 	// Bounded: 6,000 frames, one every 500 µs (about 3 s), half to an odd port.
-	const sender = spawn('nsenter', [`--net=/run/netns/${lab.peer}`, 'trafgen', '--dev', lab.peerIf, '--conf', config, '--num', '6000', '--gap', '500us', '--cpus', '1', '-q'], {stdio: 'ignore'});
+	const sender = lab.sendPaced([udpFrame(12_345), udpFrame(12_346)], 6000, '500us');
 	const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-i', lab.localIf, '--interval', '0.5'], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
 	try {
 		const screen = await terminal.waitFor(/DROP +[0-9.]+k? +(4[5-9]|5[0-5])\.\d %/, 15_000);
@@ -106,11 +96,7 @@ test('the detail pane shows the filter\'s verdicts from the driver, "—" where 
 		assert.match(await terminal.waitFor(/EXIT=\d+/), /EXIT=0/);
 	} finally {
 		terminal.close();
-		if (sender.exitCode === null && sender.signalCode === null) {
-			const exited = once(sender, 'exit');
-			sender.kill();
-			await exited;
-		}
+		await stopSending(sender);
 		lab.remove();
 	}
 });

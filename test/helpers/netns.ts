@@ -3,7 +3,8 @@
  * IPv6 off so that no traffic flows but what the test sends. Removed by remove(), and by an
  * exit hook if a test dies before it gets there.
  */
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
+import {once} from 'node:events';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -81,6 +82,16 @@ export class VethLab {
 		run('ip', ['netns', 'exec', this.peer, 'trafgen', '--dev', this.peerIf, '--conf', config, '--num', String(count), '--cpus', '1', '-q']);
 	}
 
+	/**
+	 * Sends `count` frames from the peer end in the background, taking `frames` in turn, one every
+	 * `gap` (trafgen's --gap, e.g. 500us): bounded in count and so in time. stopSending() ends it early.
+	 */
+	sendPaced(frames: readonly Buffer[], count: number, gap: string): ChildProcess {
+		const config = join(this.#scratch, `paced-${count}.cfg`);
+		writeFileSync(config, trafgenConfig(frames));
+		return spawn('nsenter', [`--net=/run/netns/${this.peer}`, 'trafgen', '--dev', this.peerIf, '--conf', config, '--num', String(count), '--gap', gap, '--cpus', '1', '-q'], {stdio: 'ignore'});
+	}
+
 	remove(): void {
 		deleteNamespaces([this.local, this.peer]);
 		live.delete(this.local);
@@ -99,4 +110,13 @@ export function udpFrame(destinationPort = 12_345): Buffer {
 	frame.set([0x45, 0, 0, 46, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1], 14);
 	frame.set([0x30, 0x39, destinationPort >> 8, destinationPort & 0xff, 0, 26, 0, 0], 34);
 	return frame;
+}
+
+/** Ends a sender that may still run, and waits until it has. */
+export async function stopSending(sender: ChildProcess): Promise<void> {
+	if (sender.exitCode === null && sender.signalCode === null) {
+		const exited = once(sender, 'exit');
+		sender.kill();
+		await exited;
+	}
 }
