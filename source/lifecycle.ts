@@ -50,6 +50,9 @@ export function onCleanup(cleanup: Cleanup): void {
 	for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
 		process.on(signal, () => finish(code));
 	}
+	// Node opens its inspector on SIGUSR1: a debugger port into a root process, and its banner over
+	// the screen. Ignored here, like any other signal xdptop has no use for.
+	process.on('SIGUSR1', () => undefined);
 	process.on('exit', () => {
 		for (const line of runCleanups()) {
 			process.stderr.write(`xdptop: ${line}\n`);

@@ -201,6 +201,22 @@ describe('on a veth pair', () => {
 		assert.match(stderr, /detached xdptop_stats from/);
 		assert.equal(lab.ipLinkXdp(), undefined);
 	});
+
+	test('SIGUSR1 opens no debugger in a root process: --once goes on and ends as usual', async () => {
+		const child = spawn('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--attach', 'skb', '-i', lab.localIf, '--interval', '2']);
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const exited = once(child, 'exit');
+		const deadline = Date.now() + 10_000;
+		while (lab.ipLinkXdp() === undefined && Date.now() < deadline) {
+			await sleep(20);
+		}
+		child.kill('SIGUSR1');
+		const [code] = await exited;
+		assert.equal(code, 0, stderr);
+		assert.doesNotMatch(stderr, /Debugger|inspector/i);
+		assert.match(stderr, /detached xdptop_stats from/);
+	});
 });
 
 describe('--keep and --cleanup', () => {

@@ -33,7 +33,7 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 		setBpfStats(true);
 		onCleanup(() => setBpfStats(false));
 	}
-	exceptions.start(performance.now());
+	exceptions.start();
 	const before = await sampleAll(watched, session, drivers, command.bpfStats);
 	exceptions.next(performance.now());
 	await sleep(command.intervalSeconds * 1000);

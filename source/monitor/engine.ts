@@ -145,7 +145,7 @@ export class MonitorEngine implements MonitorPort {
 		// Loaded once the first frame is out: it does not wait for that, the first rates do not need it.
 		setImmediate(() => {
 			if (!this.#stopped) {
-				this.#exceptions.start(performance.now());
+				this.#exceptions.start();
 			}
 		});
 		this.#schedule();

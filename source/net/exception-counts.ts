@@ -3,6 +3,7 @@
  * take them: read once per sample as what was counted since the sample before, for the
  * interfaces of this process's network namespace. Where they cannot be had, says why instead.
  */
+import {performance} from 'node:perf_hooks';
 import {ExceptionCounter} from '../bpf/exceptions.js';
 import {netnsCookie} from '../bpf/netns.js';
 import {emptyReading, exceptionDeltas, interfaceExceptions, type ExceptionDeltas, type ExceptionReading, type InterfaceExceptions} from '../model/exceptions.js';
@@ -23,7 +24,7 @@ export class ExceptionCounts {
 	#started = false;
 
 	/** Loads and attaches the programs; where that fails, `unavailable` says why from then on. */
-	start(atMs: number): void {
+	start(): void {
 		if (this.#started) {
 			return;
 		}
@@ -31,8 +32,9 @@ export class ExceptionCounts {
 		try {
 			this.#cookie = netnsCookie();
 			this.#counter = ExceptionCounter.start();
-			// The table was created empty: everything in the first reading happened after this.
-			this.#last = emptyReading(atMs);
+			// The table was created empty and counts from now (loading took a while): the first
+			// interval starts here, not when start() was called.
+			this.#last = emptyReading(performance.now());
 		} catch (error) {
 			this.#reason = `${UNAVAILABLE}: ${firstLine(error)}`;
 		}

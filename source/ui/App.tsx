@@ -1,5 +1,5 @@
 import {Box, Text, useApp, useInput, type Key} from 'ink';
-import {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {nextModeInCycle, type InterfaceRow, type ModeTarget, type MonitorPort, type Snapshot} from '../model/monitor.js';
 import {MODE_NAMES, type XdpMode} from '../model/xdp.js';
 import {DetailPane} from './components/DetailPane.js';
@@ -54,7 +54,8 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 		}
 	}, [notice]);
 
-	const layout = layoutFor(width, height);
+	// One object per terminal size: the rows are memoised on it.
+	const layout = useMemo(() => layoutFor(width, height), [width, height]);
 	const rows = visibleRows(snapshot.rows, state);
 	const index = selectedIndex(rows, state);
 	const selected = rows[index];

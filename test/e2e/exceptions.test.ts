@@ -188,7 +188,10 @@ test('the monitor: ERR/s in the table, exceptions by action in the pane; SIGKILL
 	const sender = lab.sendPaced([udpFrame(ABORTS), udpFrame(PASSES)], 16_000, '500us');
 	const terminal = new TmuxTerminal(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-i', lab.localIf, '--interval', '0.5'], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
 	try {
-		const screen = await terminal.waitFor(/exceptions [0-9.]+k? ?\/s \(xdp tracepoints\): ABORTED [0-9.]+k?\/s/, 15_000);
+		await terminal.waitFor(/exceptions [0-9.]+k? ?\/s \(xdp tracepoints\): ABORTED [0-9.]+k?\/s/, 15_000);
+		// Two intervals on: rates over whole intervals of steady traffic.
+		await sleep(1100);
+		const screen = terminal.screen();
 		const row = new RegExp(`^> ${lab.localIf} +up +veth +drv +fail_by_port +\\(foreign\\) +([0-9.]+k?) +\\S+ +\\S+ +([0-9.]+k?) +`, 'm').exec(screen);
 		assert.ok(row, screen);
 		const value = (text: string) => Number.parseFloat(text) * (text.endsWith('k') ? 1000 : 1);

@@ -1,7 +1,8 @@
 import {Box, Text} from 'ink';
+import {memo} from 'react';
 import {type InterfaceRow} from '../../model/monitor.js';
 import {type Columns} from '../layout.js';
-import {rowCells} from '../row-cells.js';
+import {rowCells, type RowCells} from '../row-cells.js';
 import {type Theme} from '../theme.js';
 import {fit} from '../text.js';
 
@@ -41,8 +42,13 @@ export function TableTitles({columns, width, theme}: {readonly columns: Columns;
 	);
 }
 
-function Row({row, selected, columns, ascii, theme}: {readonly row: InterfaceRow; readonly selected: boolean; readonly columns: Columns; readonly ascii: boolean; readonly theme: Theme}) {
-	const cells = rowCells(row, columns, ascii);
+type RowProps = RowCells & {readonly selected: boolean; readonly columns: Columns; readonly theme: Theme; readonly failing: boolean};
+
+/**
+ * One row from its cells' text alone: a row whose text did not change since the last frame is not
+ * rendered again (memo compares these strings), which is most rows on most ticks.
+ */
+const Row = memo(function Row({selected, columns, theme, failing, ...cells}: RowProps) {
 	const modeColor = theme.mode[cells.mode.trim()];
 	return (
 		<Text inverse={selected && theme.selectedInverse} wrap="truncate">
@@ -55,12 +61,12 @@ function Row({row, selected, columns, ascii, theme}: {readonly row: InterfaceRow
 			{cell(cells.pps, columns.pps)}
 			{cell(cells.bps, columns.bps)}
 			{cell(cells.xdpDrop, columns.xdpDrop)}
-			<Text color={row.warm && (row.errPps ?? 0) > 0 ? theme.error : undefined}>{cell(cells.errors, columns.errors)}</Text>
+			<Text color={failing ? theme.error : undefined}>{cell(cells.errors, columns.errors)}</Text>
 			{cell(cells.drop, columns.drop)}
 			<Text color={theme.chart}>{cells.history}</Text>
 		</Text>
 	);
-}
+});
 
 /** Exactly `height` lines, so the frame never changes height as rows come and go. */
 export function InterfaceTable({rows, selectedIfindex, columns, height, width, ascii, theme, emptyText}: Props) {
@@ -70,7 +76,14 @@ export function InterfaceTable({rows, selectedIfindex, columns, height, width, a
 				<Text color={theme.dim}>{fit(`  ${emptyText}`, width)}</Text>
 			) : (
 				rows.map(row => (
-					<Row key={row.ifindex} row={row} selected={row.ifindex === selectedIfindex} columns={columns} ascii={ascii} theme={theme} />
+					<Row
+						key={row.ifindex}
+						{...rowCells(row, columns, ascii)}
+						selected={row.ifindex === selectedIfindex}
+						columns={columns}
+						theme={theme}
+						failing={row.warm && (row.errPps ?? 0) > 0}
+					/>
 				))
 			)}
 		</Box>
