@@ -10,6 +10,7 @@ const AF_NETLINK = 16;
 const SOCK_RAW = 3;
 const SOCK_CLOEXEC = 0o2_000_000;
 const NETLINK_ROUTE = 0;
+const RTM_NEWSTATS = 92;
 const RTM_GETSTATS = 94;
 const NLM_F_REQUEST = 1;
 const NLM_F_DUMP = 0x300;
@@ -78,7 +79,7 @@ export class LinkStatsDump {
 					if (type === NLMSG_ERROR) {
 						checkLibc('read interface statistics', -1, -this.#buffer.readInt32LE(offset + NLMSG_HEADER));
 					}
-					if (type === RTM_GETSTATS) {
+					if (type === RTM_NEWSTATS) {
 						this.#parse(offset, length, counters);
 					}
 				}
