@@ -10,7 +10,8 @@ import {programInfo} from '../source/bpf/info.js';
 import {XdpSession} from '../source/bpf/session.js';
 import {queryXdp} from '../source/bpf/xdp.js';
 import {listInterfaces} from '../source/net/interfaces.js';
-import {readKernelCounters} from '../source/net/kernel-counters.js';
+import {readFileSync} from 'node:fs';
+import {KernelCounters} from '../source/net/kernel-counters.js';
 import {sendFigures} from './namespace.js';
 import {type Figure, median} from './report.js';
 
@@ -19,6 +20,7 @@ const TICKS = 50;
 const figures: Figure[] = [];
 const session = new XdpSession();
 const exceptions = ExceptionCounter.start();
+const kernelCounters = new KernelCounters();
 const attached: Array<{ifindex: number; progId: number}> = [];
 let pairs = 0;
 
@@ -37,9 +39,15 @@ function addPairs(total: number): void {
  * the exceptions of every program (one batch lookup).
  */
 async function tick(): Promise<void> {
-	await readKernelCounters();
+	kernelCounters.read();
 	exceptions.read(0);
 	attached.forEach(({ifindex, progId}, index) => session.readCounters(ifindex, progId, index === 0));
+}
+
+function timed(fn: () => unknown): number {
+	const start = process.hrtime.bigint();
+	fn();
+	return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 async function timeTicks(): Promise<number> {
@@ -62,6 +70,12 @@ try {
 			attached.push({ifindex: target.ifindex, progId: queryXdp(target.ifindex, []).attachments[0]!.progId});
 		}
 		const ms = await timeTicks();
+		// The kernel's counters two ways: a netlink dump (what xdptop reads), and /proc/net/dev read
+		// alone (no parse), the file tools like bmon read.
+		const netlink = median(Array.from({length: 50}, () => timed(() => kernelCounters.read())));
+		const procfs = median(Array.from({length: 50}, () => timed(() => readFileSync('/proc/net/dev'))));
+		const count = kernelCounters.read().size;
+		figures.push({metric: `kernel counters, ${count} interfaces: netlink dump`, value: netlink, unit: 'ms', vs: '/proc/net/dev read', ratio: netlink / procfs});
 		const limit = size === 64 ? 0.2 : size === 1024 ? 5 : undefined;
 		figures.push({metric: `tick, ${size} interface${size > 1 ? 's' : ''} attached`, value: ms, unit: 'ms', ...(limit ? {target: `<= ${limit} ms`, met: ms <= limit} : {})});
 		if (size === 64) {
@@ -99,6 +113,7 @@ try {
 	figures.push({metric: 'exception table read, no exceptions', value: median(reads), unit: 'us'});
 } finally {
 	exceptions.close();
+	kernelCounters.close();
 	session.close();
 }
 sendFigures(figures);

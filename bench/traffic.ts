@@ -17,7 +17,7 @@ import {createXdpLink, detachLink} from '../source/bpf/xdp.js';
 import {ETH_P_IP, ethernet, IPPROTO_UDP, ipv4, padded, trafgenConfig} from '../source/demo/frames.js';
 import {type XdpMode} from '../source/model/xdp.js';
 import {listInterfaces} from '../source/net/interfaces.js';
-import {readKernelCounters} from '../source/net/kernel-counters.js';
+import {KernelCounters} from '../source/net/kernel-counters.js';
 import {sendFigures} from './namespace.js';
 import {type Figure, median} from './report.js';
 
@@ -28,15 +28,16 @@ const scratch = mkdtempSync(join(tmpdir(), 'xdptop-bench-'));
 const config = join(scratch, 'udp.cfg');
 writeFileSync(config, trafgenConfig([padded(ethernet(ETH_P_IP, ipv4(IPPROTO_UDP, 18)), 64)]));
 const target = (await listInterfaces()).find(entry => entry.name === localIf)!;
+const kernelCounters = new KernelCounters();
 const empty = fileURLToPath(new URL('../build/bench/empty.bpf.o', import.meta.url));
 
 /** Sends FRAMES as fast as one CPU can; returns received frames per second and the rx delta. */
 async function blast(): Promise<{kpps: number; rxDelta: bigint}> {
-	const before = (await readKernelCounters()).get(localIf)!.rxPackets;
+	const before = kernelCounters.read().get(target.ifindex)!.rxPackets;
 	const start = process.hrtime.bigint();
 	execFileSync('ip', ['netns', 'exec', peer, 'trafgen', '--dev', peerIf, '--conf', config, '--num', String(FRAMES), '--cpus', '1', '-q'], {stdio: 'ignore'});
 	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-	const rxDelta = (await readKernelCounters()).get(localIf)!.rxPackets - before;
+	const rxDelta = kernelCounters.read().get(target.ifindex)!.rxPackets - before;
 	return {kpps: Number(rxDelta) / seconds / 1000, rxDelta};
 }
 

@@ -6,6 +6,7 @@ import {setBpfStats} from '../bpf/stats.js';
 import {NOT_NATIVE} from '../model/driver-verdicts.js';
 import {computeRates, runRates} from '../model/sample.js';
 import {DriverCounters} from '../net/driver-counters.js';
+import {KernelCounters} from '../net/kernel-counters.js';
 import {ExceptionCounts} from '../net/exception-counts.js';
 import {performance} from 'node:perf_hooks';
 import {type Command} from '../options.js';
@@ -34,10 +35,12 @@ export async function runOnce(command: Extract<Command, {kind: 'once'}>): Promis
 		onCleanup(() => setBpfStats(false));
 	}
 	exceptions.start();
-	const before = await sampleAll(watched, session, drivers, command.bpfStats);
+	const kernelCounters = new KernelCounters();
+	onCleanup(() => kernelCounters.close());
+	const before = sampleAll(watched, session, drivers, kernelCounters, command.bpfStats);
 	exceptions.next(performance.now());
 	await sleep(command.intervalSeconds * 1000);
-	const after = await sampleAll(watched, session, drivers, command.bpfStats);
+	const after = sampleAll(watched, session, drivers, kernelCounters, command.bpfStats);
 	exceptions.next(performance.now());
 	const results: OnceResult[] = watched.map(entry => {
 		const first = before.get(entry.ifindex)!;

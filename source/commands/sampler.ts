@@ -8,7 +8,7 @@ import {programInfo} from '../bpf/info.js';
 import {type InterfaceSample, type RunCounters} from '../model/sample.js';
 import {hasForeignNative, type XdpState} from '../model/xdp.js';
 import {type DriverCounters, type DriverReading} from '../net/driver-counters.js';
-import {readKernelCounters} from '../net/kernel-counters.js';
+import {type KernelCounters} from '../net/kernel-counters.js';
 
 export interface Watched {
 	readonly name: string;
@@ -39,14 +39,14 @@ function runCounters(xdp: XdpState): Map<number, RunCounters> {
 	return runs;
 }
 
-export async function sampleAll(watched: readonly Watched[], session: XdpSession, drivers: DriverCounters, withRuns = false): Promise<Map<number, Sampled>> {
-	const kernel = await readKernelCounters();
+export function sampleAll(watched: readonly Watched[], session: XdpSession, drivers: DriverCounters, kernelCounters: KernelCounters, withRuns = false): Map<number, Sampled> {
+	const kernel = kernelCounters.read();
 	const atMs = performance.now();
 	const samples = new Map<number, Sampled>();
 	for (const entry of watched) {
 		const ours = entry.xdp.attachments.find(attachment => attachment.ours);
 		const xdp = ours ? session.readCounters(entry.ifindex, ours.progId) : undefined;
-		const counters = kernel.get(entry.name);
+		const counters = kernel.get(entry.ifindex);
 		const driver = hasForeignNative(entry.xdp) ? drivers.read(entry.ifindex, entry.name, entry.driver) : undefined;
 		const sample: InterfaceSample = {
 			atMs,

@@ -71,7 +71,7 @@ function utf8SequenceLength(bytes: Uint8Array, index: number): number {
 const NOT_ASCII = /[^\u0000-\u007f]/;
 
 /**
- * A name as read in latin1 (one character per byte, as xdptop reads `ip` and /proc/net/dev), made
+ * A name as read in latin1 (one character per byte, as xdptop reads `ip`), made
  * lossless. ASCII names, nearly all of them, come back as they are.
  */
 export function ifnameFromLatin1(text: string): string {

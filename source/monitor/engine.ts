@@ -35,7 +35,7 @@ import {DriverCounters, type DriverReading} from '../net/driver-counters.js';
 import {ExceptionCounts} from '../net/exception-counts.js';
 import {ProgramFactsCollector} from '../bpf/ownership.js';
 import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
-import {readKernelCounters, type LinkCounters} from '../net/kernel-counters.js';
+import {KernelCounters, type LinkCounters} from '../net/kernel-counters.js';
 
 const HISTORY = 120;
 /** How often the watchdog looks at the age of the last sample: "stale N s" counts in seconds. */
@@ -97,6 +97,7 @@ export class MonitorEngine implements MonitorPort {
 	readonly #driverCounters = new DriverCounters();
 	readonly #facts = new ProgramFactsCollector();
 	readonly #exceptions = new ExceptionCounts();
+	readonly #kernelCounters = new KernelCounters();
 	readonly #lister = new InterfaceLister({onRestart: reason => this.#emit({...this.#snapshot, notice: {text: reason}})});
 	#inventory: NetInterface[] = [];
 	#watchdog: NodeJS.Timeout | undefined;
@@ -160,6 +161,7 @@ export class MonitorEngine implements MonitorPort {
 		this.#lister.close();
 		this.#driverCounters.close();
 		this.#exceptions.close();
+		this.#kernelCounters.close();
 		setBpfStats(false);
 	}
 
@@ -295,10 +297,11 @@ export class MonitorEngine implements MonitorPort {
 		// A change made while this tick's dump is on its way is newer than the dump: see the end.
 		const changesBefore = this.#xdpChanges;
 		let interfaces: NetInterface[];
-		let kernel: Map<string, LinkCounters>;
+		let kernel: Map<number, LinkCounters>;
 		try {
 			const answerMs = Math.max(IP_ANSWER_MS, 2000 * this.#intervalSeconds);
-			[interfaces, kernel] = await Promise.all([this.#lister.list(answerMs), readKernelCounters()]);
+			interfaces = await this.#lister.list(answerMs);
+			kernel = this.#kernelCounters.read(); // After the list: every interface it names is in it.
 		} catch {
 			return; // Try again next tick; the screen keeps the last sample (marked stale once late).
 		}
@@ -321,7 +324,7 @@ export class MonitorEngine implements MonitorPort {
 		for (const entry of states) {
 			seen.add(entry.ifindex);
 			try {
-				rows.push(this.#row(entry, this.#facts.withFacts(entry.xdp), kernel.get(entry.name), atMs, statsOn));
+				rows.push(this.#row(entry, this.#facts.withFacts(entry.xdp), kernel.get(entry.ifindex), atMs, statsOn));
 			} catch (error) {
 				if (!(error instanceof BpfError)) {
 					throw error;

@@ -4,17 +4,19 @@
  */
 import {ifnameHex} from '../../source/model/ifname.js';
 import {InterfaceLister} from '../../source/net/interfaces.js';
-import {readKernelCounters} from '../../source/net/kernel-counters.js';
+import {KernelCounters} from '../../source/net/kernel-counters.js';
 
 const lister = new InterfaceLister();
+const kernelCounters = new KernelCounters();
 try {
 	const interfaces = await lister.list();
-	const counters = await readKernelCounters();
+	const counters = kernelCounters.read();
 	const report = {
-		interfaces: interfaces.map(entry => ({hex: ifnameHex(entry.name), ifindex: entry.ifindex, driver: entry.driver, counted: counters.has(entry.name)})),
-		counters: [...counters.keys()].map(ifnameHex),
+		interfaces: interfaces.map(entry => ({hex: ifnameHex(entry.name), ifindex: entry.ifindex, driver: entry.driver, counted: counters.has(entry.ifindex)})),
+		counters: [...counters.keys()],
 	};
 	process.stdout.write(`${JSON.stringify(report)}\n`);
 } finally {
 	lister.close();
+	kernelCounters.close();
 }

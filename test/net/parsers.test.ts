@@ -2,29 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {decodeIfname} from '../../source/model/ifname.js';
 import {parseIpLinks} from '../../source/net/interfaces.js';
-import {parseProcNetDev} from '../../source/net/kernel-counters.js';
 import {missingFromMask, parseCapEff} from '../../source/net/privileges.js';
-
-test('/proc/net/dev: every interface, 64-bit exact, odd names intact', () => {
-	const text = [
-		'Inter-|   Receive                                                |  Transmit',
-		' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
-		'    lo:   12345      67    0    0    0     0          0         0    12345      67    0    0    0     0       0          0',
-		'  eth0: 18446744073709551615 5 0 9 0 0 0 0 100 2 0 3 0 0 0 0',
-		'x\u001b[31m: 1 2 0 0 0 0 0 0 3 4 0 0 0 0 0 0',
-		'  veth-ünï: 7 8 0 1 0 0 0 0 0 0 0 0 0 0 0 0',
-		' short: 1 2 3',
-	].join('\n');
-	const counters = parseProcNetDev(Buffer.from(text));
-	assert.deepEqual([...counters.keys()], ['lo', 'eth0', 'x\u001b[31m', 'veth-ünï'], 'a line with too few fields is skipped');
-	assert.deepEqual(counters.get('veth-ünï'), {rxBytes: 7n, rxPackets: 8n, rxDropped: 1n});
-	assert.deepEqual(counters.get('eth0'), {
-		rxBytes: 18446744073709551615n,
-		rxPackets: 5n,
-		rxDropped: 9n,
-	});
-	assert.equal(counters.get('lo')?.rxPackets, 67n);
-});
 
 test('ip -json link: kinds as drivers, loopback named', () => {
 	const json = JSON.stringify([
@@ -67,21 +45,6 @@ test('capabilities: root has all; CAP_SYS_ADMIN stands in for CAP_BPF', () => {
 	assert.deepEqual(missingFromMask(1n << 12n), ['CAP_BPF']);
 	assert.deepEqual(missingFromMask((1n << 12n) | (1n << 21n)), []);
 	assert.deepEqual(missingFromMask(1n << 39n), ['CAP_NET_ADMIN']);
-});
-
-test('/proc/net/dev: names that are not UTF-8 keep their bytes, and the same strings as ip gives', () => {
-	const text = Buffer.concat([
-		Buffer.from('Inter-|   Receive\n face |bytes\n'),
-		Buffer.from([0x20, 0x77, 0xff]),
-		Buffer.from(': 10 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n'),
-		Buffer.from([0x20, 0x77, 0xfe]),
-		Buffer.from(': 20 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n'),
-	]);
-	const counters = parseProcNetDev(text);
-	assert.equal(counters.size, 2, 'w\\xff and w\\xfe used to merge into one w\\uFFFD');
-	assert.equal(counters.get(decodeIfname(Uint8Array.of(0x77, 0xff)))?.rxBytes, 10n);
-	assert.equal(counters.get(decodeIfname(Uint8Array.of(0x77, 0xfe)))?.rxBytes, 20n);
-	assert.equal(parseProcNetDev(text.toString('latin1')).size, 2, 'a latin1 string is the same bytes');
 });
 
 test('ip -json link: the raw bytes of names, UTF-8 or not, come out distinct and exact', () => {
