@@ -1,6 +1,6 @@
 /**
  * Bundles an entry point the way xdptop ships: one minified ESM file, production React, koffi
- * left outside (native binaries), and three stand-ins for Ink's dependencies (see this folder).
+ * left outside (native binaries), and four stand-ins for Ink's dependencies (see this folder).
  * With `single`, the bundle for the single executable: koffi and the BPF object come from its
  * assets (source/single/), and it runs from a data: URL, so it needs no file beside it.
  * Usage: node --import tsx source/bundle/build.ts ENTRY OUTFILE [single]
@@ -18,6 +18,16 @@ const safeKeypress: Plugin = {
 	setup(plugin) {
 		plugin.onResolve({filter: /parse-keypress\.js$/}, args =>
 			args.importer.includes('/ink/build/hooks/') ? {path: here('parse-keypress.ts')} : undefined,
+		);
+	},
+};
+
+/** Ink's output.js imports the tokenizer by package name; only its import is swapped (ours imports the original). */
+const fastTokenize: Plugin = {
+	name: 'xdptop-fast-tokenize',
+	setup(plugin) {
+		plugin.onResolve({filter: /^@alcalzone\/ansi-tokenize$/}, args =>
+			args.importer.includes('/ink/build/') ? {path: here('ansi-tokenize.ts')} : undefined,
 		);
 	},
 };
@@ -61,6 +71,6 @@ await build({
 			? "import {createRequire as __xdptopRequire} from 'node:module'; import {pathToFileURL as __xdptopFileUrl} from 'node:url'; const __xdptopUrl = __xdptopFileUrl(process.execPath).href; const require = __xdptopRequire(__xdptopUrl);"
 			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
 	},
-	plugins: single ? [safeKeypress, singleSwaps] : [safeKeypress],
+	plugins: single ? [safeKeypress, fastTokenize, singleSwaps] : [safeKeypress, fastTokenize],
 	logLevel: 'warning',
 });
