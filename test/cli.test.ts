@@ -185,37 +185,37 @@ describe('on a veth pair', () => {
 		assert.equal(lab.ipLinkXdp(), undefined);
 	});
 
-	test('Ctrl-C during --once --attach detaches before exiting', async () => {
-		const child = spawn('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--attach', 'drv', '-i', lab.localIf, '--interval', '30']);
+	/** --once --attach in the lab, returned once ours is attached: the child, its exit, and its stderr so far. */
+	async function attachedOnce(mode: string, intervalSeconds: number) {
+		const child = spawn('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--attach', mode, '-i', lab.localIf, '--interval', String(intervalSeconds)]);
 		let stderr = '';
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		const exited = once(child, 'exit');
+		const exited = once(child, 'exit') as Promise<[number | null]>;
 		const deadline = Date.now() + 10_000;
 		while (lab.ipLinkXdp() === undefined && Date.now() < deadline) {
 			await sleep(20);
 		}
+		return {child, exited, stderr: () => stderr};
+	}
+
+	test('Ctrl-C during --once --attach detaches before exiting', async () => {
+		const {child, exited, stderr} = await attachedOnce('drv', 30);
 		assert.equal(lab.ipLinkXdp()?.mode, 1);
 		child.kill('SIGINT');
 		const [code] = await exited;
 		assert.equal(code, 130);
-		assert.match(stderr, /detached xdptop_stats from/);
+		assert.match(stderr(), /detached xdptop_stats from/);
 		assert.equal(lab.ipLinkXdp(), undefined);
 	});
 
 	test('SIGUSR1 opens no debugger in a root process: --once goes on and ends as usual', async () => {
-		const child = spawn('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, '--once', '--attach', 'skb', '-i', lab.localIf, '--interval', '2']);
-		let stderr = '';
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		const exited = once(child, 'exit');
-		const deadline = Date.now() + 10_000;
-		while (lab.ipLinkXdp() === undefined && Date.now() < deadline) {
-			await sleep(20);
-		}
+		const {child, exited, stderr} = await attachedOnce('skb', 2);
+		assert.equal(lab.ipLinkXdp()?.mode, 2);
 		child.kill('SIGUSR1');
 		const [code] = await exited;
-		assert.equal(code, 0, stderr);
-		assert.doesNotMatch(stderr, /Debugger|inspector/i);
-		assert.match(stderr, /detached xdptop_stats from/);
+		assert.equal(code, 0, stderr());
+		assert.doesNotMatch(stderr(), /Debugger|inspector/i);
+		assert.match(stderr(), /detached xdptop_stats from/);
 	});
 });
 
