@@ -24,7 +24,7 @@ else
 Q := @
 endif
 
-BPF_OBJECTS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
+BPF_OBJECTS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c bpf/legacy/*.bpf.c))
 FIXTURE_OBJECTS := $(patsubst test/fixtures/%.bpf.c,$(OUTPUT)/fixtures/%.bpf.o,$(wildcard test/fixtures/*.bpf.c))
 BENCH_OBJECTS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
 SOURCES := $(shell find source test -name '*.ts' -o -name '*.tsx')
@@ -78,7 +78,7 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c $(wildcard test/fixtures/*.h) bpf/xdp_stats.bpf.c bpf/xdp_stats.h bpf/xdp_stats_maps.h
+$(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c $(wildcard test/fixtures/*.h) bpf/xdp_stats.bpf.c $(wildcard bpf/*.h)
 	@echo "  BPF     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -131,8 +131,8 @@ $(SINGLE): source/single/main.cjs $(OUTPUT)/single/xdptop.mjs $(BPF_OBJECTS)
 	@echo "  SEA     $@"
 	$(Q)node=$$(node -p process.execPath) && arch=$$(node -p process.arch) && \
 	if ldd "$$node" | grep -q libnode; then echo "make single needs a Node.js with its runtime built in (an official build); $$node loads libnode" >&2; exit 1; fi && \
-	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","xdp_exceptions.bpf.o":"%s","koffi.node":"%s"}}\n' \
-		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o $(OUTPUT)/xdp_exceptions.bpf.o \
+	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","xdp_exceptions.bpf.o":"%s","legacy/xdp_stats_v1.bpf.o":"%s","koffi.node":"%s"}}\n' \
+		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o $(OUTPUT)/xdp_exceptions.bpf.o $(OUTPUT)/legacy/xdp_stats_v1.bpf.o \
 		node_modules/@koromix/koffi-linux-$$arch/linux_$$arch/koffi.node >$(OUTPUT)/single/sea-config.json && \
 	strip -o $@.tmp "$$node" && \
 	{ { node --experimental-sea-config $(OUTPUT)/single/sea-config.json && \

@@ -195,12 +195,12 @@ export async function measureTerminal(): Promise<void> {
 		record({metric: 'terminal: xdptop write calls/s (all fds)', value: xdptop.writesPerSecond, unit: '/s'});
 		record({metric: 'terminal: top CPU', value: top.cpuPercent, unit: '%'});
 		record({metric: 'terminal: bmon CPU', value: bmon.cpuPercent, unit: '%'});
-		record({metric: 'terminal: xdptop CPU (1 s interval)', value: xdptop.cpuPercent, unit: '%', vs: 'top', ratio: xdptop.cpuPercent / top.cpuPercent, target: '<= 1.5 %', met: xdptop.cpuPercent <= 1.5});
+		record({metric: 'terminal: xdptop CPU (1 s interval)', value: xdptop.cpuPercent, unit: '%', vs: 'top', ratio: xdptop.cpuPercent / top.cpuPercent, target: '<= 1.0 %', met: xdptop.cpuPercent <= 1.0});
 		record({metric: 'terminal: top RSS', value: top.rssMb, unit: 'MB'});
 		record({metric: 'terminal: bmon RSS', value: bmon.rssMb, unit: 'MB'});
-		record({metric: 'terminal: xdptop RSS', value: xdptop.rssMb, unit: 'MB', vs: 'top', ratio: xdptop.rssMb / top.rssMb, target: '<= 90 MB', met: xdptop.rssMb <= 90});
+		record({metric: 'terminal: xdptop RSS', value: xdptop.rssMb, unit: 'MB', vs: 'top', ratio: xdptop.rssMb / top.rssMb, target: '<= 60 MB', met: xdptop.rssMb <= 60});
 		record({metric: 'start: node -e (print one word)', value: nodeStart, unit: 'ms'});
-		record({metric: 'start: xdptop first frame (median of 5)', value: xdptopStart, unit: 'ms', vs: 'node -e', ratio: xdptopStart / nodeStart, target: '<= 4.5x node -e 0', met: xdptopStart / nodeStart <= 4.5});
+		record({metric: 'start: xdptop first frame (median of 5)', value: xdptopStart, unit: 'ms', vs: 'node -e', ratio: xdptopStart / nodeStart, target: '<= 3.5x node -e 0', met: xdptopStart / nodeStart <= 3.5});
 		record({metric: 'start: top first frame', value: top.firstFrameMs, unit: 'ms'});
 	} finally {
 		for (const pid of traffic) {

@@ -6,7 +6,9 @@
 import {execFileSync, spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {ExceptionCounter} from '../source/bpf/exceptions.js';
-import {programInfo} from '../source/bpf/info.js';
+import {COUNTERS_MAP, SLOT_KEYS} from '../source/bpf/abi.js';
+import {mapInfoByFd, programInfo, type MapInfo} from '../source/bpf/info.js';
+import {closeFd, libbpf} from '../source/bpf/libbpf.js';
 import {XdpSession} from '../source/bpf/session.js';
 import {queryXdp} from '../source/bpf/xdp.js';
 import {listInterfaces} from '../source/net/interfaces.js';
@@ -35,13 +37,23 @@ function addPairs(total: number): void {
 
 /**
  * What the monitor reads every tick, besides the interface list: the kernel's counters (one
- * file), every attached interface's actions, the protocol classes of the selected one, and
- * the exceptions of every program (one batch lookup).
+ * netlink dump), every attached interface's counters (one batch lookup per counters map: 16,
+ * 32, 64 ... slots), the protocol classes of the selected one, and the exceptions of every
+ * program (one batch lookup).
  */
 async function tick(): Promise<void> {
 	kernelCounters.read();
 	exceptions.read(0);
 	attached.forEach(({ifindex, progId}, index) => session.readCounters(ifindex, progId, index === 0));
+}
+
+function mapInfo(id: number): MapInfo {
+	const fd = libbpf().mapGetFdById(id);
+	try {
+		return mapInfoByFd(fd);
+	} finally {
+		closeFd(fd);
+	}
 }
 
 function timed(fn: () => unknown): number {
@@ -76,32 +88,34 @@ try {
 		const procfs = median(Array.from({length: 50}, () => timed(() => readFileSync('/proc/net/dev'))));
 		const count = kernelCounters.read().size;
 		figures.push({metric: `kernel counters, ${count} interfaces: netlink dump`, value: netlink, unit: 'ms', vs: '/proc/net/dev read', ratio: netlink / procfs});
-		const limit = size === 64 ? 0.2 : size === 1024 ? 5 : undefined;
+		const limit = size === 64 ? 0.1 : size === 1024 ? 3 : undefined;
 		figures.push({metric: `tick, ${size} interface${size > 1 ? 's' : ''} attached`, value: ms, unit: 'ms', ...(limit ? {target: `<= ${limit} ms`, met: ms <= limit} : {})});
 		if (size === 64) {
-			// Anchor: a tool that shells out runs bpftool once per map (two maps per interface).
-			const mapIds = programInfo(attached[0]!.progId).mapIds;
+			// Anchor: a tool that shells out runs bpftool once per interface (a map each).
+			const countersMapId = programInfo(attached[0]!.progId).mapIds.find(id => mapInfo(id).name === COUNTERS_MAP)!;
 			const spawns: number[] = [];
 			for (let index = 0; index < 20; index++) {
 				const start = process.hrtime.bigint();
-				spawnSync('bpftool', ['-j', 'map', 'dump', 'id', String(mapIds[index % mapIds.length])], {stdio: 'ignore'});
+				spawnSync('bpftool', ['-j', 'map', 'dump', 'id', String(countersMapId)], {stdio: 'ignore'});
 				spawns.push(Number(process.hrtime.bigint() - start) / 1e6);
 			}
-			const bpftoolTick = median(spawns) * 2 * size;
+			const bpftoolTick = median(spawns) * size;
 			figures.push({metric: 'bpftool -j map dump, one process', value: median(spawns), unit: 'ms'});
-			figures.push({metric: 'tick, 64 attached, bpftool per map', value: bpftoolTick, unit: 'ms'});
-			figures.push({metric: 'tick at 64: bpftool per map / xdptop', value: bpftoolTick / ms, unit: 'x', vs: 'xdptop tick', ratio: bpftoolTick / ms, target: '>= 100x', met: bpftoolTick / ms >= 100});
+			figures.push({metric: 'tick, 64 attached, bpftool per interface', value: bpftoolTick, unit: 'ms'});
+			figures.push({metric: 'tick at 64: bpftool per interface / xdptop', value: bpftoolTick / ms, unit: 'x', vs: 'xdptop tick', ratio: bpftoolTick / ms, target: '>= 100x', met: bpftoolTick / ms >= 100});
 
 			const iterations = 20_000;
 			const helper = fileURLToPath(new URL('../build/bench/batch_lookup', import.meta.url));
-			const cNs = median([0, 1, 2].map(() => Number(execFileSync(helper, [String(mapIds[0]), String(iterations)], {encoding: 'utf8'}))));
+			const cNs = median([0, 1, 2].map(() => Number(execFileSync(helper, [String(countersMapId), String(iterations)], {encoding: 'utf8'}))));
 			const start = process.hrtime.bigint();
 			for (let index = 0; index < iterations; index++) {
 				session.readCounters(attached[0]!.ifindex, attached[0]!.progId);
 			}
 			const perInterfaceNs = Number(process.hrtime.bigint() - start) / iterations;
-			figures.push({metric: 'batch lookup of one map, from C', value: cNs / 1000, unit: 'us'});
-			figures.push({metric: 'both maps of one interface, xdptop', value: perInterfaceNs / 1000, unit: 'us', vs: '2 x C batch', ratio: perInterfaceNs / (2 * cNs)});
+			// Reading the same slot again reads its map again: each iteration is one whole lookup.
+			const slots = mapInfo(countersMapId).maxEntries / SLOT_KEYS;
+			figures.push({metric: `batch lookup of one counters map (${slots} slots), from C`, value: cNs / 1000, unit: 'us'});
+			figures.push({metric: 'the same map read and one slot summed, xdptop', value: perInterfaceNs / 1000, unit: 'us', vs: 'C batch', ratio: perInterfaceNs / cNs});
 		}
 	}
 	const reads: number[] = [];

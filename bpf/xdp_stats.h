@@ -7,8 +7,7 @@
 #define XDPTOP_XDP_STATS_H
 
 #define XDPTOP_PROG_NAME "xdptop_stats"
-#define XDPTOP_ACTIONS_MAP "xdp_actions"
-#define XDPTOP_PROTOS_MAP "xdp_protos"
+#define XDPTOP_COUNTERS_MAP "xdptop_counters"
 
 /* One counter pair per CPU per key; userspace sums the CPUs. */
 struct datarec {
@@ -16,10 +15,7 @@ struct datarec {
 	__u64 bytes;
 };
 
-/* Keys of xdp_actions are the kernel's enum xdp_action values, ABORTED..REDIRECT. */
-#define XDP_ACTION_MAX 5
-
-/* Keys of xdp_protos. */
+/* The keys of one slot of xdptop_counters: first_key + class. */
 enum proto_class {
 	PROTO_IPV4_TCP = 0,
 	PROTO_IPV4_UDP = 1,

@@ -3,17 +3,20 @@
  * the two drift.
  */
 export const PROG_NAME = 'xdptop_stats';
-export const ACTIONS_MAP = 'xdp_actions';
-export const PROTOS_MAP = 'xdp_protos';
+/** The per-CPU array every instance of a process counts into, PROTO_CLASSES.length keys per slot. */
+export const COUNTERS_MAP = 'xdptop_counters';
+/** The .rodata variable that holds an instance's first key in COUNTERS_MAP (a u32, alone in .rodata). */
+export const FIRST_KEY_SIZE = 4;
+export const RODATA_MAP = '.rodata';
 
 /** struct datarec {u64 packets; u64 bytes;} */
 export const DATAREC_SIZE = 16;
 
-/** Keys of xdp_actions: the kernel's enum xdp_action, in key order. */
+/** The kernel's enum xdp_action, in order (our program passes every frame: PASS is the total). */
 export const XDP_ACTIONS = ['ABORTED', 'DROP', 'PASS', 'TX', 'REDIRECT'] as const;
 export type XdpAction = (typeof XDP_ACTIONS)[number];
 
-/** Keys of xdp_protos (enum proto_class), in key order, with the label people see. */
+/** The keys of a slot (enum proto_class), in key order, with the label people see. */
 export const PROTO_CLASSES = [
 	{key: 'PROTO_IPV4_TCP', label: 'IPv4 TCP'},
 	{key: 'PROTO_IPV4_UDP', label: 'IPv4 UDP'},
@@ -29,6 +32,18 @@ export const PROTO_CLASSES = [
 ] as const;
 
 export const PROTO_LABELS: readonly string[] = PROTO_CLASSES.map(entry => entry.label);
+
+/** Keys per slot of COUNTERS_MAP. */
+export const SLOT_KEYS = PROTO_CLASSES.length;
+
+/**
+ * bpf/legacy/xdp_stats_v1.bpf.c: the layout before slots (a verdict map and a protocol map per
+ * instance). Only `--cleanup` proves it, to remove what an older xdptop kept.
+ */
+export const LEGACY_MAPS = [
+	{name: 'xdp_actions', maxEntries: XDP_ACTIONS.length},
+	{name: 'xdp_protos', maxEntries: PROTO_CLASSES.length},
+] as const;
 
 /** bpf/xdp_exceptions.bpf.c: a program per raw tracepoint, and the table both count into. */
 export const EXCEPTION_PROGRAMS = {xdp_exception: 'xdptop_exception', xdp_redirect_err: 'xdptop_redirect_err'} as const;

@@ -1,108 +1,160 @@
 /**
  * What makes an XDP program provably xdptop's: its instruction tag equals the tag of the object
  * xdptop ships (read by loading that object, so it can never drift from the build), and its maps
- * are exactly the ABI's, with the ABI's type, key size, value size and entry count. A name proves
- * nothing: any root process can load a program called xdptop_stats with maps of any layout, and
- * reading such a map into our buffers would corrupt memory. The tag ignores which maps the
- * instructions reference, so the map check is what rules out our code bound to foreign maps.
+ * are exactly the ABI's: a counters map with the ABI's type, key size, value size and a whole
+ * number of slots, and a frozen read-only .rodata holding the first key of a slot inside it. A
+ * name proves nothing: any root process can load a program called xdptop_stats with maps of any
+ * layout, and reading such a map into our buffers would corrupt memory. The tag ignores which
+ * maps (and which .rodata) the instructions reference, so the map check is what rules out our
+ * code bound to foreign maps. The slot is read from the program's own .rodata, so a kept
+ * attachment brings its slot back to whoever adopts it.
  */
-import {ACTIONS_MAP, DATAREC_SIZE, PROTO_CLASSES, PROTOS_MAP, XDP_ACTIONS} from './abi.js';
-import {linkInfoByFd, mapInfoByFd, programInfoByFd, type XdpLinkInfo} from './info.js';
+import {COUNTERS_MAP, DATAREC_SIZE, FIRST_KEY_SIZE, LEGACY_MAPS, RODATA_MAP, SLOT_KEYS} from './abi.js';
+import {linkInfoByFd, mapInfoByFd, programInfoByFd, type MapInfo, type XdpLinkInfo} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
-import {StatsObject} from './object.js';
+import {loadLegacyStatsObject, StatsObject} from './object.js';
 
+const BPF_MAP_TYPE_ARRAY = 2;
 const BPF_MAP_TYPE_PERCPU_ARRAY = 6;
+const BPF_F_RDONLY_PROG = 1 << 7;
 
-interface MapSpec {
-	readonly name: string;
+/** A proven program's counters: its map (fd for the holder to close) and its slot in it. */
+export interface ProvenCounters {
+	readonly mapFd: number;
+	readonly mapId: number;
 	readonly maxEntries: number;
+	readonly slot: number;
 }
 
-const EXPECTED_MAPS: readonly MapSpec[] = [
-	{name: ACTIONS_MAP, maxEntries: XDP_ACTIONS.length},
-	{name: PROTOS_MAP, maxEntries: PROTO_CLASSES.length},
-];
+const shippedTags = new Map<'current' | 'legacy', string>();
 
-/** fds of a proven program's counter maps; the holder closes them. */
-export interface ProvenMaps {
-	readonly actionsMapFd: number;
-	readonly protosMapFd: number;
-}
-
-let shippedTag: string | undefined;
-
-/** The tag of the program in the object xdptop ships: loaded once per process, then closed. */
-export function shippedProgramTag(): string {
-	if (shippedTag === undefined) {
-		const object = StatsObject.load();
+function tagOf(layout: 'current' | 'legacy'): string {
+	let tag = shippedTags.get(layout);
+	if (tag === undefined) {
+		const object = layout === 'current' ? StatsObject.load() : loadLegacyStatsObject();
 		try {
-			shippedTag = programInfoByFd(object.progFd).tag;
+			tag = programInfoByFd(object.progFd).tag;
 		} finally {
 			object.close();
 		}
+		shippedTags.set(layout, tag);
 	}
-	return shippedTag;
+	return tag;
 }
 
-function matches(fd: number, spec: MapSpec): boolean {
-	const info = mapInfoByFd(fd);
-	return (
-		info.name === spec.name &&
-		info.type === BPF_MAP_TYPE_PERCPU_ARRAY &&
-		info.keySize === 4 &&
-		info.valueSize === DATAREC_SIZE &&
-		info.maxEntries === spec.maxEntries
-	);
+/** The tag of the program in the object xdptop ships: loaded once per process, then closed. */
+export function shippedProgramTag(): string {
+	return tagOf('current');
+}
+
+const isCounters = (info: MapInfo) =>
+	info.name === COUNTERS_MAP &&
+	info.type === BPF_MAP_TYPE_PERCPU_ARRAY &&
+	info.keySize === 4 &&
+	info.valueSize === DATAREC_SIZE &&
+	info.maxEntries > 0 &&
+	info.maxEntries % SLOT_KEYS === 0;
+
+const isRodata = (info: MapInfo) =>
+	info.name.endsWith(RODATA_MAP) &&
+	info.type === BPF_MAP_TYPE_ARRAY &&
+	info.keySize === 4 &&
+	info.valueSize === FIRST_KEY_SIZE &&
+	info.maxEntries === 1 &&
+	(info.flags & BPF_F_RDONLY_PROG) !== 0;
+
+/** Opens a program's maps by id, with their info; undefined (all closed) when one is gone. */
+function openMaps(mapIds: readonly number[]): Array<{fd: number; info: MapInfo}> | undefined {
+	const opened: Array<{fd: number; info: MapInfo}> = [];
+	for (const id of mapIds) {
+		const fd = libbpf().mapGetFdById(id);
+		let info: MapInfo | undefined;
+		try {
+			info = fd < 0 ? undefined : mapInfoByFd(fd);
+		} catch {
+			info = undefined;
+		}
+		if (!info) {
+			if (fd >= 0) {
+				closeFd(fd);
+			}
+			opened.forEach(map => closeFd(map.fd));
+			return undefined;
+		}
+		opened.push({fd, info});
+	}
+	return opened;
+}
+
+function readFirstKey(rodataFd: number): number | undefined {
+	const value = Buffer.alloc(FIRST_KEY_SIZE);
+	return libbpf().mapLookupElem(rodataFd, Buffer.alloc(4), value) === 0 ? value.readUInt32LE(0) : undefined;
 }
 
 /**
- * Proves the program behind progFd is ours and opens its counter maps. The maps are checked
+ * Proves the program behind progFd is ours and opens its counters map. The maps are checked
  * through the very fds returned, so what was checked is what will be read. Undefined when
  * anything differs (or the program or a map is gone); never throws for a foreign program.
  */
-export function proveByFd(progFd: number): ProvenMaps | undefined {
+export function proveByFd(progFd: number): ProvenCounters | undefined {
 	let info;
-	try {
-		info = programInfoByFd(progFd);
-	} catch {
-		return undefined;
-	}
 	let tag: string;
 	try {
+		info = programInfoByFd(progFd);
 		tag = shippedProgramTag();
 	} catch {
-		return undefined; // Our own object cannot be loaded: nothing can be proven ours.
+		return undefined; // Gone, or our own object cannot be loaded: nothing can be proven ours.
 	}
-	if (info.tag !== tag || info.mapIds.length !== EXPECTED_MAPS.length) {
+	if (info.tag !== tag || info.mapIds.length !== 2) {
 		return undefined;
 	}
-	const api = libbpf();
-	const fds = new Map<string, number>();
-	const release = () => fds.forEach(fd => closeFd(fd));
-	for (const id of info.mapIds) {
-		const fd = api.mapGetFdById(id);
-		if (fd < 0) {
-			release();
-			return undefined;
-		}
-		let spec: MapSpec | undefined;
-		try {
-			spec = EXPECTED_MAPS.find(candidate => !fds.has(candidate.name) && matches(fd, candidate));
-		} catch {
-			spec = undefined;
-		}
-		if (!spec) {
-			closeFd(fd);
-			release();
-			return undefined;
-		}
-		fds.set(spec.name, fd);
+	const maps = openMaps(info.mapIds);
+	if (!maps) {
+		return undefined;
 	}
-	return {actionsMapFd: fds.get(ACTIONS_MAP)!, protosMapFd: fds.get(PROTOS_MAP)!};
+	const counters = maps.find(map => isCounters(map.info));
+	const rodata = maps.find(map => isRodata(map.info));
+	const firstKey = counters && rodata ? readFirstKey(rodata.fd) : undefined;
+	for (const map of maps) {
+		if (map !== counters || firstKey === undefined) {
+			closeFd(map.fd);
+		}
+	}
+	if (!counters || firstKey === undefined) {
+		return undefined;
+	}
+	if (firstKey % SLOT_KEYS !== 0 || firstKey + SLOT_KEYS > counters.info.maxEntries) {
+		closeFd(counters.fd);
+		return undefined;
+	}
+	return {mapFd: counters.fd, mapId: counters.info.id, maxEntries: counters.info.maxEntries, slot: firstKey / SLOT_KEYS};
+}
+
+/**
+ * The previous layout's program (bpf/legacy/): its tag, and exactly its two maps. Proven only so
+ * that `--cleanup` can remove what an older xdptop kept; nothing of it is read.
+ */
+function isLegacyOurs(progFd: number): boolean {
+	try {
+		const info = programInfoByFd(progFd);
+		if (info.tag !== tagOf('legacy') || info.mapIds.length !== LEGACY_MAPS.length) {
+			return false;
+		}
+		const maps = openMaps(info.mapIds);
+		if (!maps) {
+			return false;
+		}
+		maps.forEach(map => closeFd(map.fd));
+		return LEGACY_MAPS.every(spec =>
+			maps.some(({info: map}) => map.name === spec.name && map.type === BPF_MAP_TYPE_PERCPU_ARRAY && map.keySize === 4 && map.valueSize === DATAREC_SIZE && map.maxEntries === spec.maxEntries),
+		);
+	} catch {
+		return false;
+	}
 }
 
 /** proveByFd for a program id. */
-export function proveById(progId: number): ProvenMaps | undefined {
+export function proveById(progId: number): ProvenCounters | undefined {
 	const fd = libbpf().progGetFdById(progId);
 	if (fd < 0) {
 		return undefined;
@@ -114,15 +166,15 @@ export function proveById(progId: number): ProvenMaps | undefined {
 	}
 }
 
-/** A kept or adopted link, proven to hold our program; the holder closes progFd and the map fds. */
+/** A kept or adopted link, proven to hold our program; the holder closes progFd and the map fd. */
 export interface ProvenLink {
 	readonly link: XdpLinkInfo;
 	readonly progFd: number;
-	readonly maps: ProvenMaps;
+	readonly counters: ProvenCounters;
 }
 
-/** The XDP link behind linkFd, and the proof that the program it holds is ours. */
-export function proveLink(linkFd: number): ProvenLink | undefined {
+/** The XDP link behind linkFd and an fd of the program it holds; undefined when either is gone. */
+function openLinkProgram(linkFd: number): {link: XdpLinkInfo; progFd: number} | undefined {
 	let link: XdpLinkInfo | undefined;
 	try {
 		link = linkInfoByFd(linkFd);
@@ -130,20 +182,38 @@ export function proveLink(linkFd: number): ProvenLink | undefined {
 		return undefined;
 	}
 	const progFd = link ? libbpf().progGetFdById(link.progId) : -1;
-	if (!link || progFd < 0) {
+	return link && progFd >= 0 ? {link, progFd} : undefined;
+}
+
+/** The XDP link behind linkFd, and the proof that the program it holds is ours. */
+export function proveLink(linkFd: number): ProvenLink | undefined {
+	const opened = openLinkProgram(linkFd);
+	const counters = opened && proveByFd(opened.progFd);
+	if (!opened || !counters) {
+		if (opened) {
+			closeFd(opened.progFd);
+		}
 		return undefined;
 	}
-	const maps = proveByFd(progFd);
-	if (!maps) {
-		closeFd(progFd);
+	return {...opened, counters};
+}
+
+/** The XDP link behind linkFd when it holds the previous layout's program (see isLegacyOurs). */
+export function proveLegacyLink(linkFd: number): XdpLinkInfo | undefined {
+	const opened = openLinkProgram(linkFd);
+	if (!opened) {
 		return undefined;
 	}
-	return {link, progFd, maps};
+	try {
+		return isLegacyOurs(opened.progFd) ? opened.link : undefined;
+	} finally {
+		closeFd(opened.progFd);
+	}
 }
 
 /** Closes what a proof opened. */
 export function releaseProof(proven: ProvenLink): void {
-	[proven.progFd, proven.maps.actionsMapFd, proven.maps.protosMapFd].forEach(closeFd);
+	[proven.progFd, proven.counters.mapFd].forEach(closeFd);
 }
 
 const verdicts = new Map<number, boolean>();
@@ -164,11 +234,10 @@ export function isProvenOurs(progId: number, tag: string): boolean {
 		ours = false;
 	}
 	if (ours) {
-		const maps = proveById(progId);
-		ours = maps !== undefined;
-		if (maps) {
-			closeFd(maps.actionsMapFd);
-			closeFd(maps.protosMapFd);
+		const counters = proveById(progId);
+		ours = counters !== undefined;
+		if (counters) {
+			closeFd(counters.mapFd);
 		}
 	}
 	if (verdicts.size > 4096) {

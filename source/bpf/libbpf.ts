@@ -61,6 +61,9 @@ function bind() {
 		findMap: lib.func('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
 		mapFd: lib.func('int bpf_map__fd(void *map)'),
 		mapSetIfindex: lib.func('int bpf_map__set_ifindex(void *map, uint32_t ifindex)'),
+		mapReuseFd: lib.func('int bpf_map__reuse_fd(void *map, int fd)'),
+		mapSetInitialValue: lib.func('int bpf_map__set_initial_value(void *map, const uint8_t *data, size_t size)'),
+		mapCreate: lib.func('int bpf_map_create(int map_type, const char *map_name, uint32_t key_size, uint32_t value_size, uint32_t max_entries, void *opts)'),
 		linkCreate: lib.func('int bpf_link_create(int prog_fd, int target_fd, int attach_type, void *opts)'),
 		linkDetach: lib.func('int bpf_link_detach(int link_fd)'),
 		xdpQuery: lib.func('int bpf_xdp_query(int ifindex, int flags, _Inout_ uint8_t *opts)'),
@@ -103,6 +106,11 @@ export interface LibbpfApi {
 	findMap(object: Pointer, name: string): Pointer | null;
 	mapFd(map: Pointer): number;
 	mapSetIfindex(map: Pointer, ifindex: number): number;
+	/** The object's map becomes that existing map (libbpf dups the fd) instead of a new one. */
+	mapReuseFd(map: Pointer, fd: number): number;
+	/** Before load: the contents of a global data map (.rodata); libbpf copies them. */
+	mapSetInitialValue(map: Pointer, data: Buffer, size: number): number;
+	mapCreate(type: number, name: string, keySize: number, valueSize: number, maxEntries: number, opts: null): number;
 	linkCreate(progFd: number, targetFd: number, attachType: number, opts: Buffer): number;
 	linkDetach(linkFd: number): number;
 	xdpQuery(ifindex: number, flags: number, opts: Buffer): number;

@@ -1,6 +1,6 @@
-/** Reads our per-CPU counter maps, summing the CPUs. */
-import {packetsPerCpu, sumPerCpu, perCpuStride, totalOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
-import {DATAREC_SIZE, PROTO_CLASSES, XDP_ACTIONS} from './abi.js';
+/** Reads xdptop_stats's counters: one batch lookup per counters map, however many slots it holds. */
+import {packetsPerCpu, sumPerCpu, perCpuStride, totalOf, ZERO_DATAREC, type XdpCounters} from '../model/counters.js';
+import {DATAREC_SIZE, SLOT_KEYS, XDP_ACTIONS} from './abi.js';
 import {check, libbpf} from './libbpf.js';
 
 let possibleCpus: number | undefined;
@@ -13,71 +13,77 @@ export function possibleCpuCount(): number {
 
 const ENOENT = 2;
 
-/** Reads a whole per-CPU array of datarecs; buffers are reused across ticks. */
-export class PerCpuArrayReader {
+/**
+ * One counters map (a per-CPU array, SLOT_KEYS keys per slot), read from key 0 up to the highest
+ * slot anyone reads, with one batch lookup. A read serves every slot once: reading a slot again
+ * reads the map again, so one round over all slots (a monitor tick) costs one system call, and
+ * reading one slot twice (before and after an interval) gets fresh figures each time.
+ */
+export class CounterTable {
 	readonly #fd: number;
-	readonly #keys: number;
+	readonly #slots: number;
 	readonly #cpus = possibleCpuCount();
 	readonly #values: Buffer;
-	readonly #keyBuffer: Buffer;
+	readonly #keys: Buffer;
 	readonly #outBatch = Buffer.alloc(4);
 	readonly #count = Buffer.alloc(4);
+	/** Slots [0, #wanted) are read; grown by want(). */
+	#wanted = 0;
+	/** Slots covered by the last lookup, and those already handed out from it. */
+	#read = 0;
+	readonly #served = new Set<number>();
 
-	constructor(fd: number, keys: number) {
+	constructor(fd: number, maxEntries: number) {
 		this.#fd = fd;
-		this.#keys = keys;
-		this.#values = Buffer.alloc(keys * this.#cpus * perCpuStride(DATAREC_SIZE));
-		this.#keyBuffer = Buffer.alloc(keys * 4);
+		this.#slots = Math.floor(maxEntries / SLOT_KEYS);
+		this.#values = Buffer.alloc(maxEntries * this.#cpus * perCpuStride(DATAREC_SIZE));
+		this.#keys = Buffer.alloc(maxEntries * 4);
 	}
 
-	/** One batch lookup for all keys (cheaper than a lookup per key). */
-	read(): Datarec[] {
-		this.#count.writeUInt32LE(this.#keys);
-		const result = libbpf().mapLookupBatch(
-			this.#fd,
-			null,
-			this.#outBatch,
-			this.#keyBuffer,
-			this.#values,
-			this.#count,
-			null,
-		);
+	get fd(): number {
+		return this.#fd;
+	}
+
+	/** Includes that slot in every lookup from now on. */
+	want(slot: number): void {
+		if (!Number.isInteger(slot) || slot < 0 || slot >= this.#slots) {
+			throw new RangeError(`slot ${slot} is not in a map of ${this.#slots} slots`);
+		}
+		this.#wanted = Math.max(this.#wanted, slot + 1);
+	}
+
+	/**
+	 * One slot's counters. Our program passes every frame, so PASS is the sum of the classes; the
+	 * classes and the per-CPU split come with it (withProtos=false leaves them out, not the read).
+	 */
+	read(slot: number, withProtos = true): XdpCounters {
+		this.want(slot);
+		if (this.#served.has(slot) || slot >= this.#read) {
+			this.#lookup();
+		}
+		this.#served.add(slot);
+		const firstKey = slot * SLOT_KEYS;
+		const protos = sumPerCpu(this.#values, SLOT_KEYS, this.#cpus, DATAREC_SIZE, firstKey);
+		const pass = totalOf(protos);
+		const actions = XDP_ACTIONS.map(action => (action === 'PASS' ? pass : ZERO_DATAREC));
+		if (!withProtos) {
+			return {actions};
+		}
+		return {actions, protos, perCpu: packetsPerCpu(this.#values, SLOT_KEYS, this.#cpus, DATAREC_SIZE, firstKey)};
+	}
+
+	#lookup(): void {
+		const keys = this.#wanted * SLOT_KEYS;
+		this.#count.writeUInt32LE(keys);
+		const result = libbpf().mapLookupBatch(this.#fd, null, this.#outBatch, this.#keys, this.#values, this.#count, null);
 		// ENOENT means "that was the last batch", with every key read.
 		if (result < 0 && -result !== ENOENT) {
 			check('read counters', result);
 		}
-		return sumPerCpu(this.#values, this.#count.readUInt32LE(0), this.#cpus, DATAREC_SIZE);
-	}
-
-	/** Packets per CPU over every key, from the last read's buffer (no second lookup). */
-	lastPerCpu(): bigint[] {
-		return packetsPerCpu(this.#values, this.#count.readUInt32LE(0), this.#cpus, DATAREC_SIZE);
-	}
-}
-
-/** Both counter maps of one program instance. */
-export class CountersReader {
-	readonly #actions: PerCpuArrayReader;
-	readonly #protos: PerCpuArrayReader;
-
-	constructor(actionsMapFd: number, protosMapFd: number) {
-		this.#actions = new PerCpuArrayReader(actionsMapFd, XDP_ACTIONS.length);
-		this.#protos = new PerCpuArrayReader(protosMapFd, PROTO_CLASSES.length);
-	}
-
-	/**
-	 * Actions alone, or protocol classes with the actions derived from them: one batch lookup
-	 * either way. Our program passes every frame and counts it once in each map, so PASS is the
-	 * sum of the classes; two lookups would be taken at two moments, and the PASS row and the
-	 * protocol rows would then disagree by the frames that arrived in between.
-	 */
-	read(withProtos = true): XdpCounters {
-		if (!withProtos) {
-			return {actions: this.#actions.read()};
+		this.#read = Math.floor(this.#count.readUInt32LE(0) / SLOT_KEYS);
+		this.#served.clear();
+		if (this.#read < this.#wanted) {
+			throw new RangeError(`the counters map returned ${this.#read} of ${this.#wanted} slots`);
 		}
-		const protos = this.#protos.read();
-		const pass = totalOf(protos);
-		// Every frame is counted once among the classes: their per-CPU sums are the frames per CPU.
-		return {actions: XDP_ACTIONS.map(action => (action === 'PASS' ? pass : ZERO_DATAREC)), protos, perCpu: this.#protos.lastPerCpu()};
 	}
 }

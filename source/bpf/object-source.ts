@@ -3,7 +3,7 @@
  * executable swaps this module for source/single/object-source.ts at build time (see
  * source/bundle/build.ts), which hands over the copy it carries inside.
  */
-import {exceptionsObjectPath, statsObjectPath} from './paths.js';
+import {bpfObjectPath, type BpfObjectFile} from './paths.js';
 
 /** An object held in memory, with a name for messages. */
 export interface ObjectBytes {
@@ -11,10 +11,6 @@ export interface ObjectBytes {
 	readonly bytes: Uint8Array;
 }
 
-export function statsObjectSource(): string | ObjectBytes {
-	return statsObjectPath();
-}
-
-export function exceptionsObjectSource(): string | ObjectBytes {
-	return exceptionsObjectPath();
+export function objectSource(file: BpfObjectFile): string | ObjectBytes {
+	return bpfObjectPath(file);
 }

@@ -1,12 +1,16 @@
 import {existsSync} from 'node:fs';
-import {ACTIONS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, PROTOS_MAP} from './abi.js';
+import {COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, FIRST_KEY_SIZE, LEGACY_MAPS, PROG_NAME, RODATA_MAP} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
-import {exceptionsObjectSource, statsObjectSource, type ObjectBytes} from './object-source.js';
+import {objectSource, type ObjectBytes} from './object-source.js';
 
 export interface LoadOptions {
 	/** Bind the program and its maps to this device, as hardware offload needs. */
 	readonly offloadIfindex?: number;
+	/** Maps (by name) that are to be these existing maps, by fd, instead of new ones. */
+	readonly reuseMaps?: ReadonlyMap<string, number>;
+	/** Initial contents of global data maps (by name, e.g. .rodata). */
+	readonly initialValues?: ReadonlyMap<string, Buffer>;
 }
 
 /** A BPF object file opened and loaded into the kernel: the programs and the maps it names. */
@@ -30,6 +34,13 @@ export class LoadedObject {
 		try {
 			const programs = programNames.map(name => [name, checkPointer(`find program ${name}`, api.findProgram(object, name))] as const);
 			const maps = mapNames.map(name => [name, checkPointer(`find map ${name}`, api.findMap(object, name))] as const);
+			const map = (name: string) => maps.find(([mapName]) => mapName === name)?.[1] ?? checkPointer(`find map ${name}`, api.findMap(object, name));
+			for (const [name, fd] of options.reuseMaps ?? []) {
+				check(`use the existing map for ${name}`, api.mapReuseFd(map(name), fd));
+			}
+			for (const [name, value] of options.initialValues ?? []) {
+				check(`set ${name}`, api.mapSetInitialValue(map(name), value, value.length));
+			}
 			if (options.offloadIfindex !== undefined) {
 				for (const [, program] of programs) {
 					api.programSetIfindex(program, options.offloadIfindex);
@@ -84,25 +95,39 @@ export class LoadedObject {
 	}
 }
 
+/** Where an instance counts: the shared counters map, and the first key of its slot there. */
+export interface CounterSlotRef {
+	readonly mapFd: number;
+	readonly firstKey: number;
+}
+
 /**
- * One loaded instance of xdp_stats.bpf.o: its own program and its own maps. xdptop loads one
- * per interface so that every interface is counted on its own.
+ * One loaded instance of xdp_stats.bpf.o. With a slot, it counts into that existing map at that
+ * slot; without, into a map of its own with one slot (hardware offload: the map lives on the
+ * device).
  */
 export class StatsObject {
-	static load(options: LoadOptions = {}): StatsObject {
-		return new StatsObject(LoadedObject.load(statsObjectSource(), PROG_NAME, [ACTIONS_MAP, PROTOS_MAP], options));
+	static load(options: {offloadIfindex?: number; slot?: CounterSlotRef} = {}): StatsObject {
+		const {slot, offloadIfindex} = options;
+		const firstKey = Buffer.alloc(FIRST_KEY_SIZE);
+		firstKey.writeUInt32LE(slot?.firstKey ?? 0);
+		return new StatsObject(
+			LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
+				offloadIfindex,
+				reuseMaps: slot ? new Map([[COUNTERS_MAP, slot.mapFd]]) : undefined,
+				initialValues: new Map([[RODATA_MAP, firstKey]]),
+			}),
+		);
 	}
 
 	readonly progFd: number;
-	readonly actionsMapFd: number;
-	readonly protosMapFd: number;
+	readonly countersMapFd: number;
 	readonly #loaded: LoadedObject;
 
 	private constructor(loaded: LoadedObject) {
 		this.#loaded = loaded;
 		this.progFd = loaded.progFd;
-		this.actionsMapFd = loaded.mapFd(ACTIONS_MAP);
-		this.protosMapFd = loaded.mapFd(PROTOS_MAP);
+		this.countersMapFd = loaded.mapFd(COUNTERS_MAP);
 	}
 
 	close(): void {
@@ -110,7 +135,12 @@ export class StatsObject {
 	}
 }
 
+/** The previous layout's program (bpf/legacy/), loaded only to learn its tag. */
+export function loadLegacyStatsObject(): LoadedObject {
+	return LoadedObject.load(objectSource('legacy/xdp_stats_v1.bpf.o'), PROG_NAME, LEGACY_MAPS.map(map => map.name));
+}
+
 /** xdp_exceptions.bpf.o loaded: its two tracepoint programs, not yet attached (see exceptions.ts). */
 export function loadExceptionsObject(): LoadedObject {
-	return LoadedObject.load(exceptionsObjectSource(), Object.values(EXCEPTION_PROGRAMS), [EXCEPTIONS_MAP]);
+	return LoadedObject.load(objectSource('xdp_exceptions.bpf.o'), Object.values(EXCEPTION_PROGRAMS), [EXCEPTIONS_MAP]);
 }

@@ -29,10 +29,10 @@ function isOurs(manifest: string): boolean {
 	}
 }
 
-export function statsObjectPath(): string {
-	return join(installRoot(), 'build', 'xdp_stats.bpf.o');
-}
+/** The BPF objects xdptop ships, as paths under build/ (package.json "files" lists the same). */
+export const BPF_OBJECT_FILES = ['xdp_stats.bpf.o', 'xdp_exceptions.bpf.o', 'legacy/xdp_stats_v1.bpf.o'] as const;
+export type BpfObjectFile = (typeof BPF_OBJECT_FILES)[number];
 
-export function exceptionsObjectPath(): string {
-	return join(installRoot(), 'build', 'xdp_exceptions.bpf.o');
+export function bpfObjectPath(file: BpfObjectFile): string {
+	return join(installRoot(), 'build', file);
 }

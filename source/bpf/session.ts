@@ -7,12 +7,14 @@ import {type XdpCounters} from '../model/counters.js';
 import {blockingAttachment, describeConflict, explainAttachFailure} from '../model/messages.js';
 import {escapeControl} from '../model/escape.js';
 import {type XdpMode, type XdpState} from '../model/xdp.js';
+import {SLOT_KEYS} from './abi.js';
 import {BpfError, XdpConflictError, XdpModeRefusedError} from './errors.js';
-import {proveById, proveLink, releaseProof, type ProvenMaps} from './identity.js';
+import {CounterSlots, type CounterSlot} from './counter-slots.js';
+import {proveById, proveLink, releaseProof, type ProvenCounters} from './identity.js';
 import {linkHolders} from './holders.js';
 import {linkInfoByFd} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
-import {CountersReader} from './maps.js';
+import {CounterTable} from './maps.js';
 import {netnsCookie} from './netns.js';
 import {StatsObject} from './object.js';
 import {parsePinName, pinFileName, PIN_ROOT, withPinDirectory} from './pins.js';
@@ -24,32 +26,37 @@ export interface AttachTarget {
 	readonly driver: string;
 }
 
+/** Where an instance's counters are read, and how its slot is given back when it is gone. */
+interface SlotCounters {
+	readonly table: CounterTable;
+	readonly slot: number;
+	/** After the program is detached; not for one that stays attached (kept). */
+	readonly release: () => void;
+}
+
 interface Owned {
 	readonly target: AttachTarget;
 	mode: XdpMode;
 	linkFd: number;
 	readonly progFd: number;
-	readonly actionsMapFd: number;
-	readonly protosMapFd: number;
 	/** Loaded by us; undefined for an attachment re-adopted from pins. */
 	readonly object: StatsObject | undefined;
 	/** fds we opened ourselves for a re-adopted attachment; closed with it. */
 	readonly extraFds: readonly number[];
-	readonly reader: CountersReader;
+	readonly counters: SlotCounters;
 }
 
-function ownedFromObject(target: AttachTarget, mode: XdpMode, linkFd: number, object: StatsObject): Owned {
-	return {
-		target,
-		mode,
-		linkFd,
-		progFd: object.progFd,
-		actionsMapFd: object.actionsMapFd,
-		protosMapFd: object.protosMapFd,
-		object,
-		extraFds: [],
-		reader: new CountersReader(object.actionsMapFd, object.protosMapFd),
-	};
+/** A loaded instance of our program, not attached yet, with its counters. */
+interface Instance {
+	readonly object: StatsObject;
+	readonly counters: SlotCounters;
+}
+
+/** A proven map of another instance (kept, or another xdptop's), shared by every slot read in it. */
+interface SharedTable {
+	readonly table: CounterTable;
+	readonly fd: number;
+	users: number;
 }
 
 export interface OwnedAttachment {
@@ -59,8 +66,7 @@ export interface OwnedAttachment {
 }
 
 interface AdoptedReader {
-	readonly reader: CountersReader;
-	readonly fds: readonly number[];
+	readonly counters: SlotCounters;
 	/** The tick it was last read in: readers of programs no longer attached are closed. */
 	usedIn: number;
 }
@@ -69,6 +75,10 @@ export class XdpSession {
 	readonly #owned = new Map<number, Owned>();
 	/** Readers for our program attached by another xdptop process, by program id. */
 	readonly #adopted = new Map<number, AdoptedReader>();
+	/** Our own counters maps, a slot per attachment. */
+	readonly #slots = new CounterSlots();
+	/** Other instances' proven maps, by map id: one lookup per map per tick, however many slots are read. */
+	readonly #tables = new Map<number, SharedTable>();
 	#generation = 0;
 	#keepFailed = false;
 
@@ -127,15 +137,9 @@ export class XdpSession {
 			return;
 		}
 		this.#refuseConflicts(target, queryXdp(target.ifindex), mode);
-		const object = this.#load(target, mode);
-		let linkFd: number;
-		try {
-			linkFd = this.#link(object.progFd, target, mode);
-		} catch (error) {
-			object.close();
-			throw error;
-		}
-		this.#owned.set(target.ifindex, ownedFromObject(target, mode, linkFd, object));
+		const instance = this.#load(target, mode);
+		const linkFd = this.#linkInstance(instance, target, mode);
+		this.#owned.set(target.ifindex, this.#ownedInstance(target, mode, linkFd, instance));
 	}
 
 	/**
@@ -210,14 +214,14 @@ export class XdpSession {
 	readCounters(ifindex: number, progId: number, withProtos = true): XdpCounters | undefined {
 		const owned = this.#owned.get(ifindex);
 		if (owned) {
-			return owned.reader.read(withProtos);
+			return owned.counters.table.read(owned.counters.slot, withProtos);
 		}
 		const adopted = this.#adoptedReader(progId);
 		if (!adopted) {
 			return undefined;
 		}
 		adopted.usedIn = this.#generation;
-		return adopted.reader.read(withProtos);
+		return adopted.counters.table.read(adopted.counters.slot, withProtos);
 	}
 
 	/**
@@ -227,7 +231,7 @@ export class XdpSession {
 	endRound(): void {
 		for (const [progId, adopted] of this.#adopted) {
 			if (adopted.usedIn !== this.#generation) {
-				adopted.fds.forEach(closeFd);
+				adopted.counters.release();
 				this.#adopted.delete(progId);
 			}
 		}
@@ -259,7 +263,9 @@ export class XdpSession {
 					const proven = this.#proveLink(linkFd, pin.linkId, target.ifindex);
 					if (!proven || !directory.unpin(entry)) {
 						closeFd(linkFd);
-						proven?.fds.forEach(closeFd);
+						if (proven) {
+							[proven.progFd, proven.counters.mapFd].forEach(closeFd);
+						}
 						continue;
 					}
 					this.#owned.set(target.ifindex, {
@@ -267,11 +273,9 @@ export class XdpSession {
 						mode: proven.mode,
 						linkFd,
 						progFd: proven.progFd,
-						actionsMapFd: proven.maps.actionsMapFd,
-						protosMapFd: proven.maps.protosMapFd,
 						object: undefined,
-						extraFds: proven.fds,
-						reader: new CountersReader(proven.maps.actionsMapFd, proven.maps.protosMapFd),
+						extraFds: [proven.progFd],
+						counters: this.#sharedCounters(proven.counters),
 					});
 					names.push(target.name);
 				}
@@ -284,18 +288,18 @@ export class XdpSession {
 	}
 
 	/** The kept link is an XDP link of that id on that interface here, holding our program, and kept (no process holds it). */
-	#proveLink(linkFd: number, linkId: number, ifindex: number): {mode: XdpMode; progFd: number; maps: ProvenMaps; fds: number[]} | undefined {
+	#proveLink(linkFd: number, linkId: number, ifindex: number): {mode: XdpMode; progFd: number; counters: ProvenCounters} | undefined {
 		const proven = proveLink(linkFd);
 		if (!proven) {
 			return undefined;
 		}
-		const {link, progFd, maps} = proven;
+		const {link, progFd, counters} = proven;
 		const mode = link.linkId === linkId && link.ifindex === ifindex ? attachedMode(link) : undefined;
 		if (!mode || linkHolders(link.linkId).length > 0) {
 			releaseProof(proven); // Not that attachment, or a running process's own link pinned from under it.
 			return undefined;
 		}
-		return {mode, progFd, maps, fds: [progFd, maps.actionsMapFd, maps.protosMapFd]};
+		return {mode, progFd, counters};
 	}
 
 	/** Pins the link of an attachment of ours under its unique name. */
@@ -331,7 +335,7 @@ export class XdpSession {
 						continue;
 					}
 					this.#owned.delete(owned.target.ifindex);
-					this.#release(owned);
+					this.#release(owned, {attached: true});
 					kept.push(`${name} (${owned.mode})`);
 				} else if (this.#detachOwned(owned.target.ifindex) === 'gone') {
 					gone.push(name);
@@ -342,10 +346,11 @@ export class XdpSession {
 				failed.push(`could not clean up ${name}: ${error instanceof Error ? error.message : String(error)}`);
 			}
 		}
-		for (const {fds} of this.#adopted.values()) {
-			fds.forEach(closeFd);
+		for (const {counters} of this.#adopted.values()) {
+			counters.release();
 		}
 		this.#adopted.clear();
+		this.#slots.close();
 		const parts: string[] = [];
 		if (detached.length > 0) {
 			parts.push(`detached xdptop_stats from ${detached.join(', ')}`);
@@ -360,10 +365,14 @@ export class XdpSession {
 		return parts.join('; ');
 	}
 
-	#release(owned: Owned): void {
+	/** Closes what we hold of an attachment; its slot is given back unless its program stays attached. */
+	#release(owned: Owned, options: {attached?: boolean} = {}): void {
 		closeFd(owned.linkFd);
 		owned.object?.close();
 		owned.extraFds.forEach(closeFd);
+		if (!options.attached) {
+			owned.counters.release();
+		}
 	}
 
 	#refuseConflicts(target: AttachTarget, state: XdpState, mode: XdpMode): void {
@@ -373,12 +382,75 @@ export class XdpSession {
 		}
 	}
 
-	#load(target: AttachTarget, mode: XdpMode): StatsObject {
+	/**
+	 * A new instance counting in a slot of our shared map; offloaded to hardware, in a map of its
+	 * own on the device (a device-bound program cannot use a host map).
+	 */
+	#load(target: AttachTarget, mode: XdpMode): Instance {
+		if (mode === 'hw') {
+			let object: StatsObject;
+			try {
+				object = StatsObject.load({offloadIfindex: target.ifindex});
+			} catch (error) {
+				throw this.#explain(error, target, mode);
+			}
+			return {object, counters: {table: new CounterTable(object.countersMapFd, SLOT_KEYS), slot: 0, release: () => undefined}};
+		}
+		let slot: CounterSlot | undefined;
 		try {
-			return StatsObject.load(mode === 'hw' ? {offloadIfindex: target.ifindex} : {});
+			slot = this.#slots.allocate();
+			const taken = slot;
+			return {object: StatsObject.load({slot}), counters: {table: slot.table, slot: slot.slot, release: () => this.#slots.free(taken)}};
 		} catch (error) {
+			if (slot) {
+				this.#slots.free(slot);
+			}
 			throw this.#explain(error, target, mode);
 		}
+	}
+
+	/** Attaches a loaded instance; on failure the instance is unloaded and its slot given back. */
+	#linkInstance(instance: Instance, target: AttachTarget, mode: XdpMode): number {
+		try {
+			return this.#link(instance.object.progFd, target, mode);
+		} catch (error) {
+			instance.object.close();
+			instance.counters.release();
+			throw error;
+		}
+	}
+
+	#ownedInstance(target: AttachTarget, mode: XdpMode, linkFd: number, instance: Instance): Owned {
+		return {target, mode, linkFd, progFd: instance.object.progFd, object: instance.object, extraFds: [], counters: instance.counters};
+	}
+
+	/** A table for a proven map, shared by every slot read in it; the proof's fd is kept or closed. */
+	#sharedCounters(proven: ProvenCounters): SlotCounters {
+		let shared = this.#tables.get(proven.mapId);
+		if (shared) {
+			closeFd(proven.mapFd);
+		} else {
+			shared = {table: new CounterTable(proven.mapFd, proven.maxEntries), fd: proven.mapFd, users: 0};
+			this.#tables.set(proven.mapId, shared);
+		}
+		shared.users++;
+		shared.table.want(proven.slot);
+		const entry = shared;
+		let released = false;
+		return {
+			table: shared.table,
+			slot: proven.slot,
+			release: () => {
+				if (released) {
+					return;
+				}
+				released = true;
+				if (--entry.users === 0) {
+					closeFd(entry.fd);
+					this.#tables.delete(proven.mapId);
+				}
+			},
+		};
 	}
 
 	#link(progFd: number, target: AttachTarget, mode: XdpMode): number {
@@ -399,16 +471,10 @@ export class XdpSession {
 
 	/** hw needs its own device-bound program; hw and drv/skb coexist, so attach the new one first. */
 	#replaceWithNewInstance(owned: Owned, mode: XdpMode): void {
-		const object = this.#load(owned.target, mode);
-		let linkFd: number;
-		try {
-			linkFd = this.#link(object.progFd, owned.target, mode);
-		} catch (error) {
-			object.close();
-			throw error;
-		}
+		const instance = this.#load(owned.target, mode);
+		const linkFd = this.#linkInstance(instance, owned.target, mode);
 		this.detach(owned.target.ifindex);
-		this.#owned.set(owned.target.ifindex, ownedFromObject(owned.target, mode, linkFd, object));
+		this.#owned.set(owned.target.ifindex, this.#ownedInstance(owned.target, mode, linkFd, instance));
 	}
 
 	/** A reader for another xdptop's program: only once it is proven ours, maps and all. */
@@ -417,11 +483,11 @@ export class XdpSession {
 		if (cached) {
 			return cached;
 		}
-		const maps = proveById(progId);
-		if (!maps) {
+		const proven = proveById(progId);
+		if (!proven) {
 			return undefined;
 		}
-		const entry = {reader: new CountersReader(maps.actionsMapFd, maps.protosMapFd), fds: [maps.actionsMapFd, maps.protosMapFd], usedIn: this.#generation};
+		const entry = {counters: this.#sharedCounters(proven), usedIn: this.#generation};
 		this.#adopted.set(progId, entry);
 		return entry;
 	}

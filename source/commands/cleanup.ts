@@ -6,7 +6,7 @@
  * link is proven to hold xdptop's program; anything else in the directory is left alone.
  */
 import {BpfError} from '../bpf/errors.js';
-import {proveLink, releaseProof} from '../bpf/identity.js';
+import {proveLegacyLink, proveLink, releaseProof} from '../bpf/identity.js';
 import {linkHolders} from '../bpf/holders.js';
 import {closeFd} from '../bpf/libbpf.js';
 import {parsePinName, PIN_ROOT, removePinDirectoryIfEmpty, withPinDirectory, type PinDirectory} from '../bpf/pins.js';
@@ -46,7 +46,8 @@ function settle(directory: PinDirectory, entry: string, linkId: number | undefin
 		if (proven) {
 			releaseProof(proven);
 		}
-		const link = proven?.link;
+		// What an xdptop of the previous counters layout kept is ours as well.
+		const link = proven?.link ?? proveLegacyLink(linkFd);
 		if (!link || (linkId !== undefined && link.linkId !== linkId)) {
 			return {kind: 'foreign'};
 		}

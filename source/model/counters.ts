@@ -12,35 +12,50 @@ export function perCpuStride(valueSize: number): number {
 	return Math.ceil(valueSize / 8) * 8;
 }
 
+/** A u64 whose high word is below this is under 2^52: several of them add up exactly as doubles. */
+const SMALL_HIGH_WORD = 2 ** 20;
+const TWO_32 = 2 ** 32;
+
+/** The exact sum of one u64 field over every CPU of a key, with BigInt only past 2^53. */
+function sumField(values: Buffer, first: number, cpus: number, stride: number): bigint {
+	let sum = 0;
+	for (let cpu = 0, offset = first; cpu < cpus; cpu++, offset += stride) {
+		const high = values.readUInt32LE(offset + 4);
+		sum += high * TWO_32 + values.readUInt32LE(offset);
+		if (high >= SMALL_HIGH_WORD || sum > Number.MAX_SAFE_INTEGER) {
+			let exact = 0n;
+			for (let again = 0, at = first; again < cpus; again++, at += stride) {
+				exact += values.readBigUInt64LE(at);
+			}
+			return exact;
+		}
+	}
+	return BigInt(sum);
+}
+
 /**
- * Sums {packets, bytes} over every CPU for each of `keys` keys in a batch-lookup buffer
+ * Sums {packets, bytes} over every CPU for `keys` keys from `firstKey` in a batch-lookup buffer
  * (key-major: key 0's CPUs, then key 1's ...).
  */
-export function sumPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16): Datarec[] {
+export function sumPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16, firstKey = 0): Datarec[] {
 	const stride = perCpuStride(valueSize);
-	const needed = keys * cpus * stride;
+	const needed = (firstKey + keys) * cpus * stride;
 	if (values.length < needed) {
 		throw new RangeError(`per-CPU buffer holds ${values.length} bytes, ${needed} needed`);
 	}
 	const sums: Datarec[] = [];
-	for (let key = 0; key < keys; key++) {
-		let packets = 0n;
-		let bytes = 0n;
-		for (let cpu = 0; cpu < cpus; cpu++) {
-			const offset = (key * cpus + cpu) * stride;
-			packets += values.readBigUInt64LE(offset);
-			bytes += values.readBigUInt64LE(offset + 8);
-		}
-		sums.push({packets, bytes});
+	for (let key = firstKey; key < firstKey + keys; key++) {
+		const offset = key * cpus * stride;
+		sums.push({packets: sumField(values, offset, cpus, stride), bytes: sumField(values, offset + 8, cpus, stride)});
 	}
 	return sums;
 }
 
-/** Packets per CPU over all `keys` keys of a batch-lookup buffer: where the frames were counted. */
-export function packetsPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16): bigint[] {
+/** Packets per CPU over `keys` keys from `firstKey` of a batch-lookup buffer: where the frames were counted. */
+export function packetsPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16, firstKey = 0): bigint[] {
 	const stride = perCpuStride(valueSize);
 	const perCpu = Array.from({length: cpus}, () => 0n);
-	for (let key = 0; key < keys; key++) {
+	for (let key = firstKey; key < firstKey + keys; key++) {
 		for (let cpu = 0; cpu < cpus; cpu++) {
 			perCpu[cpu]! += values.readBigUInt64LE((key * cpus + cpu) * stride);
 		}

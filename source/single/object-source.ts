@@ -5,6 +5,7 @@
  */
 import {getAsset} from 'node:sea';
 import {type ObjectBytes} from '../bpf/object-source.js';
+import {type BpfObjectFile} from '../bpf/paths.js';
 
 const objects = new Map<string, ObjectBytes>();
 
@@ -18,10 +19,6 @@ function asset(name: string): ObjectBytes {
 	return object;
 }
 
-export function statsObjectSource(): string | ObjectBytes {
-	return asset('xdp_stats.bpf.o');
-}
-
-export function exceptionsObjectSource(): string | ObjectBytes {
-	return asset('xdp_exceptions.bpf.o');
+export function objectSource(file: BpfObjectFile): string | ObjectBytes {
+	return asset(file);
 }

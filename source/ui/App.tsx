@@ -201,7 +201,11 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 		return command === 'filter' ? {kind: 'filter', draft: state.filter} : command === 'help' ? {kind: 'help'} : mode;
 	};
 
-	useInput((input, key) => {
+	// Ink re-registers useInput's handler in an effect, after the frame is drawn: a key that comes
+	// in between would act on the rows of the frame before (e.g. cycle from "off" again after an
+	// attach). The handler registered once reads the one from the latest render.
+	const onInput = useRef<(input: string, key: Key) => void>(() => undefined);
+	onInput.current = (input, key) => {
 		const special = key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.home || key.end || key.return || key.escape || key.tab || key.backspace || key.delete || key.ctrl || key.meta;
 		const characters = [...input];
 		// Keys can come faster than frames (a paste, a slow link): each one sees the mode the one
@@ -215,7 +219,8 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 			}
 		}
 		modeRef.current = mode;
-	});
+	};
+	useInput(useCallback((input: string, key: Key) => onInput.current(input, key), []));
 
 	if (layout.tooSmall) {
 		return <Text>{`terminal too small: needs ${MIN_COLUMNS}×${MIN_ROWS}, is ${width}×${height}`.slice(0, Math.max(1, width))}</Text>;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {
-	ACTIONS_MAP,
+	COUNTERS_MAP,
 	DATAREC_SIZE,
 	EXCEPTION_INVALID_ACTION,
 	EXCEPTION_KEY_SIZE,
@@ -13,7 +13,7 @@ import {
 	EXCEPTIONS_MAP,
 	PROG_NAME,
 	PROTO_CLASSES,
-	PROTOS_MAP,
+	SLOT_KEYS,
 	XDP_ACTIONS,
 } from '../../source/bpf/abi.js';
 
@@ -27,13 +27,18 @@ function define(name: string): string {
 
 test('names match the header', () => {
 	assert.equal(define('XDPTOP_PROG_NAME'), PROG_NAME);
-	assert.equal(define('XDPTOP_ACTIONS_MAP'), ACTIONS_MAP);
-	assert.equal(define('XDPTOP_PROTOS_MAP'), PROTOS_MAP);
+	assert.equal(define('XDPTOP_COUNTERS_MAP'), COUNTERS_MAP);
 });
 
-test('one action key per XDP verdict, ABORTED..REDIRECT', () => {
-	assert.equal(Number(define('XDP_ACTION_MAX')), XDP_ACTIONS.length);
+test('XDP verdicts in the kernel\'s order, ABORTED..REDIRECT', () => {
 	assert.deepEqual([...XDP_ACTIONS], ['ABORTED', 'DROP', 'PASS', 'TX', 'REDIRECT']);
+});
+
+test('a slot is one key per protocol class, from first_key in .rodata', () => {
+	assert.equal(SLOT_KEYS, PROTO_CLASSES.length);
+	const program = readFileSync(new URL('../../bpf/xdp_stats.bpf.c', import.meta.url), 'utf8');
+	assert.match(program, /const volatile __u32 first_key = 0;/);
+	assert.match(program, /__u32 key = first_key \+ classify\(data, data_end\);/);
 });
 
 test('protocol classes have the header values, in order, up to the _MAX sentinel', () => {

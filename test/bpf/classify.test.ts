@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
-import {PROTO_CLASSES, XDP_ACTIONS} from '../../source/bpf/abi.js';
-import {CountersReader} from '../../source/bpf/maps.js';
+import {PROTO_CLASSES, SLOT_KEYS, XDP_ACTIONS} from '../../source/bpf/abi.js';
+import {CounterTable} from '../../source/bpf/maps.js';
 import {StatsObject} from '../../source/bpf/object.js';
 import {testRun} from '../../source/bpf/test-run.js';
 import {totalOf, type XdpCounters} from '../../source/model/counters.js';
@@ -62,12 +62,13 @@ const cases: Array<{name: string; frame: Buffer; expected: ClassKey}> = [
 
 describe('xdptop_stats under BPF_PROG_TEST_RUN', () => {
 	let object: StatsObject;
-	let reader: CountersReader;
+	let reader: {read(): XdpCounters};
 	let previous: XdpCounters;
 
 	before(() => {
 		object = StatsObject.load();
-		reader = new CountersReader(object.actionsMapFd, object.protosMapFd);
+		const table = new CounterTable(object.countersMapFd, SLOT_KEYS);
+		reader = {read: () => table.read(0)};
 		previous = reader.read();
 	});
 	after(() => object?.close());

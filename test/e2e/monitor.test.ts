@@ -39,7 +39,7 @@ describe('the monitor in a terminal', () => {
 		assert.equal(lab.ipLinkXdp()?.mode, 1);
 
 		terminal.keys('m');
-		await terminal.waitFor(/in skb mode/);
+		await terminal.waitFor(/attached xdptop_stats to .* in skb mode/);
 		assert.match(row(), /skb  xdptop_stats ●/);
 		assert.equal(lab.ipLinkXdp()?.mode, 2);
 
@@ -53,7 +53,7 @@ describe('the monitor in a terminal', () => {
 		assert.equal(lab.ipLinkXdp(), undefined);
 
 		terminal.keys('Space');
-		await terminal.waitFor(/in drv mode/);
+		await terminal.waitFor(/attached xdptop_stats to .* in drv mode/);
 		// Bounded traffic from the peer namespace: 6 bursts of 2,000 frames, 250 ms apart.
 		for (let burst = 0; burst < 6; burst++) {
 			lab.send(2000);
@@ -76,7 +76,7 @@ describe('the monitor in a terminal', () => {
 		test(`${signal} while attached: detached, terminal restored`, async () => {
 			await terminal.waitFor(new RegExp(`> ${lab.localIf}`));
 			terminal.keys('Space');
-			await terminal.waitFor(/in drv mode/);
+			await terminal.waitFor(/attached xdptop_stats to .* in drv mode/);
 			process.kill(terminal.programPid(), signal);
 			await terminal.waitFor(/EXIT=/);
 			assert.equal(lab.ipLinkXdp(), undefined);
@@ -87,7 +87,7 @@ describe('the monitor in a terminal', () => {
 	test('SIGKILL while attached leaves no XDP program', async () => {
 		await terminal.waitFor(new RegExp(`> ${lab.localIf}`));
 		terminal.keys('Space');
-		await terminal.waitFor(/in drv mode/);
+		await terminal.waitFor(/attached xdptop_stats to .* in drv mode/);
 		assert.equal(lab.ipLinkXdp()?.mode, 1);
 		process.kill(terminal.programPid(), 'SIGKILL');
 		await until(() => lab.ipLinkXdp() === undefined, 'the kernel to drop the link');
@@ -104,7 +104,7 @@ describe('a crash in the render path', () => {
 		try {
 			await terminal.waitFor(new RegExp(`> ${lab.localIf}`));
 			terminal.keys('Space');
-			await terminal.waitFor(/in drv mode/);
+			await terminal.waitFor(/attached xdptop_stats to .* in drv mode/);
 			assert.equal(lab.ipLinkXdp()?.mode, 1);
 			const screen = await terminal.waitFor(/EXIT=\d+/);
 			assert.match(screen, /EXIT=1/);
@@ -137,13 +137,13 @@ describe('signals and a render crash with drv and skb attached on two interfaces
 				// Sorted by name: extra0, extra1, lo, then the lab's interface.
 				await terminal.waitFor(/^> extra0/m);
 				terminal.keys('m');
-				await terminal.waitFor(/to extra0 in drv mode/);
+				await terminal.waitFor(/attached xdptop_stats to extra0 in drv mode/);
 				terminal.keys('m');
-				await terminal.waitFor(/to extra0 in skb mode/);
+				await terminal.waitFor(/attached xdptop_stats to extra0 in skb mode/);
 				terminal.keys('G');
 				await terminal.waitFor(new RegExp(`^> ${lab.localIf}`, 'm'));
 				terminal.keys('Space');
-				await terminal.waitFor(/in drv mode/);
+				await terminal.waitFor(/attached xdptop_stats to .* in drv mode/);
 				assert.equal(lab.ipLinkXdp('extra0')?.mode, 2);
 				assert.equal(lab.ipLinkXdp()?.mode, 1);
 				end(terminal);

@@ -6,7 +6,10 @@ import {readdirSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {XdpSession} from '../../source/bpf/session.js';
 import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
-import {LoadedObject} from '../../source/bpf/object.js';
+import {linkInfoByFd} from '../../source/bpf/info.js';
+import {LoadedObject, loadLegacyStatsObject} from '../../source/bpf/object.js';
+import {netnsCookie} from '../../source/bpf/netns.js';
+import {pinFileName, withPinDirectory} from '../../source/bpf/pins.js';
 import {createXdpLink, queryXdp} from '../../source/bpf/xdp.js';
 import {listInterfaces} from '../../source/net/interfaces.js';
 import {type XdpMode} from '../../source/model/xdp.js';
@@ -21,6 +24,8 @@ export type AgentRequest =
 	| {op: 'linkForeign'; object: string; program: string; ifname: string; mode: XdpMode; pin: string}
 	/** Attaches a fixture through a bpf_link this process holds open until it exits (another tool's running loader). */
 	| {op: 'holdForeign'; object: string; program: string; ifname: string; mode: XdpMode}
+	/** What `--keep` of an xdptop with the previous counters layout left: its program linked and pinned under its name. */
+	| {op: 'keepPrevious'; ifname: string; mode: XdpMode}
 	| {op: 'close'; keep: boolean};
 
 const session = new XdpSession();
@@ -77,6 +82,19 @@ async function handle(request: AgentRequest): Promise<unknown> {
 		case 'holdForeign': {
 			const object = LoadedObject.load(request.object, request.program, []);
 			held.push(object, createXdpLink(object.progFd, (await target(request.ifname)).ifindex, request.mode));
+			return null;
+		}
+		case 'keepPrevious': {
+			const object = loadLegacyStatsObject();
+			const {ifindex} = await target(request.ifname);
+			try {
+				const linkFd = createXdpLink(object.progFd, ifindex, request.mode);
+				const entry = pinFileName({cookie: netnsCookie(), ifindex, linkId: linkInfoByFd(linkFd)!.linkId});
+				withPinDirectory(true, directory => directory.pin(linkFd, entry));
+				closeFd(linkFd);
+			} finally {
+				object.close();
+			}
 			return null;
 		}
 		case 'close':

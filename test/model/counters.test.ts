@@ -47,3 +47,33 @@ test('a buffer too small for keys x CPUs is refused, not read past', () => {
 test('totalOf adds records', () => {
 	assert.deepEqual(totalOf([{packets: 1n, bytes: 2n}, {packets: 3n, bytes: 4n}]), {packets: 4n, bytes: 6n});
 });
+
+test('sums exactly on either side of 2^53, per CPU and over the CPUs', () => {
+	const cases: Array<[bigint, bigint]> = [
+		[2n ** 52n - 1n, 2n ** 52n - 1n], // each under the fast path's bound, the sum still exact
+		[2n ** 52n, 1n], // a high word at the bound
+		[2n ** 53n - 1n, 2n ** 53n - 1n], // the sum past 2^53
+		[2n ** 64n - 1n, 0n],
+	];
+	for (const [first, second] of cases) {
+		const buffer = Buffer.alloc(32);
+		buffer.writeBigUInt64LE(first, 0);
+		buffer.writeBigUInt64LE(first, 8);
+		buffer.writeBigUInt64LE(second, 16);
+		buffer.writeBigUInt64LE(second, 24);
+		assert.deepEqual(sumPerCpu(buffer, 1, 2), [{packets: first + second, bytes: first + second}]);
+	}
+});
+
+test('a slot further in the buffer is summed from its first key', () => {
+	const buffer = perCpuBuffer([
+		[[1, 10], [2, 20]],
+		[[3, 30], [4, 40]],
+		[[5, 50], [6, 60]],
+	]);
+	assert.deepEqual(sumPerCpu(buffer, 2, 2, 16, 1), [
+		{packets: 7n, bytes: 70n},
+		{packets: 11n, bytes: 110n},
+	]);
+	assert.throws(() => sumPerCpu(buffer, 2, 2, 16, 2), RangeError);
+});

@@ -1,0 +1,87 @@
+/**
+ * The counters maps this process creates, shared by all its attachments: each attachment's
+ * program instance counts at the keys of its own slot. A map is only ever written by the
+ * programs given its slots, and slots are handed out by this process alone: another xdptop has
+ * maps of its own. Maps grow by doubling (16, 32, 64 ... slots), since a map's size is fixed
+ * at creation and per-CPU memory is paid for every slot.
+ */
+import {COUNTERS_MAP, DATAREC_SIZE, SLOT_KEYS} from './abi.js';
+import {check, closeFd, libbpf} from './libbpf.js';
+import {CounterTable, possibleCpuCount} from './maps.js';
+
+const BPF_MAP_TYPE_PERCPU_ARRAY = 6;
+const FIRST_MAP_SLOTS = 16;
+
+/** One slot: the map's fd (borrowed, valid while the slots live) and the table that reads it. */
+export interface CounterSlot {
+	readonly table: CounterTable;
+	readonly mapFd: number;
+	readonly slot: number;
+	readonly firstKey: number;
+}
+
+interface SlotMap {
+	readonly fd: number;
+	readonly table: CounterTable;
+	readonly slots: number;
+	/** Slots never handed out start here. */
+	next: number;
+	/** Slots handed back, oldest first: reused last, as a detached program may still finish a frame. */
+	readonly freed: number[];
+}
+
+export class CounterSlots {
+	readonly #maps: SlotMap[] = [];
+
+	/** A slot whose counters are all zero. */
+	allocate(): CounterSlot {
+		const fresh = this.#maps.find(candidate => candidate.next < candidate.slots);
+		const reusable = fresh ? undefined : this.#maps.find(candidate => candidate.freed.length > 0);
+		if (reusable) {
+			const slot = reusable.freed.shift()!;
+			this.#zero(reusable, slot);
+			return this.#slot(reusable, slot);
+		}
+		const map = fresh ?? this.#create();
+		return this.#slot(map, map.next++);
+	}
+
+	/** Gives a slot back once its program is detached; it is zeroed when handed out again. */
+	free(slot: CounterSlot): void {
+		const map = this.#maps.find(candidate => candidate.fd === slot.mapFd);
+		if (map && !map.freed.includes(slot.slot)) {
+			map.freed.push(slot.slot);
+		}
+	}
+
+	/** Closes this process's fds of the maps; programs still attached (kept) hold their own references. */
+	close(): void {
+		for (const map of this.#maps.splice(0)) {
+			closeFd(map.fd);
+		}
+	}
+
+	#create(): SlotMap {
+		const last = this.#maps.at(-1);
+		const slots = last ? last.slots * 2 : FIRST_MAP_SLOTS;
+		const entries = slots * SLOT_KEYS;
+		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, 4, DATAREC_SIZE, entries, null));
+		const map: SlotMap = {fd, table: new CounterTable(fd, entries), slots, next: 0, freed: []};
+		this.#maps.push(map);
+		return map;
+	}
+
+	#slot(map: SlotMap, slot: number): CounterSlot {
+		map.table.want(slot);
+		return {table: map.table, mapFd: map.fd, slot, firstKey: slot * SLOT_KEYS};
+	}
+
+	#zero(map: SlotMap, slot: number): void {
+		const key = Buffer.alloc(4);
+		const zeros = Buffer.alloc(possibleCpuCount() * DATAREC_SIZE);
+		for (let index = 0; index < SLOT_KEYS; index++) {
+			key.writeUInt32LE(slot * SLOT_KEYS + index);
+			check('zero a counters slot', libbpf().mapUpdateElem(map.fd, key, zeros, 0));
+		}
+	}
+}

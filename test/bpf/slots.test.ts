@@ -1,0 +1,179 @@
+/**
+ * One counters map for every attachment of a process, a slot each (real kernel, BPF_PROG_TEST_RUN):
+ * each instance counts only in its slot, a reused slot starts at zero, a read serves every slot
+ * once, and the proof finds an instance's map and slot, refusing a slot outside the map.
+ */
+import assert from 'node:assert/strict';
+import {after, describe, test} from 'node:test';
+import {PROTO_CLASSES, SLOT_KEYS} from '../../source/bpf/abi.js';
+import {CounterSlots, type CounterSlot} from '../../source/bpf/counter-slots.js';
+import {proveByFd} from '../../source/bpf/identity.js';
+import {mapInfoByFd, programInfo, programInfoByFd} from '../../source/bpf/info.js';
+import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
+import {StatsObject} from '../../source/bpf/object.js';
+import {testRun} from '../../source/bpf/test-run.js';
+import * as f from '../../source/demo/frames.js';
+import {Agent} from '../helpers/agent.js';
+import {VethLab} from '../helpers/netns.js';
+
+const udp = f.padded(f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 26)));
+const tcp = f.padded(f.ethernet(f.ETH_P_IPV6, f.ipv6(f.IPPROTO_TCP, 20)));
+const classOf = (key: string) => PROTO_CLASSES.findIndex(entry => entry.key === key);
+const packets = (slot: CounterSlot) => slot.table.read(slot.slot).protos!.map(record => Number(record.packets));
+
+function only(index: number, count: number): number[] {
+	return PROTO_CLASSES.map((_, at) => (at === index ? count : 0));
+}
+
+describe('counter slots', () => {
+	const slots = new CounterSlots();
+	const objects: StatsObject[] = [];
+	const load = (slot: CounterSlot) => {
+		const object = StatsObject.load({slot});
+		objects.push(object);
+		return object;
+	};
+	after(() => {
+		objects.forEach(object => object.close());
+		slots.close();
+	});
+
+	test('instances in two slots of one map count apart, and the program and its tag are the same', () => {
+		const [first, second] = [slots.allocate(), slots.allocate()];
+		assert.equal(first.mapFd, second.mapFd);
+		assert.deepEqual([first.slot, second.slot], [0, 1]);
+		const [a, b] = [load(first), load(second)];
+		testRun(a.progFd, udp, 300);
+		testRun(b.progFd, tcp, 70);
+		assert.deepEqual(packets(first), only(classOf('PROTO_IPV4_UDP'), 300));
+		assert.deepEqual(packets(second), only(classOf('PROTO_IPV6_TCP'), 70));
+		const [infoA, infoB] = [programInfoByFd(a.progFd), programInfoByFd(b.progFd)];
+		assert.equal(infoA.tag, infoB.tag, 'the slot is data, not code');
+		const mapId = mapInfoByFd(first.mapFd).id;
+		assert.ok(infoA.mapIds.includes(mapId) && infoB.mapIds.includes(mapId), 'both use the one counters map');
+	});
+
+	test('one read serves each slot once; reading a slot again reads the map again', () => {
+		const [first, second] = [slots.allocate(), slots.allocate()];
+		const [a, b] = [load(first), load(second)];
+		testRun(a.progFd, udp, 5);
+		testRun(b.progFd, udp, 6);
+		assert.equal(packets(first)[classOf('PROTO_IPV4_UDP')], 5);
+		testRun(b.progFd, udp, 4); // after the read that served the first slot
+		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 6, 'the second slot comes from the same read as the first');
+		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 10, 'asked again: a fresh read');
+	});
+
+	test('the proof gives back the map and the slot, read from the program itself', () => {
+		const slot = slots.allocate();
+		const object = load(slot);
+		const proven = proveByFd(object.progFd);
+		assert.ok(proven);
+		try {
+			assert.equal(proven.slot, slot.slot);
+			assert.equal(proven.mapId, mapInfoByFd(slot.mapFd).id);
+			assert.equal(proven.maxEntries, mapInfoByFd(slot.mapFd).maxEntries);
+		} finally {
+			closeFd(proven.mapFd);
+		}
+	});
+
+	test('a full map grows into a second, twice as large; a slot handed back is zeroed before reuse', () => {
+		const taken: CounterSlot[] = [];
+		while (taken.length === 0 || taken.at(-1)!.mapFd === taken[0]!.mapFd) {
+			taken.push(slots.allocate());
+		}
+		const [firstMap, secondMap] = [mapInfoByFd(taken[0]!.mapFd), mapInfoByFd(taken.at(-1)!.mapFd)];
+		assert.equal(secondMap.maxEntries, firstMap.maxEntries * 2);
+		assert.equal(firstMap.maxEntries % SLOT_KEYS, 0);
+
+		const used = taken.at(-1)!;
+		const object = StatsObject.load({slot: used});
+		testRun(object.progFd, udp, 40);
+		assert.equal(packets(used)[classOf('PROTO_IPV4_UDP')], 40);
+		object.close();
+		slots.free(used);
+		// Fresh slots of the second map go first; then the one handed back, zeroed.
+		const handedOut: CounterSlot[] = [];
+		for (let round = 0; round < 100 && !handedOut.some(slot => slot.mapFd === used.mapFd && slot.slot === used.slot); round++) {
+			handedOut.push(slots.allocate());
+		}
+		const again = handedOut.at(-1)!;
+		assert.deepEqual([again.mapFd, again.slot], [used.mapFd, used.slot], 'reused only once every fresh slot was taken');
+		assert.equal(handedOut.length, secondMap.maxEntries / SLOT_KEYS, 'after the 31 fresh ones');
+		assert.deepEqual(packets(again), only(-1, 0));
+	});
+});
+
+describe('the proof refuses our instructions at a slot outside their map', () => {
+	for (const [label, entries, firstKey] of [
+		['past the end', SLOT_KEYS, SLOT_KEYS],
+		['not on a slot boundary', 2 * SLOT_KEYS, 3],
+	] as const) {
+		test(label, () => {
+			const mapFd = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, 16, entries, null));
+			const object = StatsObject.load({slot: {mapFd, firstKey}});
+			try {
+				assert.equal(proveByFd(object.progFd), undefined);
+			} finally {
+				object.close();
+				closeFd(mapFd);
+			}
+		});
+	}
+});
+
+describe('slots on real interfaces (veth pairs of the test)', () => {
+	const total = (counters: unknown) => (counters as {protos: number[]}).protos.reduce((sum, value) => sum + value, 0);
+
+	test('two attachments of one process share one map and count apart; another xdptop reads them; a --keep brings its slot back', async () => {
+		const lab = new VethLab();
+		const second = `${lab.localIf}s`;
+		const agents: Agent[] = [];
+		const start = () => {
+			const agent = new Agent(lab.local);
+			agents.push(agent);
+			return agent;
+		};
+		try {
+			lab.ip('link', 'add', second, 'type', 'veth', 'peer', 'name', `${lab.localIf}p`);
+			lab.ip('link', 'set', second, 'up');
+			lab.ip('link', 'set', `${lab.localIf}p`, 'up');
+			const monitor = start();
+			await monitor.ok({op: 'attach', ifname: lab.localIf, mode: 'skb'});
+			await monitor.ok({op: 'attach', ifname: second, mode: 'skb'});
+			const programs = [lab.ipLinkXdp()!.prog!.id, lab.ipLinkXdp(second)!.prog!.id].map(id => programInfo(id));
+			assert.notEqual(programs[0]!.id, programs[1]!.id, 'an instance per interface');
+			assert.deepEqual(
+				programs[0]!.mapIds.filter(id => programs[1]!.mapIds.includes(id)).length,
+				1,
+				'one map in common (the counters), each its own .rodata',
+			);
+
+			lab.send(50);
+			assert.equal(total(await monitor.ok({op: 'counters', ifname: lab.localIf})), 50);
+			assert.equal(total(await monitor.ok({op: 'counters', ifname: second})), 0);
+			const other = start();
+			assert.equal(total(await other.ok({op: 'counters', ifname: lab.localIf})), 50, "another xdptop reads the slot it proves");
+			assert.equal(total(await other.ok({op: 'counters', ifname: second})), 0);
+			await other.ok({op: 'close', keep: false});
+
+			await monitor.ok({op: 'close', keep: true});
+			const next = start();
+			assert.deepEqual(((await next.ok({op: 'adopt'})) as string[]).sort(), [lab.localIf, second].sort());
+			lab.send(10);
+			assert.equal(total(await next.ok({op: 'counters', ifname: lab.localIf})), 60, 'counters continue in the kept slot');
+			assert.equal(total(await next.ok({op: 'counters', ifname: second})), 0);
+			await next.ok({op: 'close', keep: false});
+			assert.equal(lab.ipLinkXdp(), undefined);
+			assert.equal(lab.ipLinkXdp(second), undefined);
+		} finally {
+			await Promise.all(agents.map(agent => agent.kill('SIGKILL').catch(() => undefined)));
+			const sweeper = new Agent(lab.local); // What a failed step left kept: taken over and detached.
+			await sweeper.ok({op: 'adopt'}).catch(() => undefined);
+			await sweeper.ok({op: 'close', keep: false}).catch(() => undefined);
+			await sweeper.kill('SIGKILL').catch(() => undefined);
+			lab.remove();
+		}
+	});
+});
