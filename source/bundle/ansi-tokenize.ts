@@ -2,7 +2,7 @@
  * Ink's output tokenizer (@alcalzone/ansi-tokenize) with a fast path. The original walks every
  * frame through Intl.Segmenter, one grapheme at a time: most of the monitor's CPU (profiled:
  * ~60 % of its JavaScript time). A frame of xdptop is printable ASCII, SGR colour codes and a few
- * narrow symbols that never combine (box drawing, blocks, ● ○ — … ·), where every UTF-16 unit is
+ * narrow symbols that never combine (box drawing, blocks, arrows, ● ○ — … ·), where every UTF-16 unit is
  * its own grapheme: those are tokenized here by char code, into exactly what the original
  * returns (test/bundle/ansi-tokenize.test.ts compares both). Any other string goes to the original.
  */
@@ -16,7 +16,7 @@ const LETTER_M = 0x6d;
 
 /** Narrow, and never joined with what follows or precedes them. */
 function simpleSymbol(code: number): boolean {
-	return (code >= 0x2500 && code <= 0x259f) || code === 0x25cb || code === 0x25cf || code === 0x2014 || code === 0x2026 || code === 0xb7;
+	return (code >= 0x2500 && code <= 0x259f) || (code >= 0x2190 && code <= 0x2193) || code === 0x25cb || code === 0x25cf || code === 0x2014 || code === 0x2026 || code === 0xb7;
 }
 
 const ansiTokens = new Map<string, readonly Token[]>();
@@ -82,4 +82,23 @@ export function tokenize(text: string, endChar = Number.POSITIVE_INFINITY): Toke
 		}
 	}
 	return tokens;
+}
+
+/**
+ * The columns a string takes when the fast path applies to it (one per visible unit, SGR
+ * sequences none); undefined when it does not.
+ */
+export function simpleWidth(text: string): number | undefined {
+	if (!fastPathApplies(text)) {
+		return undefined;
+	}
+	let width = 0;
+	for (let index = 0; index < text.length; index++) {
+		if (text.charCodeAt(index) === ESC) {
+			index = sgrEnd(text, index);
+		} else {
+			width++;
+		}
+	}
+	return width;
 }

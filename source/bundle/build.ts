@@ -1,6 +1,6 @@
 /**
  * Bundles an entry point the way xdptop ships: one minified ESM file, production React, koffi
- * left outside (native binaries), and four stand-ins for Ink's dependencies (see this folder).
+ * left outside (native binaries), and stand-ins for parts of Ink and its dependencies (see this folder).
  * With `single`, the bundle for the single executable: koffi and the BPF object come from its
  * assets (source/single/), and it runs from a data: URL, so it needs no file beside it.
  * Usage: node --import tsx source/bundle/build.ts ENTRY OUTFILE [single]
@@ -29,6 +29,14 @@ const fastTokenize: Plugin = {
 		plugin.onResolve({filter: /^@alcalzone\/ansi-tokenize$/}, args =>
 			args.importer.includes('/ink/build/') ? {path: here('ansi-tokenize.ts')} : undefined,
 		);
+	},
+};
+
+/** Ink's renderer imports ./output.js relatively; ours wraps the original (imported by path). */
+const fastOutput: Plugin = {
+	name: 'xdptop-fast-output',
+	setup(plugin) {
+		plugin.onResolve({filter: /^\.\/output\.js$/}, args => (args.importer.endsWith('/ink/build/renderer.js') ? {path: here('output.ts')} : undefined));
 	},
 };
 
@@ -71,6 +79,6 @@ await build({
 			? "import {createRequire as __xdptopRequire} from 'node:module'; import {pathToFileURL as __xdptopFileUrl} from 'node:url'; const __xdptopUrl = __xdptopFileUrl(process.execPath).href; const require = __xdptopRequire(__xdptopUrl);"
 			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
 	},
-	plugins: single ? [safeKeypress, fastTokenize, singleSwaps] : [safeKeypress, fastTokenize],
+	plugins: single ? [safeKeypress, fastTokenize, fastOutput, singleSwaps] : [safeKeypress, fastTokenize, fastOutput],
 	logLevel: 'warning',
 });

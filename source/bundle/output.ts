@@ -1,0 +1,140 @@
+/**
+ * Ink's Output with a fast path. The original lays every frame out as one object per cell
+ * (4,800 at 120x40), then turns each row back into a string: the largest JavaScript cost of the
+ * monitor after tokenizing (profiled: ~60 % of a frame). A frame of xdptop is rows of text
+ * pieces side by side that never overlap, with no clipping; such a row is its pieces joined with
+ * the spaces between them, which the terminal shows exactly as the original's row (the same
+ * characters with the same styles; test/ui/output.test.tsx compares every cell of the monitor's
+ * frames). A frame with anything else (a clip, overlapping pieces, a piece that leaves a style
+ * open or holds a character the fast tokenizer does not take) goes to the original whole.
+ */
+import {styledCharsFromTokens} from '@alcalzone/ansi-tokenize';
+import InkOutput from '../../node_modules/ink/build/output.js';
+import {type OutputTransformer} from '../../node_modules/ink/build/render-node-to-output.js';
+import {simpleWidth, tokenize} from './ansi-tokenize.js';
+
+type Clip = Parameters<InkOutput['clip']>[0];
+/** Ink's own operation records (its Output keeps the same, privately). */
+export type Operation =
+	| {readonly type: 'write'; readonly x: number; readonly y: number; readonly text: string; readonly transformers: OutputTransformer[]}
+	| {readonly type: 'clip'; readonly clip: Clip}
+	| {readonly type: 'unclip'};
+
+/** Makes the same calls on an Output (Ink's or ours) that produced these operations. */
+export function replay(operations: readonly Operation[], into: {write: InkOutput['write']; clip: InkOutput['clip']; unclip: InkOutput['unclip']}): void {
+	for (const operation of operations) {
+		if (operation.type === 'write') {
+			into.write(operation.x, operation.y, operation.text, {transformers: operation.transformers});
+		} else if (operation.type === 'clip') {
+			into.clip(operation.clip);
+		} else {
+			into.unclip();
+		}
+	}
+}
+
+interface Piece {
+	readonly x: number;
+	readonly text: string;
+	readonly width: number;
+}
+
+const closed = new Map<string, boolean>();
+
+/** Whether the styles a piece opens are all closed by its end (chalk's are), so none leaks into what follows. */
+function closesItsStyles(text: string): boolean {
+	if (!text.includes('\u001B')) {
+		return true;
+	}
+	let known = closed.get(text);
+	if (known === undefined) {
+		known = styledCharsFromTokens(tokenize(`${text}.`)).at(-1)!.styles.length === 0;
+		if (closed.size > 4096) {
+			closed.clear();
+		}
+		closed.set(text, known);
+	}
+	return known;
+}
+
+export default class Output {
+	readonly width: number;
+	readonly height: number;
+	readonly #operations: Operation[] = [];
+	/** Whether the last get() joined the rows (the fast path) rather than ask Ink's Output. */
+	joined = false;
+
+	constructor(options: {width: number; height: number}) {
+		this.width = options.width;
+		this.height = options.height;
+	}
+
+	write(x: number, y: number, text: string, options: {transformers: OutputTransformer[]}): void {
+		if (text) {
+			this.#operations.push({type: 'write', x, y, text, transformers: options.transformers});
+		}
+	}
+
+	clip(clip: Clip): void {
+		this.#operations.push({type: 'clip', clip});
+	}
+
+	unclip(): void {
+		this.#operations.push({type: 'unclip'});
+	}
+
+	get(): {output: string; height: number} {
+		const joined = this.#joined();
+		this.joined = joined !== undefined;
+		return joined ?? this.#original();
+	}
+
+	#original(): {output: string; height: number} {
+		const output = new InkOutput({width: this.width, height: this.height});
+		replay(this.#operations, output);
+		return output.get();
+	}
+
+	/** Each row as its pieces joined; undefined when the frame needs the original. */
+	#joined(): {output: string; height: number} | undefined {
+		const rows: Piece[][] = Array.from({length: this.height}, () => []);
+		for (const operation of this.#operations) {
+			if (operation.type !== 'write' || !Number.isInteger(operation.x) || !Number.isInteger(operation.y) || operation.x < 0) {
+				return undefined;
+			}
+			const lines = operation.text.split('\n');
+			for (let index = 0; index < lines.length; index++) {
+				const row = rows[operation.y + index];
+				if (!row) {
+					continue; // Off the frame: the original drops it too.
+				}
+				let line = lines[index]!;
+				for (const transformer of operation.transformers) {
+					line = transformer(line, index);
+				}
+				const width = simpleWidth(line);
+				if (width === undefined || operation.x + width > this.width || !closesItsStyles(line)) {
+					return undefined;
+				}
+				if (width > 0) {
+					row.push({x: operation.x, text: line, width});
+				}
+			}
+		}
+		const lines: string[] = [];
+		for (const row of rows) {
+			row.sort((a, b) => a.x - b.x);
+			let line = '';
+			let column = 0;
+			for (const piece of row) {
+				if (piece.x < column) {
+					return undefined; // Overlapping pieces: the original resolves them cell by cell.
+				}
+				line += ' '.repeat(piece.x - column) + piece.text;
+				column = piece.x + piece.width;
+			}
+			lines.push(line.trimEnd());
+		}
+		return {output: lines.join('\n'), height: this.height};
+	}
+}
