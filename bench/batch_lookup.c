@@ -20,9 +20,13 @@ int main(int argc, char **argv)
 
 	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
 		return 1;
-	__u32 keys[64], out_batch;
+	__u32 out_batch;
+	__u32 *keys = calloc(info.max_entries, sizeof(*keys));
 	size_t stride = (info.value_size + 7) / 8 * 8;
 	void *values = calloc(info.max_entries, stride * cpus);
+
+	if (!keys || !values)
+		return 1;
 	struct timespec start, end;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);

@@ -6,6 +6,7 @@
  * at creation and per-CPU memory is paid for every slot.
  */
 import {COUNTERS_MAP, DATAREC_SIZE, SLOT_KEYS} from './abi.js';
+import {mapInfoByFd} from './info.js';
 import {check, closeFd, libbpf} from './libbpf.js';
 import {CounterTable, possibleCpuCount} from './maps.js';
 
@@ -16,12 +17,14 @@ const FIRST_MAP_SLOTS = 16;
 export interface CounterSlot {
 	readonly table: CounterTable;
 	readonly mapFd: number;
+	readonly mapId: number;
 	readonly slot: number;
 	readonly firstKey: number;
 }
 
 interface SlotMap {
 	readonly fd: number;
+	readonly id: number;
 	readonly table: CounterTable;
 	readonly slots: number;
 	/** Slots never handed out start here. */
@@ -66,14 +69,27 @@ export class CounterSlots {
 		const slots = last ? last.slots * 2 : FIRST_MAP_SLOTS;
 		const entries = slots * SLOT_KEYS;
 		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, 4, DATAREC_SIZE, entries, null));
-		const map: SlotMap = {fd, table: new CounterTable(fd, entries), slots, next: 0, freed: []};
+		const map: SlotMap = {fd, id: mapInfoByFd(fd).id, table: new CounterTable(fd, entries), slots, next: 0, freed: []};
 		this.#maps.push(map);
 		return map;
 	}
 
+	/** Whether that map is one of this process's: only its own programs may count there. */
+	owns(mapId: number): boolean {
+		return this.#maps.some(map => map.id === mapId);
+	}
+
+	/** Every map's next read looks it up again (a new round). */
+	invalidate(): void {
+		for (const map of this.#maps) {
+			map.table.invalidate();
+		}
+	}
+
 	#slot(map: SlotMap, slot: number): CounterSlot {
 		map.table.want(slot);
-		return {table: map.table, mapFd: map.fd, slot, firstKey: slot * SLOT_KEYS};
+		map.table.invalidate(); // What it read before is not this slot's any more.
+		return {table: map.table, mapFd: map.fd, mapId: map.id, slot, firstKey: slot * SLOT_KEYS};
 	}
 
 	#zero(map: SlotMap, slot: number): void {

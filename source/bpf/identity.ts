@@ -9,6 +9,7 @@
  * code bound to foreign maps. The slot is read from the program's own .rodata, so a kept
  * attachment brings its slot back to whoever adopts it.
  */
+import {readFileSync} from 'node:fs';
 import {COUNTERS_MAP, DATAREC_SIZE, FIRST_KEY_SIZE, LEGACY_MAPS, RODATA_MAP, SLOT_KEYS} from './abi.js';
 import {linkInfoByFd, mapInfoByFd, programInfoByFd, type MapInfo, type XdpLinkInfo} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
@@ -63,6 +64,19 @@ const isRodata = (info: MapInfo) =>
 	info.maxEntries === 1 &&
 	(info.flags & BPF_F_RDONLY_PROG) !== 0;
 
+/**
+ * Whether the map behind fd is frozen: no one can write it from userspace any more (the kernel
+ * says so only in fdinfo). A .rodata that is not could be rewritten after the proof, to count
+ * elsewhere than the slot that was proven.
+ */
+function isFrozen(fd: number): boolean {
+	try {
+		return /^frozen:\s*1$/m.test(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+	} catch {
+		return false;
+	}
+}
+
 /** Opens a program's maps by id, with their info; undefined (all closed) when one is gone. */
 function openMaps(mapIds: readonly number[]): Array<{fd: number; info: MapInfo}> | undefined {
 	const opened: Array<{fd: number; info: MapInfo}> = [];
@@ -113,7 +127,7 @@ export function proveByFd(progFd: number): ProvenCounters | undefined {
 		return undefined;
 	}
 	const counters = maps.find(map => isCounters(map.info));
-	const rodata = maps.find(map => isRodata(map.info));
+	const rodata = maps.find(map => isRodata(map.info) && isFrozen(map.fd));
 	const firstKey = counters && rodata ? readFirstKey(rodata.fd) : undefined;
 	for (const map of maps) {
 		if (map !== counters || firstKey === undefined) {

@@ -15,9 +15,10 @@ const ENOENT = 2;
 
 /**
  * One counters map (a per-CPU array, SLOT_KEYS keys per slot), read from key 0 up to the highest
- * slot anyone reads, with one batch lookup. A read serves every slot once: reading a slot again
- * reads the map again, so one round over all slots (a monitor tick) costs one system call, and
- * reading one slot twice (before and after an interval) gets fresh figures each time.
+ * slot anyone reads, with one batch lookup. A lookup serves every slot once, within one round:
+ * reading a slot again, or reading after invalidate() (the end of a monitor tick, a slot zeroed
+ * or handed out), reads the map again. So a round over all slots costs one system call, and no
+ * read is ever older than the round it is made in.
  */
 export class CounterTable {
 	readonly #fd: number;
@@ -32,6 +33,7 @@ export class CounterTable {
 	/** Slots covered by the last lookup, and those already handed out from it. */
 	#read = 0;
 	readonly #served = new Set<number>();
+	#stale = true;
 
 	constructor(fd: number, maxEntries: number) {
 		this.#fd = fd;
@@ -58,7 +60,7 @@ export class CounterTable {
 	 */
 	read(slot: number, withProtos = true): XdpCounters {
 		this.want(slot);
-		if (this.#served.has(slot) || slot >= this.#read) {
+		if (this.#stale || this.#served.has(slot) || slot >= this.#read) {
 			this.#lookup();
 		}
 		this.#served.add(slot);
@@ -72,6 +74,11 @@ export class CounterTable {
 		return {actions, protos, perCpu: packetsPerCpu(this.#values, SLOT_KEYS, this.#cpus, DATAREC_SIZE, firstKey)};
 	}
 
+	/** The next read looks the map up again. */
+	invalidate(): void {
+		this.#stale = true;
+	}
+
 	#lookup(): void {
 		const keys = this.#wanted * SLOT_KEYS;
 		this.#count.writeUInt32LE(keys);
@@ -82,6 +89,7 @@ export class CounterTable {
 		}
 		this.#read = Math.floor(this.#count.readUInt32LE(0) / SLOT_KEYS);
 		this.#served.clear();
+		this.#stale = false;
 		if (this.#read < this.#wanted) {
 			throw new RangeError(`the counters map returned ${this.#read} of ${this.#wanted} slots`);
 		}

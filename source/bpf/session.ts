@@ -12,7 +12,7 @@ import {BpfError, XdpConflictError, XdpModeRefusedError} from './errors.js';
 import {CounterSlots, type CounterSlot} from './counter-slots.js';
 import {proveById, proveLink, releaseProof, type ProvenCounters} from './identity.js';
 import {linkHolders} from './holders.js';
-import {linkInfoByFd} from './info.js';
+import {linkInfoByFd, mapInfoByFd} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
 import {CounterTable} from './maps.js';
 import {netnsCookie} from './netns.js';
@@ -29,6 +29,7 @@ export interface AttachTarget {
 /** Where an instance's counters are read, and how its slot is given back when it is gone. */
 interface SlotCounters {
 	readonly table: CounterTable;
+	readonly mapId: number;
 	readonly slot: number;
 	/** After the program is detached; not for one that stays attached (kept). */
 	readonly release: () => void;
@@ -226,7 +227,8 @@ export class XdpSession {
 
 	/**
 	 * Ends a round of reads (a monitor tick): readers of other processes' programs that were not
-	 * read in it are closed, so the maps of programs that went away are freed.
+	 * read in it are closed, so the maps of programs that went away are freed, and every map is
+	 * looked up again by the next round's first read.
 	 */
 	endRound(): void {
 		for (const [progId, adopted] of this.#adopted) {
@@ -236,6 +238,10 @@ export class XdpSession {
 			}
 		}
 		this.#generation++;
+		this.#slots.invalidate();
+		for (const {table} of this.#tables.values()) {
+			table.invalidate();
+		}
 	}
 
 	/**
@@ -261,7 +267,7 @@ export class XdpSession {
 						continue;
 					}
 					const proven = this.#proveLink(linkFd, pin.linkId, target.ifindex);
-					if (!proven || !directory.unpin(entry)) {
+					if (!proven || !this.#mayRead(proven.counters, proven.progId) || !directory.unpin(entry)) {
 						closeFd(linkFd);
 						if (proven) {
 							[proven.progFd, proven.counters.mapFd].forEach(closeFd);
@@ -288,7 +294,7 @@ export class XdpSession {
 	}
 
 	/** The kept link is an XDP link of that id on that interface here, holding our program, and kept (no process holds it). */
-	#proveLink(linkFd: number, linkId: number, ifindex: number): {mode: XdpMode; progFd: number; counters: ProvenCounters} | undefined {
+	#proveLink(linkFd: number, linkId: number, ifindex: number): {mode: XdpMode; progId: number; progFd: number; counters: ProvenCounters} | undefined {
 		const proven = proveLink(linkFd);
 		if (!proven) {
 			return undefined;
@@ -299,7 +305,7 @@ export class XdpSession {
 			releaseProof(proven); // Not that attachment, or a running process's own link pinned from under it.
 			return undefined;
 		}
-		return {mode, progFd, counters};
+		return {mode, progId: link.progId, progFd, counters};
 	}
 
 	/** Pins the link of an attachment of ours under its unique name. */
@@ -394,13 +400,14 @@ export class XdpSession {
 			} catch (error) {
 				throw this.#explain(error, target, mode);
 			}
-			return {object, counters: {table: new CounterTable(object.countersMapFd, SLOT_KEYS), slot: 0, release: () => undefined}};
+			const mapId = mapInfoByFd(object.countersMapFd).id;
+			return {object, counters: {table: new CounterTable(object.countersMapFd, SLOT_KEYS), mapId, slot: 0, release: () => undefined}};
 		}
 		let slot: CounterSlot | undefined;
 		try {
 			slot = this.#slots.allocate();
 			const taken = slot;
-			return {object: StatsObject.load({slot}), counters: {table: slot.table, slot: slot.slot, release: () => this.#slots.free(taken)}};
+			return {object: StatsObject.load({slot}), counters: {table: slot.table, mapId: slot.mapId, slot: slot.slot, release: () => this.#slots.free(taken)}};
 		} catch (error) {
 			if (slot) {
 				this.#slots.free(slot);
@@ -424,6 +431,21 @@ export class XdpSession {
 		return {target, mode, linkFd, progFd: instance.object.progFd, object: instance.object, extraFds: [], counters: instance.counters};
 	}
 
+	/**
+	 * Whether a proven program counts where it may: not in a map of this process (only the
+	 * programs it loaded count there), and not in a slot that another program already counts in.
+	 * Neither happens with xdptops alone; a root process that loads our object onto our maps
+	 * would otherwise have its frames shown as another interface's.
+	 */
+	#mayRead(proven: ProvenCounters, progId: number): boolean {
+		const claimed = (counters: SlotCounters) => counters.mapId === proven.mapId && counters.slot === proven.slot;
+		return (
+			!this.#slots.owns(proven.mapId) &&
+			![...this.#owned.values()].some(owned => claimed(owned.counters)) &&
+			![...this.#adopted].some(([id, adopted]) => id !== progId && claimed(adopted.counters))
+		);
+	}
+
 	/** A table for a proven map, shared by every slot read in it; the proof's fd is kept or closed. */
 	#sharedCounters(proven: ProvenCounters): SlotCounters {
 		let shared = this.#tables.get(proven.mapId);
@@ -435,10 +457,12 @@ export class XdpSession {
 		}
 		shared.users++;
 		shared.table.want(proven.slot);
+		shared.table.invalidate();
 		const entry = shared;
 		let released = false;
 		return {
 			table: shared.table,
+			mapId: proven.mapId,
 			slot: proven.slot,
 			release: () => {
 				if (released) {
@@ -484,7 +508,10 @@ export class XdpSession {
 			return cached;
 		}
 		const proven = proveById(progId);
-		if (!proven) {
+		if (!proven || !this.#mayRead(proven, progId)) {
+			if (proven) {
+				closeFd(proven.mapFd);
+			}
 			return undefined;
 		}
 		const entry = {counters: this.#sharedCounters(proven), usedIn: this.#generation};

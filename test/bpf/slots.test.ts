@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import {after, describe, test} from 'node:test';
-import {PROTO_CLASSES, SLOT_KEYS} from '../../source/bpf/abi.js';
+import {readFileSync} from 'node:fs';
+import {COUNTERS_MAP, PROG_NAME, PROTO_CLASSES, RODATA_MAP, SLOT_KEYS} from '../../source/bpf/abi.js';
 import {CounterSlots, type CounterSlot} from '../../source/bpf/counter-slots.js';
 import {proveByFd} from '../../source/bpf/identity.js';
 import {mapInfoByFd, programInfo, programInfoByFd} from '../../source/bpf/info.js';
 import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
-import {StatsObject} from '../../source/bpf/object.js';
+import {LoadedObject, StatsObject} from '../../source/bpf/object.js';
+import {objectSource} from '../../source/bpf/object-source.js';
 import {testRun} from '../../source/bpf/test-run.js';
 import * as f from '../../source/demo/frames.js';
 import {Agent} from '../helpers/agent.js';
@@ -64,6 +66,26 @@ describe('counter slots', () => {
 		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 10, 'asked again: a fresh read');
 	});
 
+	test('a read is never older than its round: a new round, or a slot handed out again, looks the map up', () => {
+		const [first, second] = [slots.allocate(), slots.allocate()];
+		const [a, b] = [load(first), load(second)];
+		testRun(a.progFd, udp, 40);
+		assert.equal(packets(first)[classOf('PROTO_IPV4_UDP')], 40);
+		testRun(b.progFd, udp, 7);
+		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 0, 'the same round: the same lookup');
+		first.table.invalidate(); // what XdpSession.endRound does for every map
+		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 7, 'a new round');
+		// The buffer still holds the first slot's 40 (read in this lookup, not yet served): hand it
+		// back, take it again (zeroed), and its first read must not come from that buffer.
+		slots.free(first);
+		const taken: CounterSlot[] = [];
+		for (let round = 0; round < 200 && !taken.some(slot => slot.mapFd === first.mapFd && slot.slot === first.slot); round++) {
+			taken.push(slots.allocate());
+		}
+		assert.deepEqual(packets(taken.at(-1)!), only(-1, 0));
+		taken.forEach(slot => slots.free(slot));
+	});
+
 	test('the proof gives back the map and the slot, read from the program itself', () => {
 		const slot = slots.allocate();
 		const object = load(slot);
@@ -103,6 +125,29 @@ describe('counter slots', () => {
 		assert.equal(handedOut.length, secondMap.maxEntries / SLOT_KEYS, 'after the 31 fresh ones');
 		assert.deepEqual(packets(again), only(-1, 0));
 	});
+});
+
+test('the proof refuses our instructions with a .rodata that is not frozen (it could be rewritten after the proof)', () => {
+	const counters = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, 16, SLOT_KEYS, null));
+	// struct bpf_map_create_opts: sz, then map_flags at 28: BPF_F_RDONLY_PROG, as libbpf sets on .rodata.
+	const opts = Buffer.alloc(48);
+	opts.writeBigUInt64LE(48n, 0);
+	opts.writeUInt32LE(1 << 7, 28);
+	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 4, 1, opts as never));
+	check('write first_key', libbpf().mapUpdateElem(rodata, Buffer.alloc(4), Buffer.alloc(4), 0));
+	const object = LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
+		reuseMaps: new Map([
+			[COUNTERS_MAP, counters],
+			[RODATA_MAP, rodata],
+		]),
+	});
+	try {
+		assert.match(readFileSync(`/proc/self/fdinfo/${rodata}`, 'latin1'), /^frozen:\s*0$/m);
+		assert.equal(proveByFd(object.progFd), undefined);
+	} finally {
+		object.close();
+		[counters, rodata].forEach(closeFd);
+	}
 });
 
 describe('the proof refuses our instructions at a slot outside their map', () => {
@@ -167,6 +212,18 @@ describe('slots on real interfaces (veth pairs of the test)', () => {
 			await next.ok({op: 'close', keep: false});
 			assert.equal(lab.ipLinkXdp(), undefined);
 			assert.equal(lab.ipLinkXdp(second), undefined);
+
+			// A root process loads our very object onto the monitor's map, in the slot of its
+			// interface: its frames land there, but neither the monitor nor another xdptop shows
+			// them as the other interface's.
+			const victim = start();
+			await victim.ok({op: 'attach', ifname: lab.localIf, mode: 'skb'});
+			const impostor = start();
+			await impostor.ok({op: 'impostorOnSlotOf', ifname: second, slotOf: lab.localIf});
+			assert.equal(await victim.ok({op: 'counters', ifname: second}), undefined, 'not read: it counts in a map of this process');
+			const third = start();
+			assert.notEqual(await third.ok({op: 'counters', ifname: lab.localIf}), undefined);
+			assert.equal(await third.ok({op: 'counters', ifname: second}), undefined, 'not read: its slot is counted in by another program');
 		} finally {
 			await Promise.all(agents.map(agent => agent.kill('SIGKILL').catch(() => undefined)));
 			const sweeper = new Agent(lab.local); // What a failed step left kept: taken over and detached.

@@ -7,7 +7,9 @@ import {createInterface} from 'node:readline';
 import {XdpSession} from '../../source/bpf/session.js';
 import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
 import {linkInfoByFd} from '../../source/bpf/info.js';
-import {LoadedObject, loadLegacyStatsObject} from '../../source/bpf/object.js';
+import {SLOT_KEYS} from '../../source/bpf/abi.js';
+import {proveById} from '../../source/bpf/identity.js';
+import {LoadedObject, loadLegacyStatsObject, StatsObject} from '../../source/bpf/object.js';
 import {netnsCookie} from '../../source/bpf/netns.js';
 import {pinFileName, withPinDirectory} from '../../source/bpf/pins.js';
 import {createXdpLink, queryXdp} from '../../source/bpf/xdp.js';
@@ -26,6 +28,8 @@ export type AgentRequest =
 	| {op: 'holdForeign'; object: string; program: string; ifname: string; mode: XdpMode}
 	/** What `--keep` of an xdptop with the previous counters layout left: its program linked and pinned under its name. */
 	| {op: 'keepPrevious'; ifname: string; mode: XdpMode}
+	/** xdptop's own object attached on `ifname`, counting in the very slot of the program on `slotOf` (a root process borrowing it). */
+	| {op: 'impostorOnSlotOf'; ifname: string; slotOf: string}
 	| {op: 'close'; keep: boolean};
 
 const session = new XdpSession();
@@ -95,6 +99,14 @@ async function handle(request: AgentRequest): Promise<unknown> {
 			} finally {
 				object.close();
 			}
+			return null;
+		}
+		case 'impostorOnSlotOf': {
+			const victim = queryXdp((await target(request.slotOf)).ifindex).attachments[0]!;
+			const proven = proveById(victim.progId)!;
+			const object = StatsObject.load({slot: {mapFd: proven.mapFd, firstKey: proven.slot * SLOT_KEYS}});
+			held.push(object, createXdpLink(object.progFd, (await target(request.ifname)).ifindex, 'skb'));
+			closeFd(proven.mapFd);
 			return null;
 		}
 		case 'close':
