@@ -9,8 +9,100 @@
  * proves a program is ours) are the same for every instance. Per-CPU: each CPU owns its value,
  * so plain adds are exact without atomics.
  */
-#include "xdp_classify.h"
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "xdp_stats_maps.h"
+
+/*
+ * Ethernet and VLAN headers as plain (not packed) structs, so an ethertype is one 16-bit load
+ * (linux/if_ether.h's packed struct ethhdr makes clang load it a byte at a time).
+ */
+struct eth_header {
+	__u8 destination[ETH_ALEN];
+	__u8 source[ETH_ALEN];
+	__be16 proto;
+};
+
+struct vlan_tag {
+	__be16 tci;
+	__be16 encapsulated_proto;
+};
+
+#define MAX_VLAN_TAGS 2
+
+static __always_inline int is_vlan(__be16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
+}
+
+static __always_inline __u32 classify_l4(__u8 l4_proto, __u32 tcp, __u32 udp, __u32 icmp,
+					 __u32 icmp_proto, __u32 other)
+{
+	if (l4_proto == IPPROTO_TCP)
+		return tcp;
+	if (l4_proto == IPPROTO_UDP)
+		return udp;
+	if (l4_proto == icmp_proto)
+		return icmp;
+	return other;
+}
+
+static __always_inline __u32 classify_ipv4(void *cursor, void *data_end)
+{
+	struct iphdr *ip = cursor;
+
+	if ((void *)(ip + 1) > data_end || ip->ihl < 5 || cursor + ip->ihl * 4 > data_end)
+		return PROTO_MALFORMED;
+	return classify_l4(ip->protocol, PROTO_IPV4_TCP, PROTO_IPV4_UDP, PROTO_IPV4_ICMP,
+			   IPPROTO_ICMP, PROTO_IPV4_OTHER);
+}
+
+/* Untagged IPv4 is tested first: the most common frame takes the fewest branches. */
+static __always_inline __u32 classify(void *data, void *data_end)
+{
+	struct eth_header *eth = data;
+	void *cursor = eth + 1;
+	__be16 proto;
+
+	if (cursor > data_end)
+		return PROTO_MALFORMED;
+	proto = eth->proto;
+	if (proto == bpf_htons(ETH_P_IP))
+		return classify_ipv4(cursor, data_end);
+
+#pragma unroll
+	for (int i = 0; i < MAX_VLAN_TAGS; i++) {
+		struct vlan_tag *tag = cursor;
+
+		if (!is_vlan(proto))
+			break;
+		if ((void *)(tag + 1) > data_end)
+			return PROTO_MALFORMED;
+		proto = tag->encapsulated_proto;
+		cursor = tag + 1;
+	}
+
+	if (proto == bpf_htons(ETH_P_IP))
+		return classify_ipv4(cursor, data_end);
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = cursor;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return PROTO_MALFORMED;
+		/* Extension headers are not walked: such packets count as "other". */
+		return classify_l4(ip6->nexthdr, PROTO_IPV6_TCP, PROTO_IPV6_UDP, PROTO_IPV6_ICMP,
+				   IPPROTO_ICMPV6, PROTO_IPV6_OTHER);
+	}
+	if (proto == bpf_htons(ETH_P_ARP))
+		return PROTO_ARP;
+	/* A third VLAN tag, or any other ethertype. */
+	return PROTO_OTHER_L2;
+}
 
 /* Set by xdptop before load (frozen after): the first of this instance's PROTO_CLASS_MAX keys. */
 const volatile __u32 first_key = 0;
