@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xdptop_stats: counts every frame by protocol class, then passes it.
+ * xdptop_stats: counts every frame, in total and by protocol class, then passes it.
  *
- * One lookup per frame: the program only ever passes, so its verdict counts are the sum of the
- * classes (PASS is the total) and need no map of their own. Every instance counts into one
- * per-CPU array shared by all of a process's attachments, at the keys of its own slot; xdptop
- * writes the slot's first key into .rodata before load, so the instructions (and the tag that
- * proves a program is ours) are the same for every instance. Per-CPU: each CPU owns its value,
- * so plain adds are exact without atomics.
+ * The program only ever passes, so its verdict counts are the total (PASS) and need no map of
+ * their own. Every instance counts into one per-CPU array shared by all of a process's
+ * attachments: the totals of all slots first, one key each, so that a tick reads every
+ * interface's total in one short batch; then each slot's classes. xdptop writes an instance's
+ * keys into .rodata before load, so the instructions (and the tag that proves a program is
+ * ours) are the same for every instance. Per-CPU: each CPU owns its value, so plain adds are
+ * exact without atomics.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -104,21 +105,32 @@ static __always_inline __u32 classify(void *data, void *data_end)
 	return PROTO_OTHER_L2;
 }
 
-/* Set by xdptop before load (frozen after): the first of this instance's PROTO_CLASS_MAX keys. */
-const volatile __u32 first_key = 0;
+/*
+ * Set by xdptop before load (frozen after): where this instance counts in xdptop_counters. Its
+ * total at total_key (the slot's index), its classes at first_class_key + class.
+ */
+const volatile __u32 total_key = 0;
+const volatile __u32 first_class_key = XDPTOP_SLOT_TOTALS;
+
+static __always_inline void count(__u32 key, __u64 bytes)
+{
+	struct datarec *rec = bpf_map_lookup_elem(&xdptop_counters, &key);
+
+	if (rec) {
+		rec->packets++;
+		rec->bytes += bytes;
+	}
+}
 
 SEC("xdp")
 int xdptop_stats(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 key = first_key + classify(data, data_end);
-	struct datarec *rec = bpf_map_lookup_elem(&xdptop_counters, &key);
+	__u64 bytes = data_end - data;
 
-	if (rec) {
-		rec->packets++;
-		rec->bytes += data_end - data;
-	}
+	count(total_key, bytes);
+	count(first_class_key + classify(data, data_end), bytes);
 	return XDP_PASS;
 }
 

@@ -15,7 +15,7 @@ struct datarec {
 	__u64 bytes;
 };
 
-/* The keys of one slot of xdptop_counters: first_key + class. */
+/* A slot's classes, at first_class_key + class in xdptop_counters. */
 enum proto_class {
 	PROTO_IPV4_TCP = 0,
 	PROTO_IPV4_UDP = 1,
@@ -30,5 +30,13 @@ enum proto_class {
 	PROTO_MALFORMED = 10,
 	PROTO_CLASS_MAX = 11,
 };
+
+/*
+ * xdptop_counters with S slots: keys 0..S-1 are the slots' totals, then each slot's
+ * PROTO_CLASS_MAX classes from S + slot * PROTO_CLASS_MAX. XDPTOP_SLOT_TOTALS is S of the map the
+ * object declares (one slot); xdptop creates larger ones.
+ */
+#define XDPTOP_SLOT_KEYS (1 + PROTO_CLASS_MAX)
+#define XDPTOP_SLOT_TOTALS 1
 
 #endif /* XDPTOP_XDP_STATS_H */

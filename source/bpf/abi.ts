@@ -5,8 +5,8 @@
 export const PROG_NAME = 'xdptop_stats';
 /** The per-CPU array every instance of a process counts into, PROTO_CLASSES.length keys per slot. */
 export const COUNTERS_MAP = 'xdptop_counters';
-/** The .rodata variable that holds an instance's first key in COUNTERS_MAP (a u32, alone in .rodata). */
-export const FIRST_KEY_SIZE = 4;
+/** The .rodata of xdp_stats.bpf.c: an instance's total_key and first_class_key in COUNTERS_MAP (u32 each). */
+export const RODATA_SIZE = 8;
 export const RODATA_MAP = '.rodata';
 
 /** struct datarec {u64 packets; u64 bytes;} */
@@ -33,8 +33,19 @@ export const PROTO_CLASSES = [
 
 export const PROTO_LABELS: readonly string[] = PROTO_CLASSES.map(entry => entry.label);
 
-/** Keys per slot of COUNTERS_MAP. */
-export const SLOT_KEYS = PROTO_CLASSES.length;
+/** Keys per slot of COUNTERS_MAP: its total, and one per class. */
+export const SLOT_KEYS = 1 + PROTO_CLASSES.length;
+
+/** Where an instance counts in COUNTERS_MAP: what it is given in .rodata. */
+export interface SlotKeys {
+	readonly totalKey: number;
+	readonly firstClassKey: number;
+}
+
+/** In a map of `slots` slots the totals come first, a key each, then every slot's classes. */
+export function slotKeys(slot: number, slots: number): SlotKeys {
+	return {totalKey: slot, firstClassKey: slots + slot * PROTO_CLASSES.length};
+}
 
 /**
  * bpf/legacy/xdp_stats_v1.bpf.c: the layout before slots (a verdict map and a protocol map per

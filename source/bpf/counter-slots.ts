@@ -5,7 +5,7 @@
  * maps of its own. Maps grow by doubling (16, 32, 64 ... slots), since a map's size is fixed
  * at creation and per-CPU memory is paid for every slot.
  */
-import {COUNTERS_MAP, DATAREC_SIZE, SLOT_KEYS} from './abi.js';
+import {COUNTERS_MAP, DATAREC_SIZE, PROTO_CLASSES, SLOT_KEYS, slotKeys, type SlotKeys} from './abi.js';
 import {mapInfoByFd} from './info.js';
 import {check, closeFd, libbpf} from './libbpf.js';
 import {CounterTable, possibleCpuCount} from './maps.js';
@@ -19,7 +19,7 @@ export interface CounterSlot {
 	readonly mapFd: number;
 	readonly mapId: number;
 	readonly slot: number;
-	readonly firstKey: number;
+	readonly keys: SlotKeys;
 }
 
 interface SlotMap {
@@ -89,14 +89,15 @@ export class CounterSlots {
 	#slot(map: SlotMap, slot: number): CounterSlot {
 		map.table.want(slot);
 		map.table.invalidate(); // What it read before is not this slot's any more.
-		return {table: map.table, mapFd: map.fd, mapId: map.id, slot, firstKey: slot * SLOT_KEYS};
+		return {table: map.table, mapFd: map.fd, mapId: map.id, slot, keys: slotKeys(slot, map.slots)};
 	}
 
 	#zero(map: SlotMap, slot: number): void {
 		const key = Buffer.alloc(4);
 		const zeros = Buffer.alloc(possibleCpuCount() * DATAREC_SIZE);
-		for (let index = 0; index < SLOT_KEYS; index++) {
-			key.writeUInt32LE(slot * SLOT_KEYS + index);
+		const {totalKey, firstClassKey} = slotKeys(slot, map.slots);
+		for (const index of [totalKey, ...PROTO_CLASSES.map((_, at) => firstClassKey + at)]) {
+			key.writeUInt32LE(index);
 			check('zero a counters slot', libbpf().mapUpdateElem(map.fd, key, zeros, 0));
 		}
 	}

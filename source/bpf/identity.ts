@@ -10,7 +10,7 @@
  * attachment brings its slot back to whoever adopts it.
  */
 import {readFileSync} from 'node:fs';
-import {COUNTERS_MAP, DATAREC_SIZE, FIRST_KEY_SIZE, LEGACY_MAPS, RODATA_MAP, SLOT_KEYS} from './abi.js';
+import {COUNTERS_MAP, DATAREC_SIZE, LEGACY_MAPS, RODATA_MAP, RODATA_SIZE, SLOT_KEYS, slotKeys, type SlotKeys} from './abi.js';
 import {linkInfoByFd, mapInfoByFd, programInfoByFd, type MapInfo, type XdpLinkInfo} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
 import {loadLegacyStatsObject, StatsObject} from './object.js';
@@ -60,7 +60,7 @@ const isRodata = (info: MapInfo) =>
 	info.name.endsWith(RODATA_MAP) &&
 	info.type === BPF_MAP_TYPE_ARRAY &&
 	info.keySize === 4 &&
-	info.valueSize === FIRST_KEY_SIZE &&
+	info.valueSize === RODATA_SIZE &&
 	info.maxEntries === 1 &&
 	(info.flags & BPF_F_RDONLY_PROG) !== 0;
 
@@ -100,9 +100,9 @@ function openMaps(mapIds: readonly number[]): Array<{fd: number; info: MapInfo}>
 	return opened;
 }
 
-function readFirstKey(rodataFd: number): number | undefined {
-	const value = Buffer.alloc(FIRST_KEY_SIZE);
-	return libbpf().mapLookupElem(rodataFd, Buffer.alloc(4), value) === 0 ? value.readUInt32LE(0) : undefined;
+function readKeys(rodataFd: number): SlotKeys | undefined {
+	const value = Buffer.alloc(RODATA_SIZE);
+	return libbpf().mapLookupElem(rodataFd, Buffer.alloc(4), value) === 0 ? {totalKey: value.readUInt32LE(0), firstClassKey: value.readUInt32LE(4)} : undefined;
 }
 
 /**
@@ -128,20 +128,23 @@ export function proveByFd(progFd: number): ProvenCounters | undefined {
 	}
 	const counters = maps.find(map => isCounters(map.info));
 	const rodata = maps.find(map => isRodata(map.info) && isFrozen(map.fd));
-	const firstKey = counters && rodata ? readFirstKey(rodata.fd) : undefined;
+	const keys = counters && rodata ? readKeys(rodata.fd) : undefined;
 	for (const map of maps) {
-		if (map !== counters || firstKey === undefined) {
+		if (map !== counters || keys === undefined) {
 			closeFd(map.fd);
 		}
 	}
-	if (!counters || firstKey === undefined) {
+	if (!counters || keys === undefined) {
 		return undefined;
 	}
-	if (firstKey % SLOT_KEYS !== 0 || firstKey + SLOT_KEYS > counters.info.maxEntries) {
+	// A slot of this map, its total and its classes both: nothing else is read as one.
+	const slots = counters.info.maxEntries / SLOT_KEYS;
+	const expected = slotKeys(keys.totalKey, slots);
+	if (keys.totalKey >= slots || keys.firstClassKey !== expected.firstClassKey) {
 		closeFd(counters.fd);
 		return undefined;
 	}
-	return {mapFd: counters.fd, mapId: counters.info.id, maxEntries: counters.info.maxEntries, slot: firstKey / SLOT_KEYS};
+	return {mapFd: counters.fd, mapId: counters.info.id, maxEntries: counters.info.maxEntries, slot: keys.totalKey};
 }
 
 /**

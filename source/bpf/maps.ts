@@ -1,6 +1,6 @@
-/** Reads xdptop_stats's counters: one batch lookup per counters map, however many slots it holds. */
-import {packetsPerCpu, sumPerCpu, perCpuStride, totalOf, ZERO_DATAREC, type XdpCounters} from '../model/counters.js';
-import {DATAREC_SIZE, SLOT_KEYS, XDP_ACTIONS} from './abi.js';
+/** Reads xdptop_stats's counters: one batch lookup per counters map for every slot's total, however many slots it holds. */
+import {packetsPerCpu, sumPerCpu, perCpuStride, totalOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
+import {DATAREC_SIZE, PROTO_CLASSES, SLOT_KEYS, slotKeys, XDP_ACTIONS} from './abi.js';
 import {check, libbpf} from './libbpf.js';
 
 let possibleCpus: number | undefined;
@@ -13,21 +13,56 @@ export function possibleCpuCount(): number {
 
 const ENOENT = 2;
 
-/**
- * One counters map (a per-CPU array, SLOT_KEYS keys per slot), read from key 0 up to the highest
- * slot anyone reads, with one batch lookup. A lookup serves every slot once, within one round:
- * reading a slot again, or reading after invalidate() (the end of a monitor tick, a slot zeroed
- * or handed out), reads the map again. So a round over all slots costs one system call, and no
- * read is ever older than the round it is made in.
- */
-export class CounterTable {
+/** One batch lookup of `count` keys from `first`, into reused buffers. */
+class BatchReader {
 	readonly #fd: number;
-	readonly #slots: number;
-	readonly #cpus = possibleCpuCount();
-	readonly #values: Buffer;
+	readonly #cpus: number;
+	readonly values: Buffer;
 	readonly #keys: Buffer;
+	readonly #inBatch = Buffer.alloc(4);
 	readonly #outBatch = Buffer.alloc(4);
 	readonly #count = Buffer.alloc(4);
+
+	constructor(fd: number, keys: number, cpus: number) {
+		this.#fd = fd;
+		this.#cpus = cpus;
+		this.values = Buffer.alloc(keys * cpus * perCpuStride(DATAREC_SIZE));
+		this.#keys = Buffer.alloc(keys * 4);
+	}
+
+	/** The keys read; an array's batch starts after the key it is given, so `first - 1`. */
+	read(first: number, count: number): number {
+		if (count * this.#cpus * perCpuStride(DATAREC_SIZE) > this.values.length) {
+			throw new RangeError(`${count} keys do not fit the buffer`);
+		}
+		this.#count.writeUInt32LE(count);
+		if (first > 0) {
+			this.#inBatch.writeUInt32LE(first - 1);
+		}
+		const result = libbpf().mapLookupBatch(this.#fd, first === 0 ? null : this.#inBatch, this.#outBatch, this.#keys, this.values, this.#count, null);
+		// ENOENT means "that was the last batch", with every key read.
+		if (result < 0 && -result !== ENOENT) {
+			check('read counters', result);
+		}
+		return this.#count.readUInt32LE(0);
+	}
+}
+
+const CLASSES = PROTO_CLASSES.length;
+
+/**
+ * One counters map (a per-CPU array of SLOT_KEYS keys per slot: every slot's total first, then
+ * every slot's classes). The totals are read from key 0 up to the highest slot anyone reads, with
+ * one batch lookup that serves every slot once within a round: reading a slot again, or reading
+ * after invalidate() (the end of a monitor tick, a slot zeroed or handed out), reads the map
+ * again. So a round over all slots costs one system call and no read is older than its round.
+ * A slot's classes (the focused row's) are one more batch lookup of their own keys.
+ */
+export class CounterTable {
+	readonly #slots: number;
+	readonly #cpus = possibleCpuCount();
+	readonly #totals: BatchReader;
+	readonly #classes: BatchReader;
 	/** Slots [0, #wanted) are read; grown by want(). */
 	#wanted = 0;
 	/** Slots covered by the last lookup, and those already handed out from it. */
@@ -36,14 +71,9 @@ export class CounterTable {
 	#stale = true;
 
 	constructor(fd: number, maxEntries: number) {
-		this.#fd = fd;
 		this.#slots = Math.floor(maxEntries / SLOT_KEYS);
-		this.#values = Buffer.alloc(maxEntries * this.#cpus * perCpuStride(DATAREC_SIZE));
-		this.#keys = Buffer.alloc(maxEntries * 4);
-	}
-
-	get fd(): number {
-		return this.#fd;
+		this.#totals = new BatchReader(fd, this.#slots, this.#cpus);
+		this.#classes = new BatchReader(fd, CLASSES, this.#cpus);
 	}
 
 	/** Includes that slot in every lookup from now on. */
@@ -55,23 +85,24 @@ export class CounterTable {
 	}
 
 	/**
-	 * One slot's counters. Our program passes every frame, so PASS is the sum of the classes; the
-	 * classes and the per-CPU split come with it (withProtos=false leaves them out, not the read).
+	 * One slot's counters. Our program passes every frame, so PASS is its total; with the classes,
+	 * PASS is their sum, from the same read, so the two always agree.
 	 */
 	read(slot: number, withProtos = true): XdpCounters {
 		this.want(slot);
-		if (this.#stale || this.#served.has(slot) || slot >= this.#read) {
-			this.#lookup();
-		}
-		this.#served.add(slot);
-		const firstKey = slot * SLOT_KEYS;
-		const protos = sumPerCpu(this.#values, SLOT_KEYS, this.#cpus, DATAREC_SIZE, firstKey);
-		const pass = totalOf(protos);
-		const actions = XDP_ACTIONS.map(action => (action === 'PASS' ? pass : ZERO_DATAREC));
 		if (!withProtos) {
-			return {actions};
+			if (this.#stale || this.#served.has(slot) || slot >= this.#read) {
+				this.#lookupTotals();
+			}
+			this.#served.add(slot);
+			return {actions: actionsPassing(sumPerCpu(this.#totals.values, 1, this.#cpus, DATAREC_SIZE, slot)[0]!)};
 		}
-		return {actions, protos, perCpu: packetsPerCpu(this.#values, SLOT_KEYS, this.#cpus, DATAREC_SIZE, firstKey)};
+		const {firstClassKey} = slotKeys(slot, this.#slots);
+		if (this.#classes.read(firstClassKey, CLASSES) !== CLASSES) {
+			throw new RangeError(`the counters map returned fewer than ${CLASSES} classes`);
+		}
+		const protos = sumPerCpu(this.#classes.values, CLASSES, this.#cpus, DATAREC_SIZE);
+		return {actions: actionsPassing(totalOf(protos)), protos, perCpu: packetsPerCpu(this.#classes.values, CLASSES, this.#cpus, DATAREC_SIZE)};
 	}
 
 	/** The next read looks the map up again. */
@@ -79,19 +110,16 @@ export class CounterTable {
 		this.#stale = true;
 	}
 
-	#lookup(): void {
-		const keys = this.#wanted * SLOT_KEYS;
-		this.#count.writeUInt32LE(keys);
-		const result = libbpf().mapLookupBatch(this.#fd, null, this.#outBatch, this.#keys, this.#values, this.#count, null);
-		// ENOENT means "that was the last batch", with every key read.
-		if (result < 0 && -result !== ENOENT) {
-			check('read counters', result);
-		}
-		this.#read = Math.floor(this.#count.readUInt32LE(0) / SLOT_KEYS);
+	#lookupTotals(): void {
+		this.#read = this.#totals.read(0, this.#wanted);
 		this.#served.clear();
 		this.#stale = false;
 		if (this.#read < this.#wanted) {
 			throw new RangeError(`the counters map returned ${this.#read} of ${this.#wanted} slots`);
 		}
 	}
+}
+
+function actionsPassing(pass: Datarec): Datarec[] {
+	return XDP_ACTIONS.map(action => (action === 'PASS' ? pass : ZERO_DATAREC));
 }

@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, FIRST_KEY_SIZE, LEGACY_MAPS, PROG_NAME, RODATA_MAP} from './abi.js';
+import {COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, LEGACY_MAPS, PROG_NAME, RODATA_MAP, RODATA_SIZE, slotKeys, type SlotKeys} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
 import {objectSource, type ObjectBytes} from './object-source.js';
@@ -95,10 +95,10 @@ export class LoadedObject {
 	}
 }
 
-/** Where an instance counts: the shared counters map, and the first key of its slot there. */
+/** Where an instance counts: the shared counters map, and its slot's keys there. */
 export interface CounterSlotRef {
 	readonly mapFd: number;
-	readonly firstKey: number;
+	readonly keys: SlotKeys;
 }
 
 /**
@@ -109,13 +109,15 @@ export interface CounterSlotRef {
 export class StatsObject {
 	static load(options: {offloadIfindex?: number; slot?: CounterSlotRef} = {}): StatsObject {
 		const {slot, offloadIfindex} = options;
-		const firstKey = Buffer.alloc(FIRST_KEY_SIZE);
-		firstKey.writeUInt32LE(slot?.firstKey ?? 0);
+		const keys = slot?.keys ?? slotKeys(0, 1);
+		const rodata = Buffer.alloc(RODATA_SIZE);
+		rodata.writeUInt32LE(keys.totalKey, 0);
+		rodata.writeUInt32LE(keys.firstClassKey, 4);
 		return new StatsObject(
 			LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
 				offloadIfindex,
 				reuseMaps: slot ? new Map([[COUNTERS_MAP, slot.mapFd]]) : undefined,
-				initialValues: new Map([[RODATA_MAP, firstKey]]),
+				initialValues: new Map([[RODATA_MAP, rodata]]),
 			}),
 		);
 	}

@@ -14,6 +14,7 @@ import {
 	PROG_NAME,
 	PROTO_CLASSES,
 	SLOT_KEYS,
+	slotKeys,
 	XDP_ACTIONS,
 } from '../../source/bpf/abi.js';
 
@@ -34,11 +35,15 @@ test('XDP verdicts in the kernel\'s order, ABORTED..REDIRECT', () => {
 	assert.deepEqual([...XDP_ACTIONS], ['ABORTED', 'DROP', 'PASS', 'TX', 'REDIRECT']);
 });
 
-test('a slot is one key per protocol class, from first_key in .rodata', () => {
-	assert.equal(SLOT_KEYS, PROTO_CLASSES.length);
+test('a slot is its total and one key per protocol class, at the keys .rodata gives', () => {
+	assert.match(header, /#define XDPTOP_SLOT_KEYS \(1 \+ PROTO_CLASS_MAX\)/);
+	assert.equal(SLOT_KEYS, 1 + PROTO_CLASSES.length);
+	assert.equal(Number(define('XDPTOP_SLOT_TOTALS')), 1);
+	assert.deepEqual(slotKeys(0, 1), {totalKey: 0, firstClassKey: 1}, "the object's own one-slot map");
+	assert.deepEqual(slotKeys(3, 16), {totalKey: 3, firstClassKey: 16 + 3 * PROTO_CLASSES.length});
 	const program = readFileSync(new URL('../../bpf/xdp_stats.bpf.c', import.meta.url), 'utf8');
-	assert.match(program, /const volatile __u32 first_key = 0;/);
-	assert.match(program, /__u32 key = first_key \+ classify\(data, data_end\);/);
+	assert.match(program, /const volatile __u32 total_key = 0;\nconst volatile __u32 first_class_key = XDPTOP_SLOT_TOTALS;/);
+	assert.match(program, /count\(total_key, bytes\);\n\tcount\(first_class_key \+ classify\(data, data_end\), bytes\);/);
 });
 
 test('protocol classes have the header values, in order, up to the _MAX sentinel', () => {

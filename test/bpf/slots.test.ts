@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {after, describe, test} from 'node:test';
 import {readFileSync} from 'node:fs';
-import {COUNTERS_MAP, PROG_NAME, PROTO_CLASSES, RODATA_MAP, SLOT_KEYS} from '../../source/bpf/abi.js';
+import {COUNTERS_MAP, PROG_NAME, PROTO_CLASSES, RODATA_MAP, SLOT_KEYS, XDP_ACTIONS} from '../../source/bpf/abi.js';
 import {CounterSlots, type CounterSlot} from '../../source/bpf/counter-slots.js';
 import {proveByFd} from '../../source/bpf/identity.js';
 import {mapInfoByFd, programInfo, programInfoByFd} from '../../source/bpf/info.js';
@@ -22,6 +22,9 @@ const udp = f.padded(f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 26)));
 const tcp = f.padded(f.ethernet(f.ETH_P_IPV6, f.ipv6(f.IPPROTO_TCP, 20)));
 const classOf = (key: string) => PROTO_CLASSES.findIndex(entry => entry.key === key);
 const packets = (slot: CounterSlot) => slot.table.read(slot.slot).protos!.map(record => Number(record.packets));
+const PASS = XDP_ACTIONS.indexOf('PASS');
+/** The slot's total, from the read of every slot's total. */
+const total = (slot: CounterSlot) => Number(slot.table.read(slot.slot, false).actions[PASS]!.packets);
 
 function only(index: number, count: number): number[] {
 	return PROTO_CLASSES.map((_, at) => (at === index ? count : 0));
@@ -49,32 +52,36 @@ describe('counter slots', () => {
 		testRun(b.progFd, tcp, 70);
 		assert.deepEqual(packets(first), only(classOf('PROTO_IPV4_UDP'), 300));
 		assert.deepEqual(packets(second), only(classOf('PROTO_IPV6_TCP'), 70));
+		assert.deepEqual([total(first), total(second)], [300, 70], 'each total in its own key');
 		const [infoA, infoB] = [programInfoByFd(a.progFd), programInfoByFd(b.progFd)];
 		assert.equal(infoA.tag, infoB.tag, 'the slot is data, not code');
 		const mapId = mapInfoByFd(first.mapFd).id;
 		assert.ok(infoA.mapIds.includes(mapId) && infoB.mapIds.includes(mapId), 'both use the one counters map');
 	});
 
-	test('one read serves each slot once; reading a slot again reads the map again', () => {
+	test("one read of the totals serves each slot once; reading a slot again reads the map again; the classes are always read", () => {
 		const [first, second] = [slots.allocate(), slots.allocate()];
 		const [a, b] = [load(first), load(second)];
 		testRun(a.progFd, udp, 5);
 		testRun(b.progFd, udp, 6);
-		assert.equal(packets(first)[classOf('PROTO_IPV4_UDP')], 5);
+		assert.equal(total(first), 5);
 		testRun(b.progFd, udp, 4); // after the read that served the first slot
-		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 6, 'the second slot comes from the same read as the first');
-		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 10, 'asked again: a fresh read');
+		assert.equal(total(second), 6, 'the second slot comes from the same read as the first');
+		assert.equal(total(second), 10, 'asked again: a fresh read');
+		testRun(b.progFd, udp, 1);
+		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 11, 'the classes: a read of their own');
+		assert.equal(Number(second.table.read(second.slot).actions[PASS]!.packets), 11, 'PASS from the same read as the classes');
 	});
 
 	test('a read is never older than its round: a new round, or a slot handed out again, looks the map up', () => {
 		const [first, second] = [slots.allocate(), slots.allocate()];
 		const [a, b] = [load(first), load(second)];
 		testRun(a.progFd, udp, 40);
-		assert.equal(packets(first)[classOf('PROTO_IPV4_UDP')], 40);
+		assert.equal(total(first), 40);
 		testRun(b.progFd, udp, 7);
-		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 0, 'the same round: the same lookup');
+		assert.equal(total(second), 0, 'the same round: the same lookup');
 		first.table.invalidate(); // what XdpSession.endRound does for every map
-		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 7, 'a new round');
+		assert.equal(total(second), 7, 'a new round');
 		// The buffer still holds the first slot's 40 (read in this lookup, not yet served): hand it
 		// back, take it again (zeroed), and its first read must not come from that buffer.
 		slots.free(first);
@@ -82,6 +89,7 @@ describe('counter slots', () => {
 		for (let round = 0; round < 200 && !taken.some(slot => slot.mapFd === first.mapFd && slot.slot === first.slot); round++) {
 			taken.push(slots.allocate());
 		}
+		assert.equal(total(taken.at(-1)!), 0);
 		assert.deepEqual(packets(taken.at(-1)!), only(-1, 0));
 		taken.forEach(slot => slots.free(slot));
 	});
@@ -133,8 +141,10 @@ test('the proof refuses our instructions with a .rodata that is not frozen (it c
 	const opts = Buffer.alloc(48);
 	opts.writeBigUInt64LE(48n, 0);
 	opts.writeUInt32LE(1 << 7, 28);
-	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 4, 1, opts as never));
-	check('write first_key', libbpf().mapUpdateElem(rodata, Buffer.alloc(4), Buffer.alloc(4), 0));
+	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 8, 1, opts as never));
+	const keys = Buffer.alloc(8);
+	keys.writeUInt32LE(1, 4); // total_key 0, first_class_key 1: the one slot of the map, right but for frozen
+	check('write the keys', libbpf().mapUpdateElem(rodata, Buffer.alloc(4), keys, 0));
 	const object = LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
 		reuseMaps: new Map([
 			[COUNTERS_MAP, counters],
@@ -150,14 +160,17 @@ test('the proof refuses our instructions with a .rodata that is not frozen (it c
 	}
 });
 
-describe('the proof refuses our instructions at a slot outside their map', () => {
-	for (const [label, entries, firstKey] of [
-		['past the end', SLOT_KEYS, SLOT_KEYS],
-		['not on a slot boundary', 2 * SLOT_KEYS, 3],
+describe('the proof refuses our instructions counting anywhere but one slot of their map', () => {
+	const classes = PROTO_CLASSES.length;
+	for (const [label, slots, totalKey, firstClassKey] of [
+		['a total past the totals', 2, 2, 2 + 2 * classes],
+		["one slot's total with another's classes", 2, 0, 2 + classes],
+		['classes on no slot boundary', 2, 1, 2 + classes + 3],
+		['classes among the totals', 2, 0, 1],
 	] as const) {
 		test(label, () => {
-			const mapFd = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, 16, entries, null));
-			const object = StatsObject.load({slot: {mapFd, firstKey}});
+			const mapFd = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, 16, slots * SLOT_KEYS, null));
+			const object = StatsObject.load({slot: {mapFd, keys: {totalKey, firstClassKey}}});
 			try {
 				assert.equal(proveByFd(object.progFd), undefined);
 			} finally {

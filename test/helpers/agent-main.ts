@@ -7,7 +7,7 @@ import {createInterface} from 'node:readline';
 import {XdpSession} from '../../source/bpf/session.js';
 import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
 import {linkInfoByFd} from '../../source/bpf/info.js';
-import {SLOT_KEYS} from '../../source/bpf/abi.js';
+import {SLOT_KEYS, slotKeys} from '../../source/bpf/abi.js';
 import {proveById} from '../../source/bpf/identity.js';
 import {LoadedObject, loadLegacyStatsObject, StatsObject} from '../../source/bpf/object.js';
 import {netnsCookie} from '../../source/bpf/netns.js';
@@ -104,7 +104,7 @@ async function handle(request: AgentRequest): Promise<unknown> {
 		case 'impostorOnSlotOf': {
 			const victim = queryXdp((await target(request.slotOf)).ifindex).attachments[0]!;
 			const proven = proveById(victim.progId)!;
-			const object = StatsObject.load({slot: {mapFd: proven.mapFd, firstKey: proven.slot * SLOT_KEYS}});
+			const object = StatsObject.load({slot: {mapFd: proven.mapFd, keys: slotKeys(proven.slot, proven.maxEntries / SLOT_KEYS)}});
 			held.push(object, createXdpLink(object.progFd, (await target(request.ifname)).ifindex, 'skb'));
 			closeFd(proven.mapFd);
 			return null;
