@@ -6,11 +6,31 @@
  * Usage: node --import tsx source/bundle/build.ts ENTRY OUTFILE [single]
  */
 import {build, type Plugin} from 'esbuild';
+import {readFile} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
 
 const [entry, outfile, variant] = process.argv.slice(2);
 const single = variant === 'single';
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
+/**
+ * Yoga's wasm loader (emscripten) fetches its own data: URL wherever fetch exists. In Node that
+ * first loads undici (profiled: ~90 ms of the start, and its modules stay in memory) to decode
+ * base64 the loader decodes itself where there is no fetch: that branch is taken instead.
+ */
+const yogaWithoutFetch: Plugin = {
+	name: 'xdptop-yoga-without-fetch',
+	setup(plugin) {
+		plugin.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async args => {
+			const source = await readFile(args.path, 'utf8');
+			const patched = source.replaceAll('"function"!=typeof fetch', 'true');
+			if (patched === source) {
+				throw new Error(`${args.path}: yoga's loader no longer tests for fetch as build.ts expects`);
+			}
+			return {contents: patched, loader: 'js'};
+		});
+	},
+};
 
 /** Ink's use-input imports ../parse-keypress.js relatively; only a plugin can swap that one. */
 const safeKeypress: Plugin = {
@@ -79,6 +99,6 @@ await build({
 			? "import {createRequire as __xdptopRequire} from 'node:module'; import {pathToFileURL as __xdptopFileUrl} from 'node:url'; const __xdptopUrl = __xdptopFileUrl(process.execPath).href; const require = __xdptopRequire(__xdptopUrl);"
 			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
 	},
-	plugins: single ? [safeKeypress, fastTokenize, fastOutput, singleSwaps] : [safeKeypress, fastTokenize, fastOutput],
+	plugins: single ? [safeKeypress, fastTokenize, fastOutput, yogaWithoutFetch, singleSwaps] : [safeKeypress, fastTokenize, fastOutput, yogaWithoutFetch],
 	logLevel: 'warning',
 });

@@ -39,12 +39,69 @@ interface Piece {
 	readonly width: number;
 }
 
+/** SGR parameters that open a style, by the parameter that closes it (as ansi-styles pairs them). */
+const CLOSING = new Map<number, number>([
+	[1, 22],
+	[2, 22],
+	[3, 23],
+	[4, 24],
+	[5, 25],
+	[6, 25],
+	[7, 27],
+	[8, 28],
+	[9, 29],
+	[53, 55],
+]);
+const CLOSERS = new Set([22, 23, 24, 25, 27, 28, 29, 55, 39, 49]);
+
+/**
+ * Which styles are open at the end of a piece, by their closing parameter: undefined when it has
+ * a code this does not know (then the original tokenizer decides).
+ */
+function openAtEnd(text: string): Set<number> | undefined {
+	const open = new Set<number>();
+	for (let start = text.indexOf('\u001B['); start !== -1; start = text.indexOf('\u001B[', start + 1)) {
+		const end = text.indexOf('m', start);
+		if (end === -1) {
+			return undefined;
+		}
+		const parameters = text.slice(start + 2, end).split(';').map(Number);
+		for (let index = 0; index < parameters.length; index++) {
+			const code = parameters[index]!;
+			if (code === 0) {
+				open.clear();
+			} else if (CLOSING.has(code)) {
+				open.add(CLOSING.get(code)!);
+			} else if (CLOSERS.has(code)) {
+				open.delete(code);
+			} else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) {
+				open.add(39);
+			} else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
+				open.add(49);
+			} else if ((code === 38 || code === 48) && parameters[index + 1] === 5 && index + 2 < parameters.length) {
+				open.add(code === 38 ? 39 : 49);
+				index += 2;
+			} else if ((code === 38 || code === 48) && parameters[index + 1] === 2 && index + 4 < parameters.length) {
+				open.add(code === 38 ? 39 : 49);
+				index += 4;
+			} else {
+				return undefined;
+			}
+		}
+	}
+	return open;
+}
+
 const closed = new Map<string, boolean>();
 
 /** Whether the styles a piece opens are all closed by its end (chalk's are), so none leaks into what follows. */
-function closesItsStyles(text: string): boolean {
+export function closesItsStyles(text: string): boolean {
 	if (!text.includes('\u001B')) {
 		return true;
+	}
+	const open = openAtEnd(text);
+	if (open) {
+		return open.size === 0;
 	}
 	let known = closed.get(text);
 	if (known === undefined) {

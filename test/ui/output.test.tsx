@@ -8,7 +8,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {after, describe, test} from 'node:test';
 import {styledCharsFromTokens, tokenize} from '@alcalzone/ansi-tokenize';
 import InkOutput from '../../node_modules/ink/build/output.js';
-import Output, {replay, type Operation} from '../../source/bundle/output.js';
+import Output, {closesItsStyles, replay, type Operation} from '../../source/bundle/output.js';
 import {type InterfaceRow} from '../../source/model/monitor.js';
 import {FakePort, makeRow, oursAttachment} from '../helpers/fake-port.js';
 
@@ -143,4 +143,21 @@ describe('what the fast path leaves to Ink', () => {
 		assert.equal(frame.joined, true);
 		assert.deepEqual(cells(frame.ours), cells(frame.ink));
 	});
+});
+
+test("whether a piece leaves a style open: the SGR scan agrees with the tokenizer's styles, 5,000 random pieces", () => {
+	const codes = ['0', '', '1', '2', '22', '3', '23', '4', '24', '5', '25', '7', '27', '8', '28', '9', '29', '53', '55', '31', '39', '91', '41', '49', '101', '38;5;200', '48;5;17', '38;2;1;2;3', '48;2;9;8;7', '1;31', '22;39', '0;1'];
+	let seed = 7;
+	const next = (below: number) => {
+		seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return seed % below;
+	};
+	for (let round = 0; round < 5000; round++) {
+		let text = '';
+		for (let piece = next(5); piece >= 0; piece--) {
+			text += `\u001B[${codes[next(codes.length)]}m${'ab'.slice(0, next(3))}`;
+		}
+		const exact = styledCharsFromTokens(tokenize(`${text}.`)).at(-1)!.styles.length === 0;
+		assert.equal(closesItsStyles(text), exact, JSON.stringify(text));
+	}
 });
