@@ -22,7 +22,8 @@ function cell(text: string, width: number): string {
 	return width > 0 ? `${text} ` : '';
 }
 
-export function TableTitles({columns, width, theme}: {readonly columns: Columns; readonly width: number; readonly theme: Theme}) {
+/** Changes only with the layout: not rendered again on a tick. */
+export const TableTitles = memo(function TableTitles({columns, width, theme}: {readonly columns: Columns; readonly width: number; readonly theme: Theme}) {
 	const line =
 		'  ' +
 		cell(fit('IFACE', columns.name), columns.name) +
@@ -40,7 +41,7 @@ export function TableTitles({columns, width, theme}: {readonly columns: Columns;
 			{fit(line, width)}
 		</Text>
 	);
-}
+});
 
 type RowProps = RowCells & {readonly selected: boolean; readonly columns: Columns; readonly theme: Theme; readonly failing: boolean};
 

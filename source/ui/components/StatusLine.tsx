@@ -1,4 +1,5 @@
 import {Text} from 'ink';
+import {memo} from 'react';
 import {hintLine} from '../keys.js';
 import {type UiState} from '../state.js';
 import {type Theme} from '../theme.js';
@@ -10,8 +11,11 @@ type Props = {
 	readonly theme: Theme;
 };
 
-/** The last action's result on the left (errors say "error:" in any colour scheme), key hints on the right. */
-export function StatusLine({state, width, theme}: Props) {
+/**
+ * The last action's result on the left (errors say "error:" in any colour scheme), key hints on
+ * the right. It changes with the UI state, not with a tick: memoised, a tick does not render it.
+ */
+export const StatusLine = memo(function StatusLine({state, width, theme}: Props) {
 	if (state.mode.kind === 'filter') {
 		return <Text wrap="truncate">{fit(`/ filter: ${state.mode.draft}▏  Enter keeps it  Esc clears it`, width)}</Text>;
 	}
@@ -33,4 +37,4 @@ export function StatusLine({state, width, theme}: Props) {
 			{hints ? <Text color={theme.dim}>{`  ${hints}`}</Text> : null}
 		</Text>
 	);
-}
+});
