@@ -18,6 +18,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "xdp_stats_maps.h"
+#include "xdp_parse.h"
 
 /*
  * Ethernet and VLAN headers as plain (not packed) structs, so an ethertype is one 16-bit load
@@ -28,40 +29,6 @@ struct eth_header {
 	__u8 source[ETH_ALEN];
 	__be16 proto;
 };
-
-struct vlan_tag {
-	__be16 tci;
-	__be16 encapsulated_proto;
-};
-
-#define MAX_VLAN_TAGS 2
-
-static __always_inline int is_vlan(__be16 proto)
-{
-	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
-}
-
-static __always_inline __u32 classify_l4(__u8 l4_proto, __u32 tcp, __u32 udp, __u32 icmp,
-					 __u32 icmp_proto, __u32 other)
-{
-	if (l4_proto == IPPROTO_TCP)
-		return tcp;
-	if (l4_proto == IPPROTO_UDP)
-		return udp;
-	if (l4_proto == icmp_proto)
-		return icmp;
-	return other;
-}
-
-static __always_inline __u32 classify_ipv4(void *cursor, void *data_end)
-{
-	struct iphdr *ip = cursor;
-
-	if ((void *)(ip + 1) > data_end || ip->ihl < 5 || cursor + ip->ihl * 4 > data_end)
-		return PROTO_MALFORMED;
-	return classify_l4(ip->protocol, PROTO_IPV4_TCP, PROTO_IPV4_UDP, PROTO_IPV4_ICMP,
-			   IPPROTO_ICMP, PROTO_IPV4_OTHER);
-}
 
 /* Untagged IPv4 is tested first: the most common frame takes the fewest branches. */
 static __always_inline __u32 classify(void *data, void *data_end)
@@ -90,15 +57,8 @@ static __always_inline __u32 classify(void *data, void *data_end)
 
 	if (proto == bpf_htons(ETH_P_IP))
 		return classify_ipv4(cursor, data_end);
-	if (proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = cursor;
-
-		if ((void *)(ip6 + 1) > data_end)
-			return PROTO_MALFORMED;
-		/* Extension headers are not walked: such packets count as "other". */
-		return classify_l4(ip6->nexthdr, PROTO_IPV6_TCP, PROTO_IPV6_UDP, PROTO_IPV6_ICMP,
-				   IPPROTO_ICMPV6, PROTO_IPV6_OTHER);
-	}
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return classify_ipv6(cursor, data_end);
 	if (proto == bpf_htons(ETH_P_ARP))
 		return PROTO_ARP;
 	/* A third VLAN tag, or any other ethertype. */

@@ -13,32 +13,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "../xdp_stats.h"
+#include "../xdp_parse.h"
 
 /* The previous parser, as it was: bpf/xdp_stats.bpf.c has a faster one that counts the same. */
-struct vlan_tag {
-	__be16 tci;
-	__be16 encapsulated_proto;
-};
-
-#define MAX_VLAN_TAGS 2
-
-static __always_inline int is_vlan(__be16 proto)
-{
-	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
-}
-
-static __always_inline __u32 classify_l4(__u8 l4_proto, __u32 tcp, __u32 udp, __u32 icmp,
-					 __u32 icmp_proto, __u32 other)
-{
-	if (l4_proto == IPPROTO_TCP)
-		return tcp;
-	if (l4_proto == IPPROTO_UDP)
-		return udp;
-	if (l4_proto == icmp_proto)
-		return icmp;
-	return other;
-}
-
 static __always_inline __u32 classify(void *data, void *data_end)
 {
 	struct ethhdr *eth = data;
@@ -61,23 +38,10 @@ static __always_inline __u32 classify(void *data, void *data_end)
 		cursor = tag + 1;
 	}
 
-	if (proto == bpf_htons(ETH_P_IP)) {
-		struct iphdr *ip = cursor;
-
-		if ((void *)(ip + 1) > data_end || ip->ihl < 5 || cursor + ip->ihl * 4 > data_end)
-			return PROTO_MALFORMED;
-		return classify_l4(ip->protocol, PROTO_IPV4_TCP, PROTO_IPV4_UDP, PROTO_IPV4_ICMP,
-				   IPPROTO_ICMP, PROTO_IPV4_OTHER);
-	}
-	if (proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = cursor;
-
-		if ((void *)(ip6 + 1) > data_end)
-			return PROTO_MALFORMED;
-		/* Extension headers are not walked: such packets count as "other". */
-		return classify_l4(ip6->nexthdr, PROTO_IPV6_TCP, PROTO_IPV6_UDP, PROTO_IPV6_ICMP,
-				   IPPROTO_ICMPV6, PROTO_IPV6_OTHER);
-	}
+	if (proto == bpf_htons(ETH_P_IP))
+		return classify_ipv4(cursor, data_end);
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return classify_ipv6(cursor, data_end);
 	if (proto == bpf_htons(ETH_P_ARP))
 		return PROTO_ARP;
 	/* A third VLAN tag, or any other ethertype. */

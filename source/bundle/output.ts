@@ -8,10 +8,9 @@
  * frames). A frame with anything else (a clip, overlapping pieces, a piece that leaves a style
  * open or holds a character the fast tokenizer does not take) goes to the original whole.
  */
-import {styledCharsFromTokens} from '@alcalzone/ansi-tokenize';
 import InkOutput from '../../node_modules/ink/build/output.js';
 import {type OutputTransformer} from '../../node_modules/ink/build/render-node-to-output.js';
-import {simpleWidth, tokenize} from './ansi-tokenize.js';
+import {simpleWidth} from './ansi-tokenize.js';
 
 type Clip = Parameters<InkOutput['clip']>[0];
 /** Ink's own operation records (its Output keeps the same, privately). */
@@ -45,18 +44,20 @@ const CLOSING = new Map<number, number>([
 	[2, 22],
 	[3, 23],
 	[4, 24],
-	[5, 25],
-	[6, 25],
 	[7, 27],
 	[8, 28],
 	[9, 29],
 	[53, 55],
 ]);
-const CLOSERS = new Set([22, 23, 24, 25, 27, 28, 29, 55, 39, 49]);
+const CLOSERS = new Set([22, 23, 24, 27, 28, 29, 55, 39, 49]);
+/** A parameter as chalk writes them: no empty one, no leading zero. */
+const CANONICAL = /^(?:0|[1-9]\d*)$/;
 
 /**
  * Which styles are open at the end of a piece, by their closing parameter: undefined when it has
- * a code this does not know (then the original tokenizer decides).
+ * a code this does not know, or one written in a form Ink's tokenizer reads otherwise than a
+ * terminal does (empty or zero-padded parameters; blink, which it does not pair): such a frame
+ * goes to Ink's Output, so that it is exactly what Ink would draw.
  */
 function openAtEnd(text: string): Set<number> | undefined {
 	const open = new Set<number>();
@@ -65,7 +66,11 @@ function openAtEnd(text: string): Set<number> | undefined {
 		if (end === -1) {
 			return undefined;
 		}
-		const parameters = text.slice(start + 2, end).split(';').map(Number);
+		const fields = text.slice(start + 2, end).split(';');
+		if (!fields.every(field => CANONICAL.test(field))) {
+			return undefined;
+		}
+		const parameters = fields.map(Number);
 		for (let index = 0; index < parameters.length; index++) {
 			const code = parameters[index]!;
 			if (code === 0) {
@@ -92,26 +97,12 @@ function openAtEnd(text: string): Set<number> | undefined {
 	return open;
 }
 
-const closed = new Map<string, boolean>();
-
-/** Whether the styles a piece opens are all closed by its end (chalk's are), so none leaks into what follows. */
+/**
+ * Whether the styles a piece opens are all closed by its end (chalk's are), so none leaks into
+ * what follows; false (the frame goes to Ink's Output) when the scan cannot tell.
+ */
 export function closesItsStyles(text: string): boolean {
-	if (!text.includes('\u001B')) {
-		return true;
-	}
-	const open = openAtEnd(text);
-	if (open) {
-		return open.size === 0;
-	}
-	let known = closed.get(text);
-	if (known === undefined) {
-		known = styledCharsFromTokens(tokenize(`${text}.`)).at(-1)!.styles.length === 0;
-		if (closed.size > 4096) {
-			closed.clear();
-		}
-		closed.set(text, known);
-	}
-	return known;
+	return !text.includes('\u001B') || openAtEnd(text)?.size === 0;
 }
 
 export default class Output {
@@ -156,7 +147,7 @@ export default class Output {
 	#joined(): {output: string; height: number} | undefined {
 		const rows: Piece[][] = Array.from({length: this.height}, () => []);
 		for (const operation of this.#operations) {
-			if (operation.type !== 'write' || !Number.isInteger(operation.x) || !Number.isInteger(operation.y) || operation.x < 0) {
+			if (operation.type !== 'write' || !Number.isInteger(operation.x) || !Number.isInteger(operation.y) || operation.x < 0 || operation.y < 0) {
 				return undefined;
 			}
 			const lines = operation.text.split('\n');

@@ -1,6 +1,7 @@
 /**
  * The detail pane's PASS row and its protocol rows come from one read, so they agree exactly
- * even while frames arrive between two system calls (real kernel, veth pair of our own).
+ * even while frames arrive between two system calls; the rows' total key counts the same frames
+ * (real kernel, veth pair of our own).
  */
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
@@ -30,10 +31,17 @@ test('PASS equals the sum of the protocol classes in every read, with traffic fl
 		const finished = once(sender, 'exit');
 		let moving = 0;
 		let previous = -1;
+		let previousTotal = 0;
 		for (let read = 0; read < 200 && sender.exitCode === null; read++) {
 			const counters = (await agent.ok({op: 'counters', ifname: lab.localIf})) as {actions: number[]; protos: number[]};
 			const classes = counters.protos.reduce((sum, value) => sum + value, 0);
 			assert.equal(counters.actions[PASS], classes, `read ${read}: PASS and the classes disagree`);
+			// The rows show the total key: a frame is counted there before its class, so a total read
+			// after the classes is never below them, and one read before is never above.
+			const total = (await agent.ok({op: 'total', ifname: lab.localIf})) as number;
+			assert.ok(total >= classes && total >= previousTotal, `read ${read}: total ${total}, classes ${classes}, total before ${previousTotal}`);
+			assert.ok(previousTotal <= classes, `read ${read}: the total read before (${previousTotal}) is above the classes (${classes})`);
+			previousTotal = total;
 			if (classes !== previous && previous !== -1) {
 				moving++;
 			}
@@ -43,6 +51,7 @@ test('PASS equals the sum of the protocol classes in every read, with traffic fl
 		assert.ok(moving > 0, 'some reads were taken while frames arrived');
 		const last = (await agent.ok({op: 'counters', ifname: lab.localIf})) as {actions: number[]; protos: number[]};
 		assert.equal(last.actions[PASS], FRAMES);
+		assert.equal(await agent.ok({op: 'total', ifname: lab.localIf}), FRAMES, 'the total key counted every frame too');
 	} finally {
 		await agent.kill('SIGKILL').catch(() => undefined);
 		lab.remove();

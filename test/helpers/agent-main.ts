@@ -18,7 +18,7 @@ import {type XdpMode} from '../../source/model/xdp.js';
 
 export type AgentRequest =
 	| {op: 'attach' | 'setMode'; ifname: string; mode: XdpMode}
-	| {op: 'detach' | 'state' | 'counters'; ifname: string}
+	| {op: 'detach' | 'state' | 'counters' | 'total'; ifname: string}
 	| {op: 'adopt'}
 	| {op: 'fds'}
 	| {op: 'endRound'}
@@ -64,6 +64,13 @@ async function handle(request: AgentRequest): Promise<unknown> {
 				actions: counters.actions.map(record => Number(record.packets)),
 				protos: counters.protos!.map(record => Number(record.packets)),
 			};
+		}
+		case 'total': {
+			// What a table row shows: the slot's total key, read without the classes.
+			const entry = await target(request.ifname);
+			const ours = queryXdp(entry.ifindex).attachments.find(attachment => attachment.ours);
+			const counters = ours ? session.readCounters(entry.ifindex, ours.progId, false) : undefined;
+			return counters && Number(counters.actions[2]!.packets);
 		}
 		case 'adopt':
 			return session.adoptPinned(await listInterfaces());
