@@ -65,8 +65,7 @@ export class CounterTable {
 	readonly #classes: BatchReader;
 	/** Slots [0, #wanted) are read; grown by want(). */
 	#wanted = 0;
-	/** Slots covered by the last lookup, and those already handed out from it. */
-	#read = 0;
+	/** The slots handed out from the last lookup; stale when it no longer answers for the round. */
 	readonly #served = new Set<number>();
 	#stale = true;
 
@@ -76,12 +75,15 @@ export class CounterTable {
 		this.#classes = new BatchReader(fd, CLASSES, this.#cpus);
 	}
 
-	/** Includes that slot in every lookup from now on. */
+	/** Includes that slot in every lookup from now on (the next one first). */
 	want(slot: number): void {
 		if (!Number.isInteger(slot) || slot < 0 || slot >= this.#slots) {
 			throw new RangeError(`slot ${slot} is not in a map of ${this.#slots} slots`);
 		}
-		this.#wanted = Math.max(this.#wanted, slot + 1);
+		if (slot >= this.#wanted) {
+			this.#wanted = slot + 1;
+			this.#stale = true;
+		}
 	}
 
 	/**
@@ -91,7 +93,7 @@ export class CounterTable {
 	read(slot: number, withProtos = true): XdpCounters {
 		this.want(slot);
 		if (!withProtos) {
-			if (this.#stale || this.#served.has(slot) || slot >= this.#read) {
+			if (this.#stale || this.#served.has(slot)) {
 				this.#lookupTotals();
 			}
 			this.#served.add(slot);
@@ -111,12 +113,12 @@ export class CounterTable {
 	}
 
 	#lookupTotals(): void {
-		this.#read = this.#totals.read(0, this.#wanted);
+		const read = this.#totals.read(0, this.#wanted);
+		if (read < this.#wanted) {
+			throw new RangeError(`the counters map returned ${read} of ${this.#wanted} slots`);
+		}
 		this.#served.clear();
 		this.#stale = false;
-		if (this.#read < this.#wanted) {
-			throw new RangeError(`the counters map returned ${this.#read} of ${this.#wanted} slots`);
-		}
 	}
 }
 

@@ -357,6 +357,11 @@ export class XdpSession {
 		}
 		this.#adopted.clear();
 		this.#slots.close();
+		// Kept attachments re-adopted from another process's map: the program holds the map now.
+		for (const {fd} of this.#tables.values()) {
+			closeFd(fd);
+		}
+		this.#tables.clear();
 		const parts: string[] = [];
 		if (detached.length > 0) {
 			parts.push(`detached xdptop_stats from ${detached.join(', ')}`);
