@@ -10,18 +10,25 @@ export const helpText = `
 	  $ sudo xdptop [options]           Live monitor (full screen)
 	  $ sudo xdptop list [options]      XDP status of every interface, then exit
 	  $ sudo xdptop --once [options]    Rates over one interval, then exit
+	  $ sudo xdptop -b [options]        Rates every interval until stopped, like top -b
+	  $ sudo xdptop --listen [ADDR:]PORT  Prometheus metrics at /metrics (no terminal)
 	  $ sudo xdptop --cleanup           Detach what an earlier --keep left attached
 
 	Options
 	  -i, --interface IFACE  Only this interface (repeat for more): its name as
 	                         xdptop shows it (w\\xff for a byte), or ifindex:N
 	  -n, --interval SECS    Seconds between samples, 0.1 to 60 (default: 1)
-	  --json                 JSON output, for list and --once
+	  --json                 JSON output, for list, --once and -b (one object per line)
 	  --once                 Sample twice, one interval apart, print rates and exit
-	  --attach MODE          With --once: attach xdptop's program (drv, skb or hw)
-	                         for the interval, then detach it
+	  -b, --batch            Print the rates of every interval until stopped
+	  -c, --count N          With -b: stop after N samples
+	  --listen [ADDR:]PORT   Serve the last sample as Prometheus metrics on
+	                         http://ADDR:PORT/metrics (ADDR 127.0.0.1 when left out);
+	                         runs without a terminal, and with -b prints as well
+	  --attach MODE          With --once, -b or --listen: attach xdptop's program
+	                         (drv, skb or hw) while it runs, then detach it
 	  --mode MODE            Mode the monitor attaches in: drv, skb or hw (default: drv)
-	  --bpf-stats            With --once: kernel BPF run-time stats for the interval
+	  --bpf-stats            With --once, -b or --listen: kernel BPF run-time stats
 	                         (runs/s, ns per run, CPU of every attached program;
 	                         every BPF program runs ~20 ns slower meanwhile)
 	  --keep                 Leave xdptop's attachments in place on exit (pinned
@@ -38,6 +45,8 @@ export const helpText = `
 	  $ sudo xdptop
 	  $ sudo xdptop list --json
 	  $ sudo xdptop --once -i eth0 --attach skb --interval 2
+	  $ sudo xdptop -b --json -c 60 -i eth0
+	  $ sudo xdptop --listen 9435
 `;
 
 const flagSpec = {
@@ -53,6 +62,9 @@ const flagSpec = {
 	demo: {type: 'boolean', default: false},
 	cleanup: {type: 'boolean', default: false},
 	bpfStats: {type: 'boolean', default: false},
+	batch: {type: 'boolean', shortFlag: 'b', default: false},
+	count: {type: 'string', shortFlag: 'c'},
+	listen: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h', default: false},
 	version: {type: 'boolean', shortFlag: 'v', default: false},
 } as const;
@@ -111,7 +123,7 @@ function parse(argv: readonly string[]): {command: Command; showHelp: boolean; s
 		const name = unknown[0]!;
 		throw new UsageError(`unknown option ${name.length === 1 ? '-' : '--'}${name}; see xdptop --help`);
 	}
-	for (const name of ['interval', 'attach', 'mode'] as const) {
+	for (const name of ['interval', 'attach', 'mode', 'count', 'listen'] as const) {
 		const value: unknown = cli.flags[name];
 		if (value !== undefined && (typeof value !== 'string' || value === '')) {
 			throw new UsageError(`--${name} needs a value`);
@@ -130,6 +142,9 @@ function parse(argv: readonly string[]): {command: Command; showHelp: boolean; s
 		demo: cli.flags.demo,
 		cleanup: cli.flags.cleanup,
 		bpfStats: cli.flags.bpfStats,
+		batch: cli.flags.batch,
+		count: cli.flags.count,
+		listen: cli.flags.listen,
 	};
 	if (cli.flags.help || cli.flags.version) {
 		return {command: {kind: 'list', json: false, interfaces: []}, showHelp: cli.flags.help, showVersion: cli.flags.version};
@@ -170,6 +185,11 @@ async function main(argv: readonly string[]): Promise<void> {
 		case 'once': {
 			const {runOnce} = await import('./commands/once.js');
 			await runOnce(command);
+			return;
+		}
+		case 'stream': {
+			const {runStream} = await import('./commands/stream.js');
+			await runStream(command);
 			return;
 		}
 		case 'cleanup': {

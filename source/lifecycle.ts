@@ -8,7 +8,16 @@ const cleanups: Cleanup[] = [];
 let installed = false;
 let ran = false;
 
-const SIGNAL_EXIT: Readonly<Record<string, number>> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129};
+const SIGNAL_EXIT: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129};
+
+/**
+ * For the streaming modes (-b, --listen), SIGTERM and SIGHUP are how they are meant to be stopped
+ * (a service manager, a closed session): a normal end, exit 0.
+ */
+export function stopSignalsEndNormally(): void {
+	SIGNAL_EXIT['SIGTERM'] = 0;
+	SIGNAL_EXIT['SIGHUP'] = 0;
+}
 
 /** Runs every cleanup once; returns the lines they reported. Never throws. */
 export function runCleanups(): string[] {
@@ -30,7 +39,8 @@ export function runCleanups(): string[] {
 	return lines;
 }
 
-function finish(code: number, message?: string): never {
+/** Ends the process now: cleanups first, their lines (and `message`) on stderr. */
+export function finish(code: number, message?: string): never {
 	const lines = runCleanups();
 	if (message) {
 		lines.unshift(message);
@@ -48,7 +58,7 @@ export function onCleanup(cleanup: Cleanup): void {
 	}
 	installed = true;
 	for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
-		process.on(signal, () => finish(code));
+		process.on(signal, () => finish(SIGNAL_EXIT[signal] ?? code));
 	}
 	// Node opens its inspector on SIGUSR1: a debugger port into a root process, and its banner over
 	// the screen. Ignored here, like any other signal xdptop has no use for.

@@ -20,6 +20,9 @@ export interface RawFlags {
 	readonly demo: boolean;
 	readonly cleanup: boolean;
 	readonly bpfStats: boolean;
+	readonly batch: boolean;
+	readonly count: string | undefined;
+	readonly listen: string | undefined;
 }
 
 interface Common {
@@ -50,7 +53,29 @@ export type Command =
 			readonly ascii: boolean;
 			readonly demo: boolean;
 	  })
+	| (Common & {
+			/** -b and/or --listen: samples every interval until stopped (or -c samples were printed). */
+			readonly kind: 'stream';
+			/** Print each sample (top's batch mode): as text, or one JSON object per line. */
+			readonly batch: {readonly json: boolean; readonly count: number | undefined} | undefined;
+			/** Serve the last sample as Prometheus metrics here. */
+			readonly listen: ListenAddress | undefined;
+			readonly intervalSeconds: number;
+			readonly attach: XdpMode | undefined;
+			readonly keep: boolean;
+			readonly bpfStats: boolean;
+	  })
 	| {readonly kind: 'cleanup'};
+
+/** Where --listen serves: an IP address of this host (loopback unless the user names another) and a port. */
+export interface ListenAddress {
+	readonly host: string;
+	readonly port: number;
+	/** As a URL names it: [::1]:9435, 127.0.0.1:9435. */
+	readonly display: string;
+}
+
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
 
 export const INTERVAL_MIN = 0.1;
 export const INTERVAL_MAX = 60;
@@ -72,6 +97,42 @@ function parseMode(flag: string, text: string): XdpMode {
 		throw new UsageError(`${flag} takes drv, skb or hw, not '${text}'`);
 	}
 	return text;
+}
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** Loose on purpose: the kernel is the judge of an IPv6 address (bind says EADDRNOTAVAIL or EINVAL). */
+const IPV6 = /^[\da-f:.]+$/i;
+
+/** `PORT`, `:PORT`, `ADDRESS:PORT` or `[IPV6]:PORT`; no address means loopback only. */
+export function parseListen(text: string): ListenAddress {
+	const match = /^(?:(?:\[([^\]]*)\]|([^:\[\]]*)):)?(\d{1,5})$/.exec(text);
+	const port = Number(match?.[3]);
+	const fail = (why: string) => new UsageError(`--listen takes [ADDRESS:]PORT (an IP address of this host, 127.0.0.1 when left out): ${why}`);
+	if (!match || !(port >= 1 && port <= 65_535)) {
+		throw fail(`'${text}' has no port from 1 to 65535`);
+	}
+	const [, v6, v4] = match;
+	if (v6 !== undefined) {
+		if (!IPV6.test(v6) || !v6.includes(':')) {
+			throw fail(`'${v6}' is not an IPv6 address`);
+		}
+		return {host: v6, port, display: `[${v6}]:${port}`};
+	}
+	const host = v4 === undefined || v4 === '' ? DEFAULT_LISTEN_HOST : v4 === 'localhost' ? DEFAULT_LISTEN_HOST : v4;
+	if (!IPV4.test(host)) {
+		throw fail(`'${host}' is not an IPv4 address (names are not looked up)`);
+	}
+	return {host, port, display: `${host}:${port}`};
+}
+
+/** -c: how many samples -b prints. */
+export function parseCount(text: string): number {
+	const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+	if (!(value >= 1 && value <= 2 ** 31)) {
+		throw new UsageError(`--count takes a whole number of samples from 1, not '${text}'`);
+	}
+	return value;
 }
 
 /** How a flag is spelt on the command line, where that is not its key. */
@@ -110,16 +171,26 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		if (subcommand) {
 			throw new UsageError('--cleanup does not go with list');
 		}
-		refuse(flags, '--cleanup', ['interface', 'interval', 'json', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats']);
+		refuse(flags, '--cleanup', ['interface', 'interval', 'json', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats', 'batch', 'count', 'listen']);
 		return {kind: 'cleanup'};
 	}
 	if (subcommand === 'list') {
-		refuse(flags, 'list', ['interval', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats']);
+		refuse(flags, 'list', ['interval', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats', 'batch', 'count', 'listen']);
 		return {kind: 'list', json: flags.json, interfaces};
 	}
 	const intervalSeconds = parseInterval(flags.interval);
-	if (flags.once) {
-		refuse(flags, '--once', ['mode', 'demo', 'ascii', 'color']);
+	if (flags.count !== undefined && !flags.batch) {
+		throw new UsageError('--count goes with -b (--batch): -b -c N prints N samples');
+	}
+	if (flags.once || flags.batch || flags.listen !== undefined) {
+		const what = flags.once ? '--once' : flags.batch ? '-b' : '--listen';
+		refuse(flags, what, ['mode', 'demo', 'ascii', 'color']);
+		if (flags.once) {
+			refuse(flags, '--once', ['batch', 'listen']);
+		}
+		if (flags.json && !flags.once && !flags.batch) {
+			throw new UsageError('--json goes with list, --once or -b; --listen serves Prometheus metrics');
+		}
 		const attach = flags.attach === undefined ? undefined : parseMode('--attach', flags.attach);
 		if (attach && interfaces.length === 0) {
 			throw new UsageError('--attach needs the interfaces to attach to: -i IFACE');
@@ -127,7 +198,16 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		if (flags.keep && !attach) {
 			throw new UsageError('--keep goes with --attach');
 		}
-		return {kind: 'once', json: flags.json, intervalSeconds, attach, keep: flags.keep, bpfStats: flags.bpfStats, interfaces};
+		const sampling = {intervalSeconds, attach, keep: flags.keep, bpfStats: flags.bpfStats, interfaces};
+		if (flags.once) {
+			return {kind: 'once', json: flags.json, ...sampling};
+		}
+		return {
+			kind: 'stream',
+			batch: flags.batch ? {json: flags.json, count: flags.count === undefined ? undefined : parseCount(flags.count)} : undefined,
+			listen: flags.listen === undefined ? undefined : parseListen(flags.listen),
+			...sampling,
+		};
 	}
 	// The monitor has the S key for run-time stats, which says what they cost before it turns them on.
 	refuse(flags, 'the monitor', ['json', 'attach', 'bpfStats']);

@@ -15,6 +15,9 @@ const none: RawFlags = {
 	demo: false,
 	cleanup: false,
 	bpfStats: false,
+	batch: false,
+	count: undefined,
+	listen: undefined,
 };
 
 test('no arguments is the monitor with defaults', () => {

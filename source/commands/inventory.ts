@@ -15,10 +15,10 @@ export interface InterfaceStatus extends NetInterface {
  * The interfaces named (all when none), in ifindex order; an unknown name is a usage error. Names
  * are -i values: the escaped form xdptop shows, or ifindex:N (model/ifname.ts).
  */
-export async function selectInterfaces(names: readonly string[]): Promise<NetInterface[]> {
-	const all = await listInterfaces();
+export async function selectInterfaces(names: readonly string[], listed?: readonly NetInterface[]): Promise<NetInterface[]> {
+	const all = listed ?? (await listInterfaces());
 	if (names.length === 0) {
-		return all;
+		return [...all];
 	}
 	const missing = names.filter(name => !all.some(candidate => selectsInterface([name], candidate)));
 	if (missing.length > 0) {

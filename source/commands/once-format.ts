@@ -36,8 +36,9 @@ function rateLine(label: string, row: RateRow | undefined): string {
 	return `  ${label.padEnd(14)}${formatSi(row.pps).padStart(7)} pps ${formatSi(row.bps).padStart(7)} bit/s  ${packets.padStart(10)} pkts`;
 }
 
-export function formatOnce(results: readonly OnceResult[], intervalSeconds: number): string {
-	const lines: string[] = [`rates over ${intervalSeconds} s`];
+/** With `time` (-b), each block starts with when it was sampled. */
+export function formatOnce(results: readonly OnceResult[], intervalSeconds: number, time?: Date): string {
+	const lines: string[] = [`${time ? `${time.toISOString()}  ` : ''}rates over ${intervalSeconds} s`];
 	for (const result of results) {
 		const xdp = result.ours ? `xdptop_stats in ${result.ours.mode} mode` : 'no xdptop program';
 		lines.push(`${escapeControl(result.name)}  (${xdp})`);

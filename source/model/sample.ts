@@ -6,6 +6,8 @@ import {ratePerSecond} from './rates.js';
 export interface RxCounters {
 	readonly rxPackets: bigint;
 	readonly rxBytes: bigint;
+	/** Received packets the kernel dropped, where read. */
+	readonly rxDropped?: bigint;
 }
 
 export interface InterfaceSample {

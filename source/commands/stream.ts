@@ -1,0 +1,98 @@
+/**
+ * -b (top's batch mode) and --listen (Prometheus): sample every interval until stopped, print
+ * each sample, serve the last one, or both.
+ */
+import {performance} from 'node:perf_hooks';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {finish, onCleanup, runCleanups, stopSignalsEndNormally} from '../lifecycle.js';
+import {type Command} from '../options.js';
+import {formatOnce, onceJson} from './once-format.js';
+import {roundResults, StreamSampler, type Round} from './stream-sampler.js';
+import manifest from '../../package.json' with {type: 'json'};
+
+type StreamCommand = Extract<Command, {kind: 'stream'}>;
+
+interface Publisher {
+	publish(round: Round, durationSeconds: number): void;
+}
+
+/** Binds before anything is attached: a port in use changes nothing on the host. */
+async function startExporter(command: StreamCommand): Promise<Publisher | undefined> {
+	if (!command.listen) {
+		return undefined;
+	}
+	const [{MetricsText}, {serveMetrics}, {buildFamilies, ExceptionTotals}] = await Promise.all([
+		import('../serve/registries.js'),
+		import('../serve/http.js'),
+		import('../serve/families.js'),
+	]);
+	const metrics = new MetricsText();
+	const server = await serveMetrics(metrics, command.listen);
+	onCleanup(() => {
+		server.close();
+		server.closeAllConnections();
+	});
+	const exceptions = new ExceptionTotals();
+	return {
+		publish(round, durationSeconds) {
+			exceptions.add(round);
+			metrics.update(buildFamilies(round, durationSeconds, exceptions, manifest.version));
+		},
+	};
+}
+
+function printBlock(command: StreamCommand, before: Round, after: Round): void {
+	const results = roundResults(before, after, command.bpfStats);
+	const text = command.batch?.json
+		? JSON.stringify({time: after.time.toISOString(), intervalSeconds: command.intervalSeconds, interfaces: onceJson(results, command.intervalSeconds)})
+		: `${formatOnce(results, command.intervalSeconds, after.time)}\n`;
+	process.stdout.write(`${text}\n`);
+}
+
+export async function runStream(command: StreamCommand): Promise<void> {
+	stopSignalsEndNormally();
+	if (command.batch) {
+		// A reader that went away (`| head -3`) is the end of the stream, not an error.
+		process.stdout.on('error', (error: NodeJS.ErrnoException) => finish(error.code === 'EPIPE' ? 0 : 1, error.code === 'EPIPE' ? undefined : `cannot write the output: ${error.message}`));
+	}
+	const exporter = await startExporter(command);
+	const sampler = await StreamSampler.open(command);
+	const take = async (): Promise<Round | undefined> => {
+		const startedMs = performance.now();
+		try {
+			const round = await sampler.sample();
+			exporter?.publish(round, (performance.now() - startedMs) / 1000);
+			return round;
+		} catch (error) {
+			// A sample that fails (ip hung) is skipped; the next interval tries again.
+			process.stderr.write(`xdptop: no sample this interval: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+			return undefined;
+		}
+	};
+	let previous = await take();
+	if (command.listen) {
+		process.stderr.write(`xdptop: serving Prometheus metrics on http://${command.listen.display}/metrics\n`);
+	}
+	const intervalMs = command.intervalSeconds * 1000;
+	const startMs = performance.now();
+	let printed = 0;
+	for (let tick = 1; command.batch?.count === undefined || printed < command.batch.count; tick++) {
+		// On a fixed grid from the start, so the samples do not drift; a late one skips what it missed.
+		const dueMs = startMs + tick * intervalMs;
+		const now = performance.now();
+		if (dueMs < now) {
+			tick += Math.floor((now - dueMs) / intervalMs);
+			continue;
+		}
+		await sleep(dueMs - now);
+		const round = await take();
+		if (command.batch && previous && round) {
+			printBlock(command, previous, round);
+			printed++;
+		}
+		previous = round ?? previous;
+	}
+	for (const line of runCleanups()) {
+		process.stderr.write(`xdptop: ${line}\n`);
+	}
+}

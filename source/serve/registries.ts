@@ -1,0 +1,77 @@
+/**
+ * The families of the last sample in Prometheus's text format and in OpenMetrics, formatted by
+ * prom-client. A registry has one content type, and OpenMetrics renames a counter it formats, so
+ * each format has a registry and metrics of its own; both read the same families in collect().
+ * Each format is rendered at most once per sample: a scrape is then a cached string.
+ */
+import {Counter, Gauge, Registry, type RegistryContentType} from 'prom-client';
+import {METRICS, type Families, type MetricKey} from './families.js';
+
+export type Format = 'prometheus' | 'openmetrics';
+
+export const CONTENT_TYPES: Readonly<Record<Format, string>> = {
+	prometheus: Registry.PROMETHEUS_CONTENT_TYPE,
+	openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
+};
+
+function registryOf(format: Format, current: () => Families | undefined): Registry<RegistryContentType> {
+	const registry: Registry<RegistryContentType> = new Registry();
+	registry.setContentType(format === 'openmetrics' ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE);
+	for (const key of Object.keys(METRICS) as MetricKey[]) {
+		const {name, help, type, labelNames} = METRICS[key];
+		const config = {name, help, labelNames: [...labelNames], registers: [registry]};
+		if (type === 'counter') {
+			// A Counter has no set(): collect() starts it again from zero and adds the kernel's total.
+			new Counter({
+				...config,
+				collect() {
+					this.reset();
+					for (const sample of current()?.[key] ?? []) {
+						this.inc(sample.labels, sample.value);
+					}
+				},
+			});
+		} else {
+			new Gauge({
+				...config,
+				collect() {
+					this.reset();
+					for (const sample of current()?.[key] ?? []) {
+						this.set(sample.labels, sample.value);
+					}
+				},
+			});
+		}
+	}
+	return registry;
+}
+
+export class MetricsText {
+	#families: Families | undefined;
+	#generation = 0;
+	readonly #registries: Readonly<Record<Format, Registry<RegistryContentType>>>;
+	readonly #cache = new Map<Format, {readonly generation: number; readonly text: Promise<string>}>();
+
+	constructor() {
+		this.#registries = {
+			prometheus: registryOf('prometheus', () => this.#families),
+			openmetrics: registryOf('openmetrics', () => this.#families),
+		};
+	}
+
+	/** A new sample: the next scrape of each format renders it. */
+	update(families: Families): void {
+		this.#families = families;
+		this.#generation++;
+	}
+
+	render(format: Format): Promise<string> {
+		const cached = this.#cache.get(format);
+		if (cached?.generation === this.#generation) {
+			return cached.text;
+		}
+		const text = this.#registries[format].metrics();
+		this.#cache.set(format, {generation: this.#generation, text});
+		return text;
+	}
+}
