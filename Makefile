@@ -154,11 +154,24 @@ $(NODE18):
 	$(Q)rm -rf $(OUTPUT)/node18 && mkdir -p $(OUTPUT)/node18
 	$(Q)cd $(OUTPUT)/node18 && npm pack --silent "node-linux-$$(node -p process.arch)@18" >/dev/null && tar xzf node-linux-*.tgz --strip-components=1 && rm node-linux-*.tgz
 
-test: build test-apt-deps $(NODE18) $(SINGLE)
+# Prometheus and promtool for the exporter's tests, from Debian's prometheus package, unpacked into
+# build/: installing the package would start a Prometheus on every address of the host (its
+# postinst starts the service) and enable it at boot, which a test setup must not do.
+PROMETHEUS := $(OUTPUT)/prometheus/usr/bin/prometheus
+$(PROMETHEUS):
+	@echo "  APT     download prometheus (unpacked into $(OUTPUT)/prometheus: no service, no user)"
+	$(Q)rm -rf $(OUTPUT)/prometheus && mkdir -p $(OUTPUT)/prometheus
+	$(Q)cd $(OUTPUT)/prometheus && export DEBIAN_FRONTEND=noninteractive && \
+	{ apt-get download -qq -o APT::Sandbox::User=root prometheus 2>/dev/null || \
+		{ apt-get update -qq -o DPkg::Lock::Timeout=300 && apt-get download -qq -o APT::Sandbox::User=root prometheus; }; } && \
+	dpkg-deb -x prometheus_*.deb . && rm prometheus_*.deb
+	$(Q)$(PROMETHEUS) --version >/dev/null
+
+test: build test-apt-deps $(NODE18) $(SINGLE) $(PROMETHEUS)
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
 
 # Scale and soak (500 interfaces, 100,000 ticks): minutes, not seconds; CI runs it too.
-test-long: build test-apt-deps
+test-long: build test-apt-deps $(PROMETHEUS)
 	$(Q)node --import tsx --test --test-concurrency=1 $(shell find test-long -name '*.test.ts' | sort)
 
 # Prints every figure with its anchor; BENCH_JSON=FILE also writes them as JSON.

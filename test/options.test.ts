@@ -51,6 +51,29 @@ test('list and --once', () => {
 	assert.equal((resolveCommand([], {...none, once: true, bpfStats: true}) as {bpfStats: boolean}).bpfStats, true);
 });
 
+test('-b and --listen: one stream command, loopback unless an address is named', () => {
+	assert.deepEqual(resolveCommand([], {...none, batch: true, json: true, count: '3', interval: '0.5', attach: 'skb', interface: ['veth0']}), {
+		kind: 'stream',
+		batch: {json: true, count: 3},
+		listen: undefined,
+		intervalSeconds: 0.5,
+		attach: 'skb',
+		keep: false,
+		bpfStats: false,
+		interfaces: ['veth0'],
+	});
+	const listening = (listen: string) => (resolveCommand([], {...none, listen}) as {listen: unknown}).listen;
+	assert.deepEqual(listening('9435'), {host: '127.0.0.1', port: 9435, display: '127.0.0.1:9435'});
+	assert.deepEqual(listening(':9435'), {host: '127.0.0.1', port: 9435, display: '127.0.0.1:9435'});
+	assert.deepEqual(listening('localhost:1'), {host: '127.0.0.1', port: 1, display: '127.0.0.1:1'});
+	assert.deepEqual(listening('0.0.0.0:65535'), {host: '0.0.0.0', port: 65_535, display: '0.0.0.0:65535'});
+	assert.deepEqual(listening('[::1]:9435'), {host: '::1', port: 9435, display: '[::1]:9435'});
+	const both = resolveCommand([], {...none, batch: true, listen: '10.0.0.1:9100', bpfStats: true}) as {batch: unknown; listen: unknown; bpfStats: boolean};
+	assert.deepEqual(both.batch, {json: false, count: undefined});
+	assert.deepEqual(both.listen, {host: '10.0.0.1', port: 9100, display: '10.0.0.1:9100'});
+	assert.equal(both.bpfStats, true);
+});
+
 test('interval bounds are 0.1 and 60 seconds', () => {
 	assert.equal(parseInterval('0.1'), 0.1);
 	assert.equal(parseInterval('60'), 60);
@@ -76,6 +99,27 @@ const rejected: Array<[string, readonly string[], Partial<RawFlags>, RegExp]> = 
 	['empty interface name', ['list'], {interface: ['']}, /--interface needs an interface name/],
 	['--cleanup with list', ['list'], {cleanup: true}, /--cleanup does not go with list/],
 	['--cleanup with -i', [], {cleanup: true, interface: ['eth0']}, /--interface does not apply to --cleanup/],
+	['-c without -b', [], {count: '3'}, /^--count goes with -b/],
+	['-c with --once', [], {once: true, count: '3'}, /^--count goes with -b/],
+	['-c with --listen alone', [], {listen: '9435', count: '3'}, /^--count goes with -b/],
+	['-c 0', [], {batch: true, count: '0'}, /--count takes a whole number of samples from 1, not '0'/],
+	['-c 1.5', [], {batch: true, count: '1.5'}, /not '1.5'/],
+	['-c -1', [], {batch: true, count: '-1'}, /not '-1'/],
+	['-b with --once', [], {once: true, batch: true}, /^--batch does not apply to --once$/],
+	['--listen with --once', [], {once: true, listen: '9435'}, /^--listen does not apply to --once$/],
+	['--listen with list', ['list'], {listen: '9435'}, /^--listen does not apply to list$/],
+	['-b with list', ['list'], {batch: true}, /^--batch does not apply to list$/],
+	['--json with --listen alone', [], {json: true, listen: '9435'}, /^--json goes with list, --once or -b/],
+	['--mode with -b', [], {batch: true, mode: 'skb'}, /^--mode does not apply to -b$/],
+	['--demo with --listen', [], {listen: '9435', demo: true}, /^--demo does not apply to --listen$/],
+	['-b --attach without -i', [], {batch: true, attach: 'skb'}, /--attach needs the interfaces/],
+	['--listen without a port', [], {listen: '127.0.0.1'}, /--listen takes \[ADDRESS:\]PORT .*'127.0.0.1' has no port/],
+	['--listen port 0', [], {listen: '0'}, /has no port from 1 to 65535/],
+	['--listen port 65536', [], {listen: ':65536'}, /has no port from 1 to 65535/],
+	['--listen a host name', [], {listen: 'example.com:9435'}, /'example.com' is not an IPv4 address \(names are not looked up\)/],
+	['--listen 256.1.1.1', [], {listen: '256.1.1.1:9435'}, /is not an IPv4 address/],
+	['--listen [x]', [], {listen: '[zz]:9435'}, /'zz' is not an IPv6 address/],
+	['--listen with a path', [], {listen: '127.0.0.1:9435/metrics'}, /has no port/],
 ];
 
 for (const [name, input, flags, message] of rejected) {

@@ -1,0 +1,123 @@
+/** xdptop -b end to end, on a veth pair of the test's own: the stream read from a pipe while traffic flows. */
+import assert from 'node:assert/strict';
+import {spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {once} from 'node:events';
+import {createInterface} from 'node:readline';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {afterEach, beforeEach, describe, test} from 'node:test';
+import {VethLab} from '../helpers/netns.js';
+
+const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
+
+interface Line {
+	time: string;
+	intervalSeconds: number;
+	interfaces: Array<{
+		name: string;
+		rx: {packets: number};
+		xdp: {mode: string; actions: Record<string, {packets: number}>; protos: Record<string, {packets: number}>} | null;
+	}>;
+}
+
+describe('xdptop -b', () => {
+	let lab: VethLab;
+	beforeEach(() => {
+		lab = new VethLab();
+	});
+	afterEach(() => lab.remove());
+
+	function start(args: readonly string[]) {
+		const child = spawn('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, ...args]) as ChildProcessWithoutNullStreams;
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+		const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+		void exited.finally(() => clearTimeout(killer));
+		return {child, exited, stderr: () => stderr};
+	}
+
+	async function attached(): Promise<void> {
+		const deadline = Date.now() + 10_000;
+		while (lab.ipLinkXdp() === undefined && Date.now() < deadline) {
+			await sleep(20);
+		}
+		assert.equal(lab.ipLinkXdp()?.mode, 2, 'ours attached in skb mode');
+	}
+
+	test('--json from a pipe while traffic flows: one object per line, and the lines add up to what was sent', async () => {
+		const {child, exited, stderr} = start(['-b', '--json', '--attach', 'skb', '-i', lab.localIf, '-n', '0.3']);
+		const lines: Line[] = [];
+		const reader = createInterface({input: child.stdout});
+		reader.on('line', line => lines.push(JSON.parse(line) as Line));
+		await attached();
+		await sleep(400); // The first sample is taken.
+		const bursts = [300, 500, 200];
+		for (const count of bursts) {
+			lab.send(count);
+			await sleep(350);
+		}
+		const sent = bursts.reduce((sum, count) => sum + count, 0);
+		const total = (pick: (entry: Line['interfaces'][number]) => number | undefined) =>
+			lines.reduce((sum, line) => sum + line.interfaces.reduce((inner, entry) => inner + (pick(entry) ?? 0), 0), 0);
+		const deadline = Date.now() + 5000;
+		while (total(entry => entry.rx.packets) < sent && Date.now() < deadline) {
+			await sleep(50);
+		}
+		await sleep(700); // Two more lines: nothing more may arrive.
+		assert.equal(total(entry => entry.rx.packets), sent, stderr());
+		assert.equal(total(entry => entry.xdp?.actions['PASS']?.packets), sent);
+		assert.equal(total(entry => entry.xdp?.protos['IPv4 UDP']?.packets), sent);
+		assert.ok(lines.filter(line => line.interfaces[0]!.rx.packets > 0).length >= 2, 'the traffic spans several lines');
+		for (const line of lines) {
+			assert.equal(line.intervalSeconds, 0.3);
+			assert.ok(Math.abs(Date.parse(line.time) - Date.now()) < 60_000);
+			assert.deepEqual(line.interfaces.map(entry => [entry.name, entry.xdp?.mode]), [[lab.localIf, 'skb']]);
+		}
+		// The reader goes away: the next write finds no pipe, which ends the stream normally.
+		child.stdout.destroy();
+		const [code] = await exited;
+		assert.equal(code, 0, stderr());
+		assert.match(stderr(), new RegExp(`^xdptop: detached xdptop_stats from ${lab.localIf}\\n$`));
+		assert.equal(lab.ipLinkXdp(), undefined, 'nothing left attached');
+	});
+
+	test('| head -3 ends cleanly: exit 0, three lines, detached', () => {
+		const script = `"$@" | head -3; echo "status \${PIPESTATUS[0]}" >&2`;
+		const result = spawnSync('nsenter', [`--net=/run/netns/${lab.local}`, 'bash', '-c', script, 'bash', process.execPath, CLI, '-b', '--json', '-n', '0.1', '--attach', 'skb', '-i', lab.localIf], {
+			encoding: 'utf8',
+			timeout: 30_000,
+		});
+		assert.equal(result.stdout.trim().split('\n').length, 3);
+		assert.match(result.stderr, /^xdptop: detached xdptop_stats from \S+\nstatus 0\n$/);
+		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+
+	test('-c 2 prints two text blocks and ends; ours is detached', async () => {
+		const {child, exited, stderr} = start(['-b', '-c', '2', '-n', '0.2', '--attach', 'skb', '-i', lab.localIf]);
+		let stdout = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		const [code] = await exited;
+		assert.equal(code, 0, stderr());
+		const blocks = stdout.split('\n\n').filter(Boolean);
+		assert.equal(blocks.length, 2, stdout);
+		for (const block of blocks) {
+			assert.match(block, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  rates over 0.2 s\\n${lab.localIf}  \\(xdptop_stats in skb mode\\)\\n  kernel rx `));
+		}
+		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+
+	for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+		test(`${signal} is a normal end: exit 0, detached`, async () => {
+			const {child, exited, stderr} = start(['-b', '-n', '0.2', '--attach', 'skb', '-i', lab.localIf]);
+			child.stdout.resume();
+			await attached();
+			await sleep(300);
+			child.kill(signal);
+			const [code] = await exited;
+			assert.equal(code, 0, stderr());
+			assert.match(stderr(), /detached xdptop_stats from/);
+			assert.equal(lab.ipLinkXdp(), undefined);
+		});
+	}
+});
