@@ -10,20 +10,20 @@ export const helpText = `
 	  $ sudo xdptop [options]           Live monitor (full screen)
 	  $ sudo xdptop list [options]      XDP status of every interface, then exit
 	  $ sudo xdptop --once [options]    Rates over one interval, then exit
-	  $ sudo xdptop -b [options]        Rates every interval until stopped, like top -b
-	  $ sudo xdptop --listen [ADDR:]PORT  Prometheus metrics at /metrics (no terminal)
+	  $ sudo xdptop -b [options]        Rates every interval until stopped (top -b)
+	  $ sudo xdptop --listen PORT       Prometheus metrics (no terminal needed)
 	  $ sudo xdptop --cleanup           Detach what an earlier --keep left attached
 
 	Options
 	  -i, --interface IFACE  Only this interface (repeat for more): its name as
 	                         xdptop shows it (w\\xff for a byte), or ifindex:N
 	  -n, --interval SECS    Seconds between samples, 0.1 to 60 (default: 1)
-	  --json                 JSON output, for list, --once and -b (one object per line)
+	  --json                 JSON output, for list, --once and -b (a line a sample)
 	  --once                 Sample twice, one interval apart, print rates and exit
 	  -b, --batch            Print the rates of every interval until stopped
 	  -c, --count N          With -b: stop after N samples
-	  --listen [ADDR:]PORT   Serve the last sample as Prometheus metrics on
-	                         http://ADDR:PORT/metrics (ADDR 127.0.0.1 when left out);
+	  --listen [ADDR:]PORT   Serve the last sample as Prometheus metrics at
+	                         http://ADDR:PORT/metrics (ADDR: 127.0.0.1 if left out);
 	                         runs without a terminal, and with -b prints as well
 	  --attach MODE          With --once, -b or --listen: attach xdptop's program
 	                         (drv, skb or hw) while it runs, then detach it

@@ -5,6 +5,7 @@
 import {performance} from 'node:perf_hooks';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {finish, onCleanup, runCleanups, stopSignalsEndNormally} from '../lifecycle.js';
+import {canReadProgramsById} from '../net/privileges.js';
 import {type Command} from '../options.js';
 import {formatOnce, onceJson} from './once-format.js';
 import {roundResults, StreamSampler, type Round} from './stream-sampler.js';
@@ -54,6 +55,10 @@ export async function runStream(command: StreamCommand): Promise<void> {
 	if (command.batch) {
 		// A reader that went away (`| head -3`) is the end of the stream, not an error.
 		process.stdout.on('error', (error: NodeJS.ErrnoException) => finish(error.code === 'EPIPE' ? 0 : 1, error.code === 'EPIPE' ? undefined : `cannot write the output: ${error.message}`));
+	}
+	if (!canReadProgramsById()) {
+		// A service given too few capabilities runs on: say once what it cannot see.
+		process.stderr.write('xdptop: without CAP_SYS_ADMIN no attached program can be read by id: names, tags and the counts of xdptop\'s own program are missing\n');
 	}
 	const exporter = await startExporter(command);
 	const sampler = await StreamSampler.open(command);

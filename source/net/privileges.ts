@@ -27,3 +27,11 @@ export function missingFromMask(mask: bigint): string[] {
 	}
 	return missing;
 }
+
+/**
+ * Without CAP_SYS_ADMIN the kernel hands out no program by id: xdptop then cannot read the name or
+ * tag of any attached program, nor prove which are its own (so cannot read their counters).
+ */
+export function canReadProgramsById(status = readFileSync('/proc/self/status', 'utf8')): boolean {
+	return ((parseCapEff(status) >> CAP_SYS_ADMIN) & 1n) === 1n;
+}
