@@ -5,10 +5,11 @@ import {runChild, runInNamespace} from './namespace.js';
 import {createVethPair, deleteNamespaces} from '../source/demo/namespaces.js';
 import {section} from './report.js';
 import {measureTerminal} from './terminal.js';
+import {measureExporter} from './exporter.js';
 import {fileURLToPath} from 'node:url';
 import {execFileSync} from 'node:child_process';
 
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4').split(','));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4,5').split(','));
 const started = Date.now();
 process.stdout.write('xdptop benchmarks (medians; ratios are against anchors measured in this same run)\n');
 if (sections.has('1')) {
@@ -39,6 +40,10 @@ if (sections.has('4')) {
 	section('4. Cost on the terminal (tmux 120x40, 20 interfaces, 5 with traffic, a 30 s window after 3 s)');
 	await measureTerminal();
 	await runChild(process.execPath, [fileURLToPath(new URL('../build/bench/frames.mjs', import.meta.url))]);
+}
+if (sections.has('5')) {
+	section('5. Cost of the exporter (xdptop --listen, 1 s interval; a scrape a second in the CPU window, then 1,000 scrapes in a row)');
+	await measureExporter();
 }
 process.stdout.write(`\nMarkdown (for the README):\n\n${markdown()}\n`);
 const json = process.env['BENCH_JSON'];

@@ -35,13 +35,13 @@ function tmux(socket: string, args: readonly string[]): string {
 }
 
 /** utime + stime of the process, of its ended children, and of its live ones (the monitor's `ip`). */
-function cpuTicks(pid: number): number {
+export function cpuTicks(pid: number): number {
 	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 	const own = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
 	return own + children(pid).reduce((sum, child) => sum + cpuTicks(child), 0);
 }
 
-function residentMb(pid: number): number {
+export function residentMb(pid: number): number {
 	return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 }
 

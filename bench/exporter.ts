@@ -1,0 +1,114 @@
+/**
+ * Section 5: the cost of `xdptop --listen` (1 s interval) with 20 and 500 interfaces in a bench
+ * namespace: its CPU over 30 s while Prometheus-like scrapes come every second, and the latency
+ * of 1,000 scrapes in a row (a keep-alive client inside the namespace, OpenMetrics as Prometheus
+ * asks for it).
+ */
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {once} from 'node:events';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {deleteNamespaces} from '../source/demo/namespaces.js';
+import {record} from './report.js';
+import {cpuTicks, residentMb} from './terminal.js';
+
+const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
+const PORT = 9435;
+const WINDOW_SECONDS = 30;
+const WARMUP_SECONDS = 3;
+const CLK_TCK = 100;
+const SCRAPES = 1000;
+const ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+/** Scrapes `count` times, one after another (or one a second, with `everyMs`), and prints the latencies in ms as JSON. */
+const SCRAPER = `
+import {Agent, get} from 'node:http';
+const [port, count, everyMs, accept] = process.argv.slice(1);
+const agent = new Agent({keepAlive: true, maxSockets: 1});
+const scrape = () => new Promise((resolve, reject) => {
+	const started = performance.now();
+	get({host: '127.0.0.1', port: Number(port), path: '/metrics', agent, headers: {accept}}, response => {
+		let bytes = 0;
+		response.on('data', chunk => (bytes += chunk.length));
+		response.on('end', () => (response.statusCode === 200 && bytes > 0 ? resolve(performance.now() - started) : reject(new Error('status ' + response.statusCode))));
+	}).on('error', reject);
+});
+const latencies = [];
+for (let index = 0; index < Number(count); index++) {
+	latencies.push(await scrape());
+	if (Number(everyMs) > 0) await new Promise(resolve => setTimeout(resolve, Number(everyMs)));
+}
+process.stdout.write(JSON.stringify(latencies));
+agent.destroy();
+`;
+
+function percentile(values: readonly number[], fraction: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+function scraper(namespace: string, count: number, everyMs: number) {
+	return spawn('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '--input-type=module', '-e', SCRAPER, String(PORT), String(count), String(everyMs), ACCEPT], {stdio: ['ignore', 'pipe', 'inherit']});
+}
+
+async function latencies(child: ReturnType<typeof scraper>): Promise<number[]> {
+	let stdout = '';
+	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+	const [code] = (await once(child, 'exit')) as [number | null];
+	if (code !== 0) {
+		throw new Error(`the scraper failed (exit ${code})`);
+	}
+	return JSON.parse(stdout) as number[];
+}
+
+async function measureAt(interfaces: number): Promise<void> {
+	const namespace = `xdptop-bench-${process.pid}-x${interfaces}`;
+	execFileSync('ip', ['netns', 'add', namespace]);
+	const exporter = {pid: 0, kill: () => undefined as unknown};
+	try {
+		const lines = ['link set lo up'];
+		for (let index = 0; index < interfaces / 2; index++) {
+			lines.push(`link add xa${index} type veth peer name xb${index}`, `link set xa${index} up`, `link set xb${index} up`);
+		}
+		execFileSync('ip', ['-n', namespace, '-batch', '-'], {input: `${lines.join('\n')}\n`});
+		const child = spawn('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, CLI, '--listen', String(PORT)], {stdio: ['ignore', 'ignore', 'pipe']});
+		exporter.pid = child.pid!;
+		exporter.kill = () => child.kill('SIGTERM');
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const deadline = Date.now() + 20_000;
+		while (!stderr.includes('serving')) {
+			if (Date.now() > deadline || child.exitCode !== null) {
+				throw new Error(`xdptop --listen did not start: ${stderr}`);
+			}
+			await sleep(20);
+		}
+		await sleep(WARMUP_SECONDS * 1000);
+		// The CPU window: a sample a second, and a scrape a second.
+		const paced = scraper(namespace, WINDOW_SECONDS, 1000);
+		const before = {cpu: cpuTicks(child.pid!), at: performance.now()};
+		await sleep(WINDOW_SECONDS * 1000);
+		const after = {cpu: cpuTicks(child.pid!), at: performance.now()};
+		await latencies(paced);
+		const cpuPercent = ((after.cpu - before.cpu) / CLK_TCK / ((after.at - before.at) / 1000)) * 100;
+		const rss = residentMb(child.pid!);
+		const scrapes = await latencies(scraper(namespace, SCRAPES, 0));
+		const sample = /xdptop_last_sample_duration_seconds ([\d.e-]+)/.exec(spawnSync('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '-e', `fetch('http://127.0.0.1:${PORT}/metrics').then(r => r.text()).then(t => process.stdout.write(t))`], {encoding: 'utf8'}).stdout)?.[1];
+		const goal = interfaces <= 20;
+		record({metric: `exporter, ${interfaces} interfaces: CPU (1 s interval)`, value: cpuPercent, unit: '%', ...(goal ? {target: '<= 0.5 %', met: cpuPercent <= 0.5} : {})});
+		record({metric: `exporter, ${interfaces} interfaces: RSS`, value: rss, unit: 'MB'});
+		record({metric: `exporter, ${interfaces} interfaces: sample`, value: Number(sample) * 1000, unit: 'ms'});
+		record({metric: `exporter, ${interfaces} interfaces: scrape p50`, value: percentile(scrapes, 0.5), unit: 'ms'});
+		const p99 = percentile(scrapes, 0.99);
+		record({metric: `exporter, ${interfaces} interfaces: scrape p99`, value: p99, unit: 'ms', target: '<= 5 ms', met: p99 <= 5});
+	} finally {
+		exporter.kill();
+		await sleep(300);
+		deleteNamespaces([namespace]);
+	}
+}
+
+export async function measureExporter(): Promise<void> {
+	await measureAt(20);
+	await measureAt(500);
+}
