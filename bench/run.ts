@@ -42,7 +42,7 @@ if (sections.has('4')) {
 	await runChild(process.execPath, [fileURLToPath(new URL('../build/bench/frames.mjs', import.meta.url))]);
 }
 if (sections.has('5')) {
-	section('5. Cost of the exporter (xdptop --listen, 1 s interval; a scrape a second in the CPU window, then 1,000 scrapes in a row)');
+	section('5. Cost of the exporter (xdptop --listen, a sample a second; CPU over 30 s scraped every 15 s, then every 1 s; then 1,000 scrapes in a row)');
 	await measureExporter();
 }
 process.stdout.write(`\nMarkdown (for the README):\n\n${markdown()}\n`);

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc --v8-pool-size=0
+#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc --v8-pool-size=0 --no-memory-reducer
 // xdptop's entry: checks the Node version before the bundle is parsed, since on an older Node the
 // bundled libraries fail with pages of minified source. Written for any Node, so no newer syntax.
 // The flags above keep the monitor small: a 2 MB young generation, and no helper threads for GC

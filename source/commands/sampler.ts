@@ -8,7 +8,7 @@ import {programInfo} from '../bpf/info.js';
 import {type InterfaceSample, type RunCounters} from '../model/sample.js';
 import {hasForeignNative, type XdpState} from '../model/xdp.js';
 import {type DriverCounters, type DriverReading} from '../net/driver-counters.js';
-import {type KernelCounters} from '../net/kernel-counters.js';
+import {type LinkCounters} from '../net/kernel-counters.js';
 
 export interface Watched {
 	readonly name: string;
@@ -39,8 +39,8 @@ function runCounters(xdp: XdpState): Map<number, RunCounters> {
 	return runs;
 }
 
-export function sampleAll(watched: readonly Watched[], session: XdpSession, drivers: DriverCounters, kernelCounters: KernelCounters, withRuns = false): Map<number, Sampled> {
-	const kernel = kernelCounters.read();
+/** `kernel`: the kernel's counters of every interface, read just before. */
+export function sampleAll(watched: readonly Watched[], session: XdpSession, drivers: DriverCounters, kernel: ReadonlyMap<number, LinkCounters>, withRuns = false): Map<number, Sampled> {
 	const atMs = performance.now();
 	const samples = new Map<number, Sampled>();
 	for (const entry of watched) {

@@ -16,7 +16,7 @@ import {type XdpMode} from '../model/xdp.js';
 import {DriverCounters} from '../net/driver-counters.js';
 import {ExceptionCounts} from '../net/exception-counts.js';
 import {InterfaceLister} from '../net/interfaces.js';
-import {KernelCounters} from '../net/kernel-counters.js';
+import {KernelCounters, type LinkCounters} from '../net/kernel-counters.js';
 import {closeSession} from './close-session.js';
 import {selectInterfaces, withXdpState, type InterfaceStatus} from './inventory.js';
 import {type OnceResult} from './once-format.js';
@@ -46,8 +46,24 @@ export interface Round {
 	readonly exceptionsUnavailable: string | undefined;
 }
 
+/** How old the interface listing may get before a sample lists again (see #statuses). */
+const RELIST_MS = 5000;
+
+function sameKeys(counters: ReadonlyMap<number, unknown>, ifindexes: ReadonlySet<number>): boolean {
+	if (counters.size !== ifindexes.size) {
+		return false;
+	}
+	for (const ifindex of counters.keys()) {
+		if (!ifindexes.has(ifindex)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 export class StreamSampler {
 	readonly #settings: StreamSettings;
+	#listing: {readonly atMs: number; readonly ifindexes: ReadonlySet<number>; readonly statuses: InterfaceStatus[]} | undefined;
 	readonly #session = new XdpSession();
 	readonly #lister = new InterfaceLister();
 	readonly #exceptions = new ExceptionCounts();
@@ -80,14 +96,39 @@ export class StreamSampler {
 		return sampler;
 	}
 
-	/** One sample of every selected interface that exists now. */
-	async sample(): Promise<Round> {
+	/**
+	 * The interfaces and their XDP state, from a listing that is at most RELIST_MS old: a new one
+	 * when the kernel's counters show an interface came or went (they list every interface, every
+	 * sample), else every few seconds for what they do not show: a rename, a state change, a
+	 * program attached or replaced.
+	 */
+	async #statuses(kernel: ReadonlyMap<number, LinkCounters>): Promise<InterfaceStatus[] | undefined> {
+		const now = performance.now();
+		if (this.#listing && now - this.#listing.atMs < RELIST_MS && sameKeys(kernel, this.#listing.ifindexes)) {
+			return undefined;
+		}
 		let listed = await this.#lister.list();
+		const ifindexes = new Set(listed.map(entry => entry.ifindex));
 		if (this.#settings.interfaces.length > 0) {
 			listed = listed.filter(entry => selectsInterface(this.#settings.interfaces, entry));
 		}
 		const statuses = withXdpState(listed);
-		const sampled = sampleAll(statuses, this.#session, this.#drivers, this.#kernelCounters, this.#settings.bpfStats);
+		this.#listing = {atMs: now, ifindexes, statuses};
+		return statuses;
+	}
+
+	/** The counters of every interface, and the listing they go with: a new listing is followed by a new read. */
+	async #listed(): Promise<{statuses: InterfaceStatus[]; kernel: ReadonlyMap<number, LinkCounters>}> {
+		const kernel = this.#kernelCounters.read();
+		const fresh = await this.#statuses(kernel);
+		// After a new listing, read again, so that every interface it names is in the counters (as the monitor does).
+		return fresh ? {statuses: fresh, kernel: this.#kernelCounters.read()} : {statuses: this.#listing!.statuses, kernel};
+	}
+
+	/** One sample of every selected interface that exists now. */
+	async sample(): Promise<Round> {
+		const {statuses, kernel} = await this.#listed();
+		const sampled = sampleAll(statuses, this.#session, this.#drivers, kernel, this.#settings.bpfStats);
 		const atMs = performance.now();
 		this.#exceptions.next(atMs);
 		this.#session.endRound();

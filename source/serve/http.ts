@@ -29,9 +29,9 @@ function answer(metrics: MetricsText, request: IncomingMessage, response: Server
 	}
 	const format = negotiateFormat(request.headers.accept);
 	metrics.render(format).then(
-		text => {
-			response.writeHead(200, {'Content-Type': CONTENT_TYPES[format], 'Content-Length': Buffer.byteLength(text)});
-			response.end(request.method === 'HEAD' ? undefined : text);
+		body => {
+			response.writeHead(200, {'Content-Type': CONTENT_TYPES[format], 'Content-Length': body.length});
+			response.end(request.method === 'HEAD' ? undefined : body);
 		},
 		(error: unknown) => {
 			response.writeHead(500, {'Content-Type': 'text/plain; charset=utf-8'}).end(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -50,7 +50,7 @@ export class MetricsText {
 	#families: Families | undefined;
 	#generation = 0;
 	readonly #registries: Readonly<Record<Format, Registry<RegistryContentType>>>;
-	readonly #cache = new Map<Format, {readonly generation: number; readonly text: Promise<string>}>();
+	readonly #cache = new Map<Format, {readonly generation: number; readonly body: Promise<Buffer>}>();
 
 	constructor() {
 		this.#registries = {
@@ -65,13 +65,14 @@ export class MetricsText {
 		this.#generation++;
 	}
 
-	render(format: Format): Promise<string> {
+	/** The sample in `format`, encoded once: every scrape of the same sample sends the same bytes. */
+	render(format: Format): Promise<Buffer> {
 		const cached = this.#cache.get(format);
 		if (cached?.generation === this.#generation) {
-			return cached.text;
+			return cached.body;
 		}
-		const text = this.#registries[format].metrics();
-		this.#cache.set(format, {generation: this.#generation, text});
-		return text;
+		const body = this.#registries[format].metrics().then(text => Buffer.from(text));
+		this.#cache.set(format, {generation: this.#generation, body});
+		return body;
 	}
 }

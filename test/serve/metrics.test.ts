@@ -83,7 +83,7 @@ test('text: hostile names escaped, non-UTF-8 bytes kept, counters named with _to
 	const notUtf8 = 'w\udcff';
 	const metrics = new MetricsText();
 	metrics.update(buildFamilies(round([entry(hostile, 5, [ours], 7n), entry(notUtf8, 6, [], 8n)]), 0, new ExceptionTotals(), '1.0.0'));
-	const text = await metrics.render('prometheus');
+	const text = (await metrics.render('prometheus')).toString();
 	// escapeControl makes the name printable and reversible; prom-client escapes \ and " for the format.
 	assert.ok(text.includes('xdptop_network_receive_packets_total{interface="a\\"b\\\\\\\\c\\\\x0ad\\\\x1b[2J",ifindex="5"} 7'), text);
 	assert.ok(text.includes('xdptop_network_receive_packets_total{interface="w\\\\xff",ifindex="6"} 8'), text);
@@ -91,11 +91,11 @@ test('text: hostile names escaped, non-UTF-8 bytes kept, counters named with _to
 	for (const line of text.split('\n').filter(line => line && !line.startsWith('#'))) {
 		assert.match(line, /^[a-z_]+(\{.*\})? -?[\d.e+-]+$/, line);
 	}
-	const open = await metrics.render('openmetrics');
+	const open = (await metrics.render('openmetrics')).toString();
 	assert.match(open, /# TYPE xdptop_network_receive_packets counter\nxdptop_network_receive_packets_total\{/);
 	assert.match(open, /# EOF\n$/);
 	// Rendering OpenMetrics renames its own counters only: the text format still says _total.
-	assert.match(await metrics.render('prometheus'), /# TYPE xdptop_network_receive_packets_total counter/);
+	assert.match((await metrics.render('prometheus')).toString(), /# TYPE xdptop_network_receive_packets_total counter/);
 	for (const {name} of Object.values(METRICS)) {
 		assert.match(text, new RegExp(`# TYPE ${name} `), name);
 	}
@@ -107,6 +107,6 @@ test('a scrape between two samples is the same text; a new sample renders again'
 	const first = metrics.render('prometheus');
 	assert.equal(metrics.render('prometheus'), first, 'the same promise: rendered once');
 	metrics.update(buildFamilies(round([entry('veth0', 2, [], 2n)]), 0, new ExceptionTotals(), '1'));
-	assert.match(await metrics.render('prometheus'), /receive_packets_total\{interface="veth0",ifindex="2"\} 2\n/);
-	assert.match(await first, /receive_packets_total\{interface="veth0",ifindex="2"\} 1\n/);
+	assert.match((await metrics.render('prometheus')).toString(), /receive_packets_total\{interface="veth0",ifindex="2"\} 2\n/);
+	assert.match((await first).toString(), /receive_packets_total\{interface="veth0",ifindex="2"\} 1\n/);
 });
