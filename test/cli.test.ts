@@ -49,6 +49,14 @@ describe('bad input: one line, exit 2, no stack trace', () => {
 		[['--demo', '--keep'], /--keep does not apply to --demo/],
 		[['list', '--once'], /--once does not apply to list/],
 		[['--cleanup', 'list'], /--cleanup does not go with list/],
+		[['-c', '3'], /^xdptop: --count goes with -b \(--batch\): -b -c N prints N samples\n$/],
+		[['-b', '-c', '0'], /--count takes a whole number of samples from 1, not '0'/],
+		[['-b', '-c'], /^xdptop: --count needs a value\n$/],
+		[['--listen'], /^xdptop: --listen needs a value\n$/],
+		[['--listen', 'nowhere:80'], /--listen takes \[ADDRESS:\]PORT/],
+		[['--listen', '9435', '--json'], /--json goes with list, --once or -b/],
+		[['-b', '-i', 'no-such-if0'], /no interface named 'no-such-if0'/],
+		[['--listen', '9435', '--attach', 'skb'], /--attach needs the interfaces/],
 	];
 	for (const [args, message] of cases) {
 		test(args.join(' '), () => {

@@ -5,7 +5,7 @@
  * Each format is rendered at most once per sample: a scrape is then a cached string.
  */
 import {Counter, Gauge, Registry, type RegistryContentType} from 'prom-client';
-import {METRICS, type Families, type MetricKey} from './families.js';
+import {METRICS, type Families, type MetricKey, type MetricSample} from './families.js';
 
 export type Format = 'prometheus' | 'openmetrics';
 
@@ -14,33 +14,28 @@ export const CONTENT_TYPES: Readonly<Record<Format, string>> = {
 	openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
 };
 
+/** A collect() hook: the metric starts again from nothing and takes this sample's values. */
+function refill<M extends {reset(): void}>(samples: () => readonly MetricSample[], put: (metric: M, sample: MetricSample) => void) {
+	return function (this: M): void {
+		this.reset();
+		for (const sample of samples()) {
+			put(this, sample);
+		}
+	};
+}
+
 function registryOf(format: Format, current: () => Families | undefined): Registry<RegistryContentType> {
 	const registry: Registry<RegistryContentType> = new Registry();
 	registry.setContentType(format === 'openmetrics' ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE);
 	for (const key of Object.keys(METRICS) as MetricKey[]) {
 		const {name, help, type, labelNames} = METRICS[key];
 		const config = {name, help, labelNames: [...labelNames], registers: [registry]};
+		const samples = () => current()?.[key] ?? [];
 		if (type === 'counter') {
-			// A Counter has no set(): collect() starts it again from zero and adds the kernel's total.
-			new Counter({
-				...config,
-				collect() {
-					this.reset();
-					for (const sample of current()?.[key] ?? []) {
-						this.inc(sample.labels, sample.value);
-					}
-				},
-			});
+			// A Counter has no set(): from zero, plus the kernel's total.
+			new Counter({...config, collect: refill<Counter>(samples, (counter, sample) => counter.inc(sample.labels, sample.value))});
 		} else {
-			new Gauge({
-				...config,
-				collect() {
-					this.reset();
-					for (const sample of current()?.[key] ?? []) {
-						this.set(sample.labels, sample.value);
-					}
-				},
-			});
+			new Gauge({...config, collect: refill<Gauge>(samples, (gauge, sample) => gauge.set(sample.labels, sample.value))});
 		}
 	}
 	return registry;

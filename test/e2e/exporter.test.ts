@@ -104,6 +104,20 @@ describe('xdptop --listen', () => {
 		assert.deepEqual(await exited, [0, null]);
 	});
 
+	test('with -b: prints the samples and serves them, headless, until -c is reached', async () => {
+		const {child, exited, stderr, serving} = start(['--listen', String(PORT), '-b', '--json', '-c', '3', '-n', '0.3', '-i', lab.localIf]);
+		let stdout = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		await serving();
+		const scrape = fetchIn(lab.local, URL_);
+		assert.match(scrape.body, new RegExp(`xdptop_interface_info\\{interface="${lab.localIf}",`));
+		const [code] = await exited;
+		assert.equal(code, 0, stderr());
+		const lines = stdout.trim().split('\n').map(line => JSON.parse(line) as {interfaces: Array<{name: string}>});
+		assert.equal(lines.length, 3);
+		assert.deepEqual(lines.map(line => line.interfaces.map(entry => entry.name)), [[lab.localIf], [lab.localIf], [lab.localIf]]);
+	});
+
 	test('a port in use: one line, exit 1, nothing attached', async () => {
 		const first = start(['--listen', String(PORT), '-n', '0.2']);
 		await first.serving();
