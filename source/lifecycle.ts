@@ -17,6 +17,7 @@ const SIGNAL_EXIT: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 
 export function stopSignalsEndNormally(): void {
 	SIGNAL_EXIT['SIGTERM'] = 0;
 	SIGNAL_EXIT['SIGHUP'] = 0;
+	install();
 }
 
 /** Runs every cleanup once; returns the lines they reported. Never throws. */
@@ -53,6 +54,10 @@ export function finish(code: number, message?: string): never {
 
 export function onCleanup(cleanup: Cleanup): void {
 	cleanups.push(cleanup);
+	install();
+}
+
+function install(): void {
 	if (installed) {
 		return;
 	}

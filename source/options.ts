@@ -1,4 +1,5 @@
 /** Turns parsed command-line flags into one validated command. Pure: no I/O, no exit. */
+import {isIPv4, isIPv6} from 'node:net';
 import {NameSyntaxError, parseInterfaceSelector} from './model/ifname.js';
 import {isXdpMode, type XdpMode} from './model/xdp.js';
 
@@ -99,11 +100,6 @@ function parseMode(flag: string, text: string): XdpMode {
 	return text;
 }
 
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-/** Loose on purpose: the kernel is the judge of an IPv6 address (bind says EADDRNOTAVAIL or EINVAL). */
-const IPV6 = /^[\da-f:.]+$/i;
-
 /** `PORT`, `:PORT`, `ADDRESS:PORT` or `[IPV6]:PORT`; no address means loopback only. */
 export function parseListen(text: string): ListenAddress {
 	const match = /^(?:(?:\[([^\]]*)\]|([^:\[\]]*)):)?(\d{1,5})$/.exec(text);
@@ -114,13 +110,13 @@ export function parseListen(text: string): ListenAddress {
 	}
 	const [, v6, v4] = match;
 	if (v6 !== undefined) {
-		if (!IPV6.test(v6) || !v6.includes(':')) {
+		if (!isIPv6(v6)) {
 			throw fail(`'${v6}' is not an IPv6 address`);
 		}
 		return {host: v6, port, display: `[${v6}]:${port}`};
 	}
 	const host = v4 === undefined || v4 === '' ? DEFAULT_LISTEN_HOST : v4 === 'localhost' ? DEFAULT_LISTEN_HOST : v4;
-	if (!IPV4.test(host)) {
+	if (!isIPv4(host)) {
 		throw fail(`'${host}' is not an IPv4 address (names are not looked up)`);
 	}
 	return {host, port, display: `${host}:${port}`};

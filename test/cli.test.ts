@@ -94,7 +94,7 @@ test('the kernel refuses to load (root of a user namespace, as in a container): 
 	// capabilities over the kernel's BPF; the capability check passes, the kernel says no.
 	const result = spawnSync('unshare', ['-U', '-r', '-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, CLI, '--once', '--attach', 'skb', '-i', 'lo', '-n', '0.1'], {encoding: 'utf8'});
 	assert.equal(result.status, 1);
-	assert.equal(result.stderr, "xdptop: the kernel refused (permission denied): xdptop needs CAP_BPF and CAP_NET_ADMIN on the host; run it as root with sudo (a container's root is not enough)\n");
+	assert.equal(result.stderr, "xdptop: the kernel refused (permission denied): xdptop needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN (or CAP_PERFMON, for the verifier) on the host; run it as root with sudo (a container's root is not enough)\n");
 });
 
 test('--help and --version need neither root nor libbpf', () => {

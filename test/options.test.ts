@@ -68,6 +68,7 @@ test('-b and --listen: one stream command, loopback unless an address is named',
 	assert.deepEqual(listening('localhost:1'), {host: '127.0.0.1', port: 1, display: '127.0.0.1:1'});
 	assert.deepEqual(listening('0.0.0.0:65535'), {host: '0.0.0.0', port: 65_535, display: '0.0.0.0:65535'});
 	assert.deepEqual(listening('[::1]:9435'), {host: '::1', port: 9435, display: '[::1]:9435'});
+	assert.deepEqual(listening('[fe80::1%lo]:9435'), {host: 'fe80::1%lo', port: 9435, display: '[fe80::1%lo]:9435'});
 	const both = resolveCommand([], {...none, batch: true, listen: '10.0.0.1:9100', bpfStats: true}) as {batch: unknown; listen: unknown; bpfStats: boolean};
 	assert.deepEqual(both.batch, {json: false, count: undefined});
 	assert.deepEqual(both.listen, {host: '10.0.0.1', port: 9100, display: '10.0.0.1:9100'});
@@ -120,6 +121,10 @@ const rejected: Array<[string, readonly string[], Partial<RawFlags>, RegExp]> = 
 	['--listen 256.1.1.1', [], {listen: '256.1.1.1:9435'}, /is not an IPv4 address/],
 	['--listen [x]', [], {listen: '[zz]:9435'}, /'zz' is not an IPv6 address/],
 	['--listen with a path', [], {listen: '127.0.0.1:9435/metrics'}, /has no port/],
+	['--listen [:]', [], {listen: '[:]:9435'}, /':' is not an IPv6 address/],
+	['--listen [::1::]', [], {listen: '[::1::]:9435'}, /is not an IPv6 address/],
+	['--listen nine groups', [], {listen: '[1:2:3:4:5:6:7:8:9]:9435'}, /is not an IPv6 address/],
+	['--listen 01.2.3.4', [], {listen: '01.2.3.4:9435'}, /is not an IPv4 address/],
 ];
 
 for (const [name, input, flags, message] of rejected) {

@@ -84,8 +84,17 @@ export class StreamSampler {
 		const sampler = new StreamSampler(settings);
 		const selected = await selectInterfaces(settings.interfaces, await sampler.#lister.list());
 		if (settings.attach) {
-			for (const target of selected) {
-				sampler.#session.attach(target, settings.attach);
+			try {
+				for (const target of selected) {
+					sampler.#session.attach(target, settings.attach);
+				}
+			} catch (error) {
+				// All or nothing, --keep or not: what was attached before the refusal goes again.
+				const line = sampler.#session.close({keep: false});
+				if (line) {
+					process.stderr.write(`xdptop: ${line}\n`);
+				}
+				throw error;
 			}
 		}
 		if (settings.bpfStats) {

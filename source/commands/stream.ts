@@ -2,6 +2,7 @@
  * -b (top's batch mode) and --listen (Prometheus): sample every interval until stopped, print
  * each sample, serve the last one, or both.
  */
+import {once} from 'node:events';
 import {performance} from 'node:perf_hooks';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {finish, onCleanup, runCleanups, stopSignalsEndNormally} from '../lifecycle.js';
@@ -92,8 +93,17 @@ export async function runStream(command: StreamCommand): Promise<void> {
 		await sleep(dueMs - now);
 		const round = await take();
 		if (command.batch && previous && round) {
+			if (process.stdout.writableNeedDrain && command.listen) {
+				// A reader that does not keep up must not stall the metrics: its samples are dropped.
+				continue;
+			}
 			printBlock(command, previous, round);
 			printed++;
+			if (process.stdout.writableNeedDrain) {
+				// Like top -b, wait for a slow reader rather than pile lines up in memory; the next
+				// sample then covers the time waited (its elapsedSeconds says so).
+				await once(process.stdout, 'drain');
+			}
 		}
 		previous = round ?? previous;
 	}

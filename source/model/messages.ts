@@ -23,7 +23,7 @@ export function explainAttachFailure(context: AttachContext, code: string, descr
 			return `${name} no longer exists`;
 		case 'EPERM':
 		case 'EACCES':
-			return "the kernel refused (permission denied): xdptop needs CAP_BPF and CAP_NET_ADMIN on the host; run it as root with sudo (a container's root is not enough)";
+			return "the kernel refused (permission denied): xdptop needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN (or CAP_PERFMON, for the verifier) on the host; run it as root with sudo (a container's root is not enough)";
 		default:
 			break;
 	}

@@ -54,6 +54,11 @@ export class MetricsText {
 		};
 	}
 
+	/** Whether a sample has come: until then there is nothing true to serve. */
+	get ready(): boolean {
+		return this.#families !== undefined;
+	}
+
 	/** A new sample: the next scrape of each format renders it. */
 	update(families: Families): void {
 		this.#families = families;

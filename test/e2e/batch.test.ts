@@ -1,6 +1,6 @@
 /** xdptop -b end to end, on a veth pair of the test's own: the stream read from a pipe while traffic flows. */
 import assert from 'node:assert/strict';
-import {spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {once} from 'node:events';
 import {createInterface} from 'node:readline';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -105,6 +105,42 @@ describe('xdptop -b', () => {
 			assert.match(block, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  rates over 0.2 s\\n${lab.localIf}  \\(xdptop_stats in skb mode\\)\\n  kernel rx `));
 		}
 		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+
+	test('a reader that stops reading makes -b wait, as top -b does, not pile samples up', async () => {
+		// 100 more interfaces: a line of ~40 kB, so that a few fill the pipe.
+		const links = Array.from({length: 50}, (_, index) => `link add xw${index} type veth peer name xv${index}`);
+		execFileSync('ip', ['-n', lab.local, '-batch', '-'], {input: `${links.join('\n')}\n`});
+		const {child, exited, stderr} = start(['-b', '--json', '-n', '0.1']);
+		const lines: Array<{interfaces: Array<{elapsedSeconds: number}>}> = [];
+		let partial = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			partial += chunk.toString();
+			const complete = partial.split('\n');
+			partial = complete.pop()!;
+			lines.push(...complete.map(line => JSON.parse(line) as {interfaces: Array<{elapsedSeconds: number}>}));
+		});
+		await sleep(1000);
+		child.stdout.pause();
+		await sleep(3000);
+		const before = lines.length;
+		child.stdout.resume();
+		await sleep(1000);
+		const waited = lines.slice(before).map(line => line.interfaces[0]!.elapsedSeconds);
+		assert.ok(waited.some(seconds => seconds >= 1.5), `a sample after the pause covers it: ${waited.join(', ')}`);
+		assert.ok(lines.length < 45, `sampling waited while the reader did: ${lines.length} lines in 5 s at 0.1 s`);
+		child.kill('SIGTERM');
+		const [code] = await exited;
+		assert.equal(code, 0, stderr());
+	});
+
+	test('--keep and a refused interface: nothing is left attached or pinned', async () => {
+		lab.ip('link', 'add', 'xbr0', 'type', 'bridge');
+		const result = spawnSync('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, '-b', '-c', '1', '--attach', 'drv', '--keep', '-i', lab.localIf, '-i', 'xbr0'], {encoding: 'utf8', timeout: 30_000});
+		assert.equal(result.status, 1);
+		assert.match(result.stderr, /^xdptop: detached xdptop_stats from \S+\nxdptop: driver bridge has no native XDP support on xbr0; use skb \(generic\) mode\n$/);
+		assert.equal(lab.ipLinkXdp(), undefined);
+		assert.doesNotMatch(spawnSync('ls', ['-R', '/sys/fs/bpf/xdptop'], {encoding: 'utf8'}).stdout, new RegExp(lab.localIf));
 	});
 
 	for (const signal of ['SIGTERM', 'SIGHUP'] as const) {

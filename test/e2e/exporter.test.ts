@@ -5,7 +5,7 @@ import {once} from 'node:events';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, test} from 'node:test';
-import {fetchIn, stallingClients} from '../helpers/http.js';
+import {fetchIn, rawRequest, stallingClients} from '../helpers/http.js';
 import {VethLab} from '../helpers/netns.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
@@ -85,21 +85,34 @@ describe('xdptop --listen', () => {
 		assert.equal(lab.ipLinkXdp(hostile), undefined);
 	});
 
-	test('slow and stalled clients do not stall sampling or other scrapes', async () => {
+	test('200 stalled clients (more than the server keeps) stall neither sampling nor scrapes', async () => {
 		const {child, exited, serving} = start(['--listen', String(PORT), '-n', '0.2']);
 		await serving();
-		const stalled = await stallingClients(lab.local, PORT, 40);
+		const stalled = await stallingClients(lab.local, PORT, 200);
 		try {
-			const sampleTime = () => valueOf(fetchIn(lab.local, URL_).body, 'xdptop_last_sample_timestamp_seconds', {});
-			const first = sampleTime()!;
+			const sampleTime = () => {
+				const answer = fetchIn(lab.local, URL_);
+				assert.equal(answer.status, 200);
+				assert.ok(answer.ms < 2000, `answered in ${answer.ms} ms`);
+				return valueOf(answer.body, 'xdptop_last_sample_timestamp_seconds', {})!;
+			};
+			const first = sampleTime();
 			await sleep(1000);
-			const answer = fetchIn(lab.local, URL_);
-			assert.equal(answer.status, 200);
-			const second = sampleTime()!;
+			const second = sampleTime();
 			assert.ok(second - first >= 0.6, `sampling went on: ${first} -> ${second}`);
 		} finally {
 			stalled.kill();
 		}
+		child.kill('SIGTERM');
+		assert.deepEqual(await exited, [0, null]);
+	});
+
+	test('a malformed request gets 400, an oversized one 431, and the server goes on', async () => {
+		const {child, exited, serving} = start(['--listen', String(PORT), '-n', '0.2']);
+		await serving();
+		assert.match(rawRequest(lab.local, PORT, 'BLAH\r\n\r\n'), /^HTTP\/1.1 400 Bad Request\r\n/);
+		assert.match(rawRequest(lab.local, PORT, `GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`), /^HTTP\/1.1 431 /);
+		assert.equal(fetchIn(lab.local, URL_).status, 200);
 		child.kill('SIGTERM');
 		assert.deepEqual(await exited, [0, null]);
 	});

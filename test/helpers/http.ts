@@ -51,3 +51,21 @@ export async function stallingClients(namespace: string, port: number, count: nu
 	await once(child.stdout, 'data');
 	return child;
 }
+
+const RAW = `
+import {connect} from 'node:net';
+const [port, request] = process.argv.slice(1);
+const socket = connect(Number(port), '127.0.0.1');
+let answer = '';
+socket.on('data', chunk => (answer += chunk.toString()));
+socket.on('error', () => {});
+socket.on('close', () => process.stdout.write(answer));
+socket.write(Buffer.from(request, 'base64'));
+setTimeout(() => socket.destroy(), 5000);
+`;
+
+/** Sends `request` as it is over one connection to 127.0.0.1:`port` in `namespace`; returns what came back. */
+export function rawRequest(namespace: string, port: number, request: string | Buffer): string {
+	const result = spawnSync('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '--input-type=module', '-e', RAW, String(port), Buffer.from(request).toString('base64')], {encoding: 'utf8', timeout: 20_000});
+	return result.stdout;
+}

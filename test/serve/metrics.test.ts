@@ -110,3 +110,24 @@ test('a scrape between two samples is the same text; a new sample renders again'
 	assert.match((await metrics.render('prometheus')).toString(), /receive_packets_total\{interface="veth0",ifindex="2"\} 2\n/);
 	assert.match((await first).toString(), /receive_packets_total\{interface="veth0",ifindex="2"\} 1\n/);
 });
+
+test('replies: 503 before the first sample, then the sample; HEAD without a body; 404 and 405', async () => {
+	const {reply} = await import('../../source/serve/http.js');
+	const metrics = new MetricsText();
+	const early = await reply(metrics, 'GET', '/metrics', undefined);
+	assert.equal(early.status, 503);
+	assert.equal(early.headers['Retry-After'], '1');
+	metrics.update(buildFamilies(round([entry('veth0', 2, [], 5n)]), 0, new ExceptionTotals(), '1'));
+	const got = await reply(metrics, 'GET', '/metrics?x=1', 'application/openmetrics-text');
+	assert.equal(got.status, 200);
+	assert.equal(got.headers['Content-Type'], 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+	assert.equal(got.headers['Content-Length'], (got.body as Buffer).length);
+	assert.match(String(got.body), /xdptop_network_receive_packets_total\{interface="veth0",ifindex="2"\} 5\n/);
+	const head = await reply(metrics, 'HEAD', '/metrics', undefined);
+	assert.equal(head.status, 200);
+	assert.equal(head.body, undefined);
+	assert.ok(Number(head.headers['Content-Length']) > 0);
+	assert.equal((await reply(metrics, 'GET', '/metrics/', undefined)).status, 404);
+	assert.equal((await reply(metrics, 'POST', '/metrics', undefined)).status, 405);
+	assert.equal((await reply(metrics, 'GET', '/', undefined)).status, 200);
+});
