@@ -1,7 +1,7 @@
 // The bundled program; source/launcher.mjs (dist/xdptop.mjs) checks the Node version, then loads it.
 import process from 'node:process';
 import meow from 'meow';
-import {UsageError, resolveCommand, type Command, type RawFlags} from './options.js';
+import {UsageError, resolveCommand, resolveNetns, type Command, type NetnsSelector, type RawFlags} from './options.js';
 // Bundled in at build time: the version never depends on a file found at run time.
 import manifest from '../package.json' with {type: 'json'};
 
@@ -9,6 +9,7 @@ export const helpText = `
 	Usage
 	  $ sudo xdptop [options]           Live monitor (full screen)
 	  $ sudo xdptop list [options]      XDP status of every interface, then exit
+	  $ sudo xdptop list -A             ... of every network namespace of the host
 	  $ sudo xdptop --once [options]    Rates over one interval, then exit
 	  $ sudo xdptop -b [options]        Rates every interval until stopped (top -b)
 	  $ sudo xdptop --listen PORT       Prometheus metrics (no terminal needed)
@@ -18,6 +19,9 @@ export const helpText = `
 	  -i, --interface IFACE  Only this interface (repeat for more): its name as
 	                         xdptop shows it (w\\xff for a byte), or ifindex:N
 	  -n, --interval SECS    Seconds between samples, 0.1 to 60 (default: 1)
+	  -A, --all-namespaces   With list: every network namespace, grouped
+	  --netns NAME|PID       Run in that network namespace (a name as ip netns
+	                         list shows it, or a process's); -i names interfaces there
 	  --json                 JSON output, for list, --once and -b (a line a sample)
 	  --once                 Sample twice, one interval apart, print rates and exit
 	  -b, --batch            Print the rates of every interval until stopped
@@ -65,6 +69,8 @@ const flagSpec = {
 	batch: {type: 'boolean', shortFlag: 'b', default: false},
 	count: {type: 'string', shortFlag: 'c'},
 	listen: {type: 'string'},
+	allNamespaces: {type: 'boolean', shortFlag: 'A', default: false},
+	netns: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h', default: false},
 	version: {type: 'boolean', shortFlag: 'v', default: false},
 } as const;
@@ -75,6 +81,7 @@ const knownFlags = new Set<string>([
 	'no-color',
 	'noColor',
 	'bpf-stats',
+	'all-namespaces',
 ]);
 
 const valueFlags = new Map(
@@ -100,7 +107,7 @@ function checkShapes(argv: readonly string[]): void {
 	});
 }
 
-function parse(argv: readonly string[]): {command: Command; showHelp: boolean; showVersion: boolean} {
+function parse(argv: readonly string[]): {command: Command; netns: NetnsSelector | undefined; showHelp: boolean; showVersion: boolean} {
 	checkShapes(argv);
 	let cli;
 	try {
@@ -123,7 +130,7 @@ function parse(argv: readonly string[]): {command: Command; showHelp: boolean; s
 		const name = unknown[0]!;
 		throw new UsageError(`unknown option ${name.length === 1 ? '-' : '--'}${name}; see xdptop --help`);
 	}
-	for (const name of ['interval', 'attach', 'mode', 'count', 'listen'] as const) {
+	for (const name of ['interval', 'attach', 'mode', 'count', 'listen', 'netns'] as const) {
 		const value: unknown = cli.flags[name];
 		if (value !== undefined && (typeof value !== 'string' || value === '')) {
 			throw new UsageError(`--${name} needs a value`);
@@ -145,11 +152,14 @@ function parse(argv: readonly string[]): {command: Command; showHelp: boolean; s
 		batch: cli.flags.batch,
 		count: cli.flags.count,
 		listen: cli.flags.listen,
+		allNamespaces: cli.flags.allNamespaces,
+		netns: cli.flags.netns,
 	};
 	if (cli.flags.help || cli.flags.version) {
-		return {command: {kind: 'list', json: false, interfaces: []}, showHelp: cli.flags.help, showVersion: cli.flags.version};
+		return {command: {kind: 'list', json: false, allNamespaces: false, interfaces: []}, netns: undefined, showHelp: cli.flags.help, showVersion: cli.flags.version};
 	}
-	return {command: resolveCommand(cli.input, flags), showHelp: false, showVersion: false};
+	const command = resolveCommand(cli.input, flags);
+	return {command, netns: resolveNetns(flags, command), showHelp: false, showVersion: false};
 }
 
 async function requirePrivileges(): Promise<void> {
@@ -163,7 +173,7 @@ async function requirePrivileges(): Promise<void> {
 class PrivilegeError extends Error {}
 
 async function main(argv: readonly string[]): Promise<void> {
-	const {command, showHelp, showVersion} = parse(argv);
+	const {command, netns, showHelp, showVersion} = parse(argv);
 	if (showHelp) {
 		process.stdout.write(`${helpText.replace(/^\n/, '').replaceAll(/^\t/gm, '')}`);
 		return;
@@ -176,6 +186,11 @@ async function main(argv: readonly string[]): Promise<void> {
 	// Every command below needs libbpf: say so at once, before anything else fails for it.
 	const {libbpf} = await import('./bpf/libbpf.js');
 	libbpf();
+	if (netns) {
+		// Before anything opens a socket or starts ip: all of it then belongs to that namespace.
+		const {enterNetns} = await import('./net/namespaces.js');
+		enterNetns(netns);
+	}
 	switch (command.kind) {
 		case 'list': {
 			const {runList} = await import('./commands/list.js');

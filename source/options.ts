@@ -24,6 +24,8 @@ export interface RawFlags {
 	readonly batch: boolean;
 	readonly count: string | undefined;
 	readonly listen: string | undefined;
+	readonly allNamespaces: boolean;
+	readonly netns: string | undefined;
 }
 
 interface Common {
@@ -35,7 +37,12 @@ interface Common {
 }
 
 export type Command =
-	| (Common & {readonly kind: 'list'; readonly json: boolean})
+	| (Common & {
+			readonly kind: 'list';
+			readonly json: boolean;
+			/** -A: every network namespace of the host, grouped. */
+			readonly allNamespaces: boolean;
+	  })
 	| (Common & {
 			readonly kind: 'once';
 			readonly json: boolean;
@@ -122,6 +129,40 @@ export function parseListen(text: string): ListenAddress {
 	return {host, port, display: `${host}:${port}`};
 }
 
+/** --netns: a name under /run/netns (as `ip -n` takes it), or a PID (as `nsenter -t`). */
+export type NetnsSelector = {readonly kind: 'name'; readonly name: string} | {readonly kind: 'pid'; readonly pid: number};
+
+export function parseNetns(text: string): NetnsSelector {
+	if (/^\d+$/.test(text)) {
+		const pid = Number(text);
+		if (!(pid >= 1 && pid <= 4_194_304)) {
+			throw new UsageError(`--netns takes a namespace name or a PID, not '${text}'`);
+		}
+		return {kind: 'pid', pid};
+	}
+	if (text === '' || text === '.' || text === '..' || text.includes('/') || text.length > 255) {
+		throw new UsageError(`--netns takes a name under /run/netns (as ip netns list shows it) or a PID, not '${text}'`);
+	}
+	return {kind: 'name', name: text};
+}
+
+/**
+ * The namespace every command runs in (--netns), where it may: not with -A, which shows them all,
+ * nor with what names xdptop's pins (--keep, --cleanup) or makes its own namespaces (--demo).
+ */
+export function resolveNetns(flags: RawFlags, command: Command): NetnsSelector | undefined {
+	if (flags.netns === undefined) {
+		return undefined;
+	}
+	if (flags.allNamespaces) {
+		throw new UsageError('--netns picks one namespace and -A shows them all: give one of them');
+	}
+	if (command.kind === 'cleanup' || (command.kind === 'monitor' && command.demo) || ('keep' in command && command.keep)) {
+		throw new UsageError(`--netns does not go with ${command.kind === 'cleanup' ? '--cleanup' : command.kind === 'monitor' && command.demo ? '--demo' : '--keep'} yet: pins are not kept per namespace`);
+	}
+	return parseNetns(flags.netns);
+}
+
 /** -c: how many samples -b prints. */
 export function parseCount(text: string): number {
 	const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
@@ -132,7 +173,7 @@ export function parseCount(text: string): number {
 }
 
 /** How a flag is spelt on the command line, where that is not its key. */
-const FLAG_NAMES: Partial<Record<keyof RawFlags, string>> = {color: 'no-color', bpfStats: 'bpf-stats'};
+const FLAG_NAMES: Partial<Record<keyof RawFlags, string>> = {color: 'no-color', bpfStats: 'bpf-stats', allNamespaces: 'all-namespaces'};
 
 function refuse(flags: RawFlags, command: string, names: ReadonlyArray<keyof RawFlags>): void {
 	for (const name of names) {
@@ -167,12 +208,12 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		if (subcommand) {
 			throw new UsageError('--cleanup does not go with list');
 		}
-		refuse(flags, '--cleanup', ['interface', 'interval', 'json', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats', 'batch', 'count', 'listen']);
+		refuse(flags, '--cleanup', ['interface', 'interval', 'json', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats', 'batch', 'count', 'listen', 'allNamespaces']);
 		return {kind: 'cleanup'};
 	}
 	if (subcommand === 'list') {
 		refuse(flags, 'list', ['interval', 'once', 'attach', 'mode', 'keep', 'demo', 'ascii', 'color', 'bpfStats', 'batch', 'count', 'listen']);
-		return {kind: 'list', json: flags.json, interfaces};
+		return {kind: 'list', json: flags.json, allNamespaces: flags.allNamespaces, interfaces};
 	}
 	const intervalSeconds = parseInterval(flags.interval);
 	if (flags.count !== undefined && !flags.batch) {
@@ -180,7 +221,7 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 	}
 	if (flags.once || flags.batch || flags.listen !== undefined) {
 		const what = flags.once ? '--once' : flags.batch ? '-b' : '--listen';
-		refuse(flags, what, ['mode', 'demo', 'ascii', 'color']);
+		refuse(flags, what, ['mode', 'demo', 'ascii', 'color', 'allNamespaces']);
 		if (flags.once) {
 			refuse(flags, '--once', ['batch', 'listen']);
 		}
@@ -206,7 +247,7 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		};
 	}
 	// The monitor has the S key for run-time stats, which says what they cost before it turns them on.
-	refuse(flags, 'the monitor', ['json', 'attach', 'bpfStats']);
+	refuse(flags, 'the monitor', ['json', 'attach', 'bpfStats', 'allNamespaces']);
 	if (flags.demo) {
 		refuse(flags, '--demo', ['interface', 'keep']);
 	}

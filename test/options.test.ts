@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {parseInterval, resolveCommand, UsageError, type RawFlags} from '../source/options.js';
+import {parseInterval, parseNetns, resolveCommand, resolveNetns, UsageError, type RawFlags} from '../source/options.js';
 
 const none: RawFlags = {
 	interface: [],
@@ -18,6 +18,8 @@ const none: RawFlags = {
 	batch: false,
 	count: undefined,
 	listen: undefined,
+	allNamespaces: false,
+	netns: undefined,
 };
 
 test('no arguments is the monitor with defaults', () => {
@@ -37,8 +39,10 @@ test('list and --once', () => {
 	assert.deepEqual(resolveCommand(['list'], {...none, json: true, interface: ['eth0']}), {
 		kind: 'list',
 		json: true,
+		allNamespaces: false,
 		interfaces: ['eth0'],
 	});
+	assert.equal((resolveCommand(['list'], {...none, allNamespaces: true}) as {allNamespaces: boolean}).allNamespaces, true);
 	assert.deepEqual(resolveCommand([], {...none, once: true, interval: '0.5', attach: 'skb', interface: ['veth0']}), {
 		kind: 'once',
 		json: false,
@@ -137,3 +141,21 @@ for (const [name, input, flags, message] of rejected) {
 		});
 	});
 }
+
+test('--netns: a name under /run/netns or a PID, and what it does not go with', () => {
+	assert.deepEqual(parseNetns('blue'), {kind: 'name', name: 'blue'});
+	assert.deepEqual(parseNetns('1234'), {kind: 'pid', pid: 1234});
+	for (const bad of ['', '.', '..', 'a/b', '../x', '0', '99999999', 'x'.repeat(256)]) {
+		assert.throws(() => parseNetns(bad), UsageError, bad);
+	}
+	const resolve = (flags: Partial<RawFlags>, input: string[] = []) => resolveNetns({...none, ...flags}, resolveCommand(input, {...none, ...flags}));
+	assert.equal(resolve({}), undefined);
+	assert.deepEqual(resolve({netns: 'blue'}, ['list']), {kind: 'name', name: 'blue'});
+	assert.deepEqual(resolve({netns: '42', batch: true}), {kind: 'pid', pid: 42});
+	assert.throws(() => resolve({netns: 'blue', allNamespaces: true}, ['list']), /--netns picks one namespace and -A shows them all/);
+	assert.throws(() => resolve({netns: 'blue', demo: true}), /--netns does not go with --demo yet/);
+	assert.throws(() => resolve({netns: 'blue', once: true, attach: 'skb', keep: true, interface: ['x']}), /--netns does not go with --keep yet/);
+	assert.throws(() => resolve({netns: 'blue', keep: true}), /--netns does not go with --keep yet/);
+	assert.throws(() => resolveCommand([], {...none, allNamespaces: true}), /--all-namespaces does not apply to the monitor/);
+	assert.throws(() => resolveCommand([], {...none, allNamespaces: true, batch: true}), /--all-namespaces does not apply to -b/);
+});

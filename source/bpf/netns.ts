@@ -24,3 +24,15 @@ export function netnsCookie(): bigint {
 	}
 	return cookie;
 }
+
+const CLONE_NEWNET = 0x40000000;
+
+/**
+ * setns(2) for the calling thread, Node's main one: the sockets it opens and the programs it
+ * starts from then on are in that namespace. Only before any of them exists (see enterNetns).
+ */
+export function enterNetworkNamespace(fd: number): void {
+	const api = libbpf();
+	checkLibc('enter the network namespace', api.setns(fd, CLONE_NEWNET));
+	cookie = undefined;
+}

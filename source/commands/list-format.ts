@@ -1,7 +1,9 @@
 /** `xdptop list` output: text in the spirit of `xdp-loader status`, and JSON for machines. */
 import {escapeControl} from '../model/escape.js';
 import {ifnameHex, ifnameText} from '../model/ifname.js';
+import {netnsTitle, type NetnsLabel} from '../model/netns.js';
 import {type XdpAttachment} from '../model/xdp.js';
+import {type NamespaceListing} from './all-namespaces.js';
 import {type InterfaceStatus} from './inventory.js';
 
 const NAME_WIDTH = 16;
@@ -25,7 +27,29 @@ export function describeAttachment(attachment: XdpAttachment): string {
  * attached program, so every fact fits 80 columns even when native and hw are both in use.
  */
 export function formatList(interfaces: readonly InterfaceStatus[]): string {
-	const lines = [`${cell('IFACE', NAME_WIDTH)}${cell('STATE', STATE_WIDTH)}${cell('DRIVER', DRIVER_WIDTH)}XDP`];
+	return [`${cell('IFACE', NAME_WIDTH)}${cell('STATE', STATE_WIDTH)}${cell('DRIVER', DRIVER_WIDTH)}XDP`, ...formatRows(interfaces)].join('\n');
+}
+
+/** Without -A: what the other namespaces hold, so that nobody is told "none" on a host that has some. */
+export function elsewhereLine(found: {readonly attachments: number; readonly namespaces: number}): string | undefined {
+	if (found.attachments === 0) {
+		return undefined;
+	}
+	const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+	return `XDP in other network namespaces: ${plural(found.attachments, 'attachment')} in ${plural(found.namespaces, 'namespace')} (xdptop list -A shows them)`;
+}
+
+/** -A: one block per namespace, titled by its name (or holder) and inode. */
+export function formatAllNamespaces(listings: readonly NamespaceListing[]): string {
+	const blocks = listings.map(listing => {
+		const title = `netns ${escapeControl(netnsTitle(listing.netns))}  (inode ${listing.netns.inode}${listing.own ? ', xdptop\'s own' : ''}${listing.netns.name && listing.netns.pid !== null ? `, ${escapeControl(listing.netns.command ?? '?')}:${listing.netns.pid}` : ''})`;
+		return [title, ...(listing.error ? [`  ${escapeControl(listing.error)}`] : formatRows(listing.interfaces))].join('\n');
+	});
+	return [`${cell('IFACE', NAME_WIDTH)}${cell('STATE', STATE_WIDTH)}${cell('DRIVER', DRIVER_WIDTH)}XDP`, ...blocks].join('\n');
+}
+
+function formatRows(interfaces: readonly InterfaceStatus[]): string[] {
+	const lines: string[] = [];
 	for (const entry of interfaces) {
 		const xdp = entry.xdp.attachments.length === 0 ? '—' : entry.xdp.attachMode;
 		lines.push(
@@ -35,10 +59,12 @@ export function formatList(interfaces: readonly InterfaceStatus[]): string {
 			lines.push(`  └ ${describeAttachment(attachment)}`);
 		}
 	}
-	return lines.join('\n');
+	return lines;
 }
 
 export interface ListJsonEntry {
+	/** With -A: the namespace it is in. */
+	readonly netns?: {readonly inode: number; readonly name: string | null; readonly pid: number | null; readonly command: string | null};
 	/** The name as text (bytes that are not UTF-8 read as U+FFFD); exact for every UTF-8 name. */
 	readonly name: string;
 	/** The name's bytes in hex: lossless, whatever the bytes. */
@@ -72,8 +98,9 @@ export interface ListJsonEntry {
  * JSON keeps names exact (JSON escapes control bytes itself); it is for machines. A name that is
  * not UTF-8 has no exact JSON string: nameBytes has its bytes.
  */
-export function listJson(interfaces: readonly InterfaceStatus[]): ListJsonEntry[] {
+export function listJson(interfaces: readonly InterfaceStatus[], netns?: NetnsLabel): ListJsonEntry[] {
 	return interfaces.map(entry => ({
+		...(netns ? {netns: {inode: netns.inode, name: netns.name === null ? null : ifnameText(netns.name), pid: netns.pid, command: netns.command}} : {}),
 		name: ifnameText(entry.name),
 		nameBytes: ifnameHex(entry.name),
 		ifindex: entry.ifindex,

@@ -73,6 +73,28 @@ export async function listInterfaces(): Promise<NetInterface[]> {
 }
 
 /**
+ * The interfaces of another network namespace, given an open fd on it: nsenter enters it through
+ * that fd (handed over as its fd 3), so the namespace is the one the fd holds, whatever has
+ * happened to the path it was found by. Drivers are link kinds only: the ethtool ioctl would ask
+ * this process's namespace, where the same name may be another interface.
+ */
+export async function listInterfacesIn(namespaceFd: number): Promise<NetInterface[]> {
+	const child = spawn(programPath('nsenter'), ['--net=/proc/self/fd/3', programPath('ip'), '-details', '-json', 'link', 'show'], {stdio: ['ignore', 'pipe', 'pipe', namespaceFd]});
+	const chunks: Buffer[] = [];
+	let stderr = '';
+	child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const [code] = await new Promise<[number | null]>((resolve, reject) => {
+		child.once('error', reject);
+		child.once('close', (exitCode: number | null) => resolve([exitCode]));
+	});
+	if (code !== 0) {
+		throw new Error(`cannot list the interfaces of a network namespace: ${stderr.trim().split('\n')[0] || `nsenter exited with ${code}`}`);
+	}
+	return parseIpLinks(Buffer.concat(chunks));
+}
+
+/**
  * ip writes control bytes of interface names (ESC, BEL ...) raw into its JSON strings, which JSON
  * forbids. Its compact output has no other control bytes (names hold no white space), so every
  * one of them is inside a string and can be escaped where it stands.

@@ -1,0 +1,119 @@
+/**
+ * Every network namespace (`list -A`, the hint without it) and --netns, on namespaces the test
+ * makes: two named ones joined by a veth pair, and one held only by a sleeping process
+ * (`unshare --net`) with a veth pair of its own. A foreign program is attached in one, ours in
+ * another (by `xdptop -b --netns`).
+ */
+import assert from 'node:assert/strict';
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import {once} from 'node:events';
+import {rmSync, statSync, writeFileSync} from 'node:fs';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {after, before, test} from 'node:test';
+import {VethLab} from '../helpers/netns.js';
+
+const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
+const FOREIGN_OBJECT = fileURLToPath(new URL('../../build/fixtures/xdp_foreign.bpf.o', import.meta.url));
+
+interface Entry {
+	name: string;
+	netns?: {inode: number; name: string | null; pid: number | null; command: string | null};
+	xdp: Array<{progName: string; ours: boolean; mode: string}>;
+}
+
+let lab: VethLab;
+let holder: ChildProcess;
+let stream: ChildProcess;
+let streamExit: Promise<[number | null]>;
+const planted = `/run/netns/xdptop-planted-${process.pid}`;
+
+function xdptop(args: readonly string[]) {
+	const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000});
+	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+function inodeOf(path: string): number {
+	return statSync(path).ino;
+}
+
+before(async () => {
+	lab = new VethLab();
+	assert.equal(spawnSync('ip', ['-n', lab.peer, 'link', 'set', 'dev', lab.peerIf, 'xdpgeneric', 'obj', FOREIGN_OBJECT, 'sec', 'xdp']).status, 0);
+	holder = spawn('unshare', ['--net', 'sleep', '120'], {stdio: 'ignore'});
+	await sleep(200);
+	const inside = ['nsenter', `--net=/proc/${holder.pid}/ns/net`, 'ip'];
+	spawnSync(inside[0]!, [...inside.slice(1), 'link', 'add', 'xu0', 'type', 'veth', 'peer', 'name', 'xu1']);
+	stream = spawn(process.execPath, [CLI, '-b', '--json', '--netns', lab.local, '--attach', 'skb', '-i', lab.localIf, '-n', '0.5'], {stdio: ['ignore', 'ignore', 'pipe']});
+	streamExit = once(stream, 'exit') as Promise<[number | null]>;
+	const deadline = Date.now() + 10_000;
+	while (lab.ipLinkXdp() === undefined && Date.now() < deadline) {
+		await sleep(20);
+	}
+	assert.equal(lab.ipLinkXdp()?.mode, 2, 'ours attached in the named namespace by -b --netns');
+});
+
+after(async () => {
+	if (stream.exitCode === null) {
+		stream.kill('SIGTERM');
+		await streamExit;
+	}
+	holder.kill('SIGKILL');
+	rmSync(planted, {force: true});
+	lab.remove();
+});
+
+test('list -A --json: each interface in its namespace, with its name or its holder', () => {
+	const result = xdptop(['list', '-A', '--json']);
+	assert.equal(result.status, 0, result.stderr);
+	const entries = JSON.parse(result.stdout) as Entry[];
+	const local = entries.find(entry => entry.name === lab.localIf)!;
+	assert.deepEqual(local.netns, {inode: inodeOf(`/run/netns/${lab.local}`), name: lab.local, pid: local.netns!.pid, command: local.netns!.command});
+	assert.deepEqual(local.xdp.map(({progName, ours, mode}) => ({progName, ours, mode})), [{progName: 'xdptop_stats', ours: true, mode: 'skb'}]);
+	const peer = entries.find(entry => entry.name === lab.peerIf)!;
+	assert.equal(peer.netns?.name, lab.peer);
+	assert.equal(peer.netns?.inode, inodeOf(`/run/netns/${lab.peer}`));
+	assert.deepEqual(peer.xdp.map(({progName, ours}) => ({progName, ours})), [{progName: 'foreign_pass', ours: false}]);
+	const held = entries.filter(entry => entry.netns?.inode === inodeOf(`/proc/${holder.pid}/ns/net`));
+	assert.deepEqual(held.map(entry => entry.name).sort(), ['lo', 'xu0', 'xu1']);
+	assert.deepEqual(held[0]!.netns, {inode: inodeOf(`/proc/${holder.pid}/ns/net`), name: null, pid: holder.pid, command: 'sleep'});
+	const text = xdptop(['list', '-A']).stdout;
+	assert.match(text, new RegExp(`\\nnetns sleep:${holder.pid}  \\(inode \\d+\\)\\nlo +`));
+	assert.match(text, new RegExp(`\\nnetns ${lab.peer}  \\(inode \\d+[^)]*\\)\\nlo [^\\n]*\\n${lab.peerIf} +up +veth +skb\\n  └ skb  id \\d+ +foreign_pass`));
+});
+
+test('without -A, list says what the other namespaces hold; --netns NAME and PID list inside', () => {
+	const home = xdptop(['list']);
+	assert.equal(home.status, 0, home.stderr);
+	const [, attachments, namespaces] = /\nXDP in other network namespaces: (\d+) attachments? in (\d+) namespaces? \(xdptop list -A shows them\)\n$/.exec(home.stdout) ?? [];
+	assert.ok(Number(attachments) >= 2 && Number(namespaces) >= 2, home.stdout);
+	const peer = xdptop(['list', '--netns', lab.peer]);
+	assert.equal(peer.status, 0, peer.stderr);
+	assert.match(peer.stdout, new RegExp(`\\n${lab.peerIf} +up +veth +skb\\n  └ skb  id \\d+ +foreign_pass`));
+	assert.doesNotMatch(peer.stdout, new RegExp(lab.localIf), 'only what is in that namespace');
+	const held = JSON.parse(xdptop(['list', '--json', '--netns', String(holder.pid)]).stdout) as Entry[];
+	assert.deepEqual(held.map(entry => entry.name).sort(), ['lo', 'xu0', 'xu1']);
+});
+
+test('--netns refuses what is not a namespace: one line, exit 2', () => {
+	writeFileSync(planted, 'not a namespace');
+	for (const [args, message] of [
+		[['list', '--netns', 'xdptop-no-such-netns'], /^xdptop: --netns: no network namespace named 'xdptop-no-such-netns' \(ip netns list shows them\)\n$/],
+		[['list', '--netns', planted.split('/').at(-1)!], /^xdptop: --netns: no network namespace named/],
+		[['list', '--netns', '../../proc/1/ns/net'], /--netns takes a name under \/run\/netns/],
+		[['list', '-A', '--netns', lab.local], /--netns picks one namespace and -A shows them all/],
+		[['--once', '--netns', lab.local, '--attach', 'skb', '--keep', '-i', lab.localIf], /--netns does not go with --keep yet/],
+	] as const) {
+		const result = xdptop(args);
+		assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+		assert.match(result.stderr, message);
+	}
+	assert.doesNotMatch(xdptop(['list', '-A']).stdout, /xdptop-planted/);
+});
+
+test('SIGTERM ends -b --netns and detaches ours there', async () => {
+	stream.kill('SIGTERM');
+	const [code] = await streamExit;
+	assert.equal(code, 0);
+	assert.equal(lab.ipLinkXdp(), undefined);
+});
