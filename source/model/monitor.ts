@@ -106,6 +106,8 @@ export interface Snapshot {
 	 * on screen are. The rows' rates are then unknown (see markStale), not the old ones shown as live.
 	 */
 	readonly staleSeconds?: number | undefined;
+	/** XDP attachments in the other network namespaces of the host, and in how many; undefined until looked. */
+	readonly elsewhere?: {readonly attachments: number; readonly namespaces: number} | undefined;
 	/** The monitor's own news for the status line (it restarted ip ...): a new object per event. */
 	readonly notice?: Notice | undefined;
 }

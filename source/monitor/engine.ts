@@ -6,6 +6,7 @@
 import {hostname, release} from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {XDP_ACTIONS, PROTO_LABELS} from '../bpf/abi.js';
+import {elsewhere, listAllNamespaces} from '../commands/all-namespaces.js';
 import {withXdpState} from '../commands/inventory.js';
 import {BpfError} from '../bpf/errors.js';
 import {lookupIfindex} from '../bpf/ifindex.js';
@@ -38,6 +39,11 @@ import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
 import {KernelCounters, type LinkCounters} from '../net/kernel-counters.js';
 
 const HISTORY = 120;
+/**
+ * How often the other network namespaces are looked at (a nsenter and an ip each): for the
+ * header's count of XDP elsewhere, which is news, not a rate.
+ */
+const ELSEWHERE_MS = 30_000;
 /** How often the watchdog looks at the age of the last sample: "stale N s" counts in seconds. */
 const WATCHDOG_MS = 250;
 /** ip may take this long to answer (or two intervals, when longer) before it counts as hung. */
@@ -101,6 +107,8 @@ export class MonitorEngine implements MonitorPort {
 	readonly #lister = new InterfaceLister({onRestart: reason => this.#emit({...this.#snapshot, notice: {text: reason}})});
 	#inventory: NetInterface[] = [];
 	#watchdog: NodeJS.Timeout | undefined;
+	#elsewhereTimer: NodeJS.Timeout | undefined;
+	#lookingElsewhere = false;
 	/** performance.now() of the last sample, and of the last (re)start of sampling. */
 	#lastSampleMs = performance.now();
 	#sinceMs = performance.now();
@@ -152,12 +160,37 @@ export class MonitorEngine implements MonitorPort {
 		this.#schedule();
 		this.#watchdog = setInterval(() => this.#watch(), WATCHDOG_MS);
 		this.#watchdog.unref();
+		if (!this.#options.demo) {
+			setImmediate(() => void this.#lookElsewhere());
+			this.#elsewhereTimer = setInterval(() => void this.#lookElsewhere(), ELSEWHERE_MS);
+			this.#elsewhereTimer.unref();
+		}
+	}
+
+	/** Counts the XDP attachments of the other namespaces, for the header. A failure counts nothing. */
+	async #lookElsewhere(): Promise<void> {
+		if (this.#lookingElsewhere || this.#stopped) {
+			return;
+		}
+		this.#lookingElsewhere = true;
+		try {
+			const found = elsewhere(await listAllNamespaces({skipOwn: true}));
+			const shown = this.#snapshot.elsewhere;
+			if (!this.#stopped && (shown?.attachments !== found.attachments || shown.namespaces !== found.namespaces)) {
+				this.#emit({...this.#snapshot, elsewhere: found});
+			}
+		} catch {
+			// Nothing to say in the header; the next look tries again.
+		} finally {
+			this.#lookingElsewhere = false;
+		}
 	}
 
 	stop(): void {
 		this.#stopped = true;
 		clearTimeout(this.#timer);
 		clearInterval(this.#watchdog);
+		clearInterval(this.#elsewhereTimer);
 		this.#lister.close();
 		this.#driverCounters.close();
 		this.#exceptions.close();

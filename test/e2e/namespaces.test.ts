@@ -12,6 +12,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {after, before, test} from 'node:test';
 import {VethLab} from '../helpers/netns.js';
+import {TmuxTerminal} from '../helpers/tmux.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
 const FOREIGN_OBJECT = fileURLToPath(new URL('../../build/fixtures/xdp_foreign.bpf.o', import.meta.url));
@@ -93,6 +94,23 @@ test('without -A, list says what the other namespaces hold; --netns NAME and PID
 	assert.doesNotMatch(peer.stdout, new RegExp(lab.localIf), 'only what is in that namespace');
 	const held = JSON.parse(xdptop(['list', '--json', '--netns', String(holder.pid)]).stdout) as Entry[];
 	assert.deepEqual(held.map(entry => entry.name).sort(), ['lo', 'xu0', 'xu1']);
+});
+
+test('the monitor with --netns: the header counts ours there and what the other namespaces hold', async () => {
+	const terminal = new TmuxTerminal([process.execPath, CLI, '--netns', lab.local, '--interval', '0.5'], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
+	try {
+		// Ours (attached by -b) is here; the foreign program is in the peer namespace.
+		const screen = await terminal.waitFor(/XDP: 1 ours, 0 foreign \(\+\d+ in \d+ other netns\)/);
+		const [, attachments] = /\(\+(\d+) in \d+ other netns\)/.exec(screen)!;
+		assert.ok(Number(attachments) >= 1, screen);
+		assert.match(screen, new RegExp(lab.localIf));
+		assert.doesNotMatch(screen, new RegExp(lab.peerIf), 'only the interfaces of that namespace');
+		terminal.keys('q');
+		await terminal.waitFor(/EXIT=0/);
+	} finally {
+		terminal.close();
+	}
+	assert.equal(lab.ipLinkXdp()?.mode, 2, "quitting leaves the stream's attachment alone");
 });
 
 test('--netns refuses what is not a namespace: one line, exit 2', () => {

@@ -21,7 +21,8 @@ function xdpSummary(snapshot: Snapshot): string {
 			}
 		}
 	}
-	return `XDP: ${ours} ours, ${foreign} foreign`;
+	const elsewhere = snapshot.elsewhere?.attachments ? ` (+${snapshot.elsewhere.attachments} in ${snapshot.elsewhere.namespaces} other netns)` : '';
+	return `XDP: ${ours} ours, ${foreign} foreign${elsewhere}`;
 }
 
 /**
