@@ -161,7 +161,8 @@ export class MonitorEngine implements MonitorPort {
 		this.#watchdog = setInterval(() => this.#watch(), WATCHDOG_MS);
 		this.#watchdog.unref();
 		if (!this.#options.demo) {
-			setImmediate(() => void this.#lookElsewhere());
+			// Once the first frames are out: the count is news, not something to wait for.
+			setTimeout(() => void this.#lookElsewhere(), 1000).unref();
 			this.#elsewhereTimer = setInterval(() => void this.#lookElsewhere(), ELSEWHERE_MS);
 			this.#elsewhereTimer.unref();
 		}
