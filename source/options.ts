@@ -1,6 +1,7 @@
 /** Turns parsed command-line flags into one validated command. Pure: no I/O, no exit. */
 import {isIPv4, isIPv6} from 'node:net';
-import {NameSyntaxError, parseInterfaceSelector} from './model/ifname.js';
+import {escapeControl} from './model/escape.js';
+import {NameSyntaxError, parseEscapedName, parseInterfaceSelector} from './model/ifname.js';
 import {isXdpMode, type XdpMode} from './model/xdp.js';
 
 /** Bad input on the command line: one line for the user, exit status 2. */
@@ -113,18 +114,18 @@ export function parseListen(text: string): ListenAddress {
 	const port = Number(match?.[3]);
 	const fail = (why: string) => new UsageError(`--listen takes [ADDRESS:]PORT (an IP address of this host, 127.0.0.1 when left out): ${why}`);
 	if (!match || !(port >= 1 && port <= 65_535)) {
-		throw fail(`'${text}' has no port from 1 to 65535`);
+		throw fail(`'${escapeControl(text)}' has no port from 1 to 65535`);
 	}
 	const [, v6, v4] = match;
 	if (v6 !== undefined) {
 		if (!isIPv6(v6)) {
-			throw fail(`'${v6}' is not an IPv6 address`);
+			throw fail(`'${escapeControl(v6)}' is not an IPv6 address`);
 		}
 		return {host: v6, port, display: `[${v6}]:${port}`};
 	}
 	const host = v4 === undefined || v4 === '' ? DEFAULT_LISTEN_HOST : v4 === 'localhost' ? DEFAULT_LISTEN_HOST : v4;
 	if (!isIPv4(host)) {
-		throw fail(`'${host}' is not an IPv4 address (names are not looked up)`);
+		throw fail(`'${escapeControl(host)}' is not an IPv4 address (names are not looked up)`);
 	}
 	return {host, port, display: `${host}:${port}`};
 }
@@ -140,10 +141,17 @@ export function parseNetns(text: string): NetnsSelector {
 		}
 		return {kind: 'pid', pid};
 	}
-	if (text === '' || text === '.' || text === '..' || text.includes('/') || text.length > 255) {
-		throw new UsageError(`--netns takes a name under /run/netns (as ip netns list shows it) or a PID, not '${text}'`);
+	// A name in the escaped form xdptop shows (\xNN for a byte that is not UTF-8), as -i takes it.
+	let name: string;
+	try {
+		name = parseEscapedName(text);
+	} catch (error) {
+		throw new UsageError(`--netns takes a name as ip netns list shows it (\\xNN for a byte): ${error instanceof Error ? error.message : String(error)}`);
 	}
-	return {kind: 'name', name: text};
+	if (name === '' || name === '.' || name === '..' || name.includes('/') || name.length > 255) {
+		throw new UsageError(`--netns takes a name under /run/netns (as ip netns list shows it) or a PID, not '${escapeControl(text)}'`);
+	}
+	return {kind: 'name', name};
 }
 
 /**

@@ -36,3 +36,11 @@ export function enterNetworkNamespace(fd: number): void {
 	checkLibc('enter the network namespace', api.setns(fd, CLONE_NEWNET));
 	cookie = undefined;
 }
+
+/** NS_GET_NSTYPE, _IO(0xb7, 0x3): what kind of namespace an nsfs fd holds. */
+const NS_GET_NSTYPE = 0xb7_03;
+
+/** Whether `fd` holds a network namespace (and not a UTS, mount ... one, which nsfs also has). */
+export function isNetworkNamespace(fd: number): boolean {
+	return libbpf().ioctl(fd, NS_GET_NSTYPE, Buffer.alloc(8)) === CLONE_NEWNET;
+}

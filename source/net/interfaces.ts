@@ -78,16 +78,20 @@ export async function listInterfaces(): Promise<NetInterface[]> {
  * happened to the path it was found by. Drivers are link kinds only: the ethtool ioctl would ask
  * this process's namespace, where the same name may be another interface.
  */
+const OTHER_NAMESPACE_MS = 5000;
+
 export async function listInterfacesIn(namespaceFd: number): Promise<NetInterface[]> {
 	const child = spawn(programPath('nsenter'), ['--net=/proc/self/fd/3', programPath('ip'), '-details', '-json', 'link', 'show'], {stdio: ['ignore', 'pipe', 'pipe', namespaceFd]});
 	const chunks: Buffer[] = [];
 	let stderr = '';
 	child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
 	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	// An ip that hangs there must not hang xdptop: it gets a few seconds, as the long-lived one does.
+	const killer = setTimeout(() => child.kill('SIGKILL'), OTHER_NAMESPACE_MS);
 	const [code] = await new Promise<[number | null]>((resolve, reject) => {
 		child.once('error', reject);
 		child.once('close', (exitCode: number | null) => resolve([exitCode]));
-	});
+	}).finally(() => clearTimeout(killer));
 	if (code !== 0) {
 		throw new Error(`cannot list the interfaces of a network namespace: ${stderr.trim().split('\n')[0] || `nsenter exited with ${code}`}`);
 	}

@@ -5,8 +5,10 @@
  * and a path can be replaced meanwhile. Every fd is checked to be an nsfs file of the inode its
  * path claimed, so nothing planted under /run/netns passes for a namespace.
  */
-import {closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readlinkSync} from 'node:fs';
-import {enterNetworkNamespace} from '../bpf/netns.js';
+import {closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync} from 'node:fs';
+import {enterNetworkNamespace, isNetworkNamespace} from '../bpf/netns.js';
+import {escapeControl} from '../model/escape.js';
+import {decodeIfname, ifnameBytes} from '../model/ifname.js';
 import {nsfsMounts, parseNsLink, type NetnsLabel} from '../model/netns.js';
 import {UsageError, type NetnsSelector} from '../options.js';
 
@@ -29,23 +31,33 @@ function nsfsDevice(): number {
 	}
 }
 
-/** Opens `path` as a namespace file: undefined unless it is nsfs (and of `inode`, when given). */
-function openNamespace(path: string, device: number, inode?: number): {fd: number; inode: number} | undefined {
+/**
+ * Opens `path` (bytes: names need not be UTF-8) as a network namespace: undefined unless it is a
+ * network namespace's nsfs file (of `inode`, when given). Outside /proc, only a regular file is
+ * opened, and never through a symlink; O_NONBLOCK keeps a FIFO swapped in meanwhile from
+ * blocking. The kernel says what kind of namespace the fd holds: another kind mounted there does
+ * not pass.
+ */
+function openNamespace(path: Buffer, device: number, inode?: number): {fd: number; inode: number} | undefined {
+	const kernels = path.subarray(0, 6).toString('latin1') === '/proc/';
 	let fd: number;
 	try {
-		// No symlink is followed, but the kernel's own in /proc/PID/ns: one planted in a writable
-		// directory leads nowhere.
-		fd = openSync(path, constants.O_RDONLY | (path.startsWith('/proc/') ? 0 : constants.O_NOFOLLOW));
+		if (!kernels && !lstatSync(path).isFile()) {
+			return undefined;
+		}
+		fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (kernels ? 0 : constants.O_NOFOLLOW));
 	} catch {
 		return undefined;
 	}
 	const {dev, ino} = fstatSync(fd);
-	if (dev !== device || (inode !== undefined && ino !== inode)) {
+	if (dev !== device || (inode !== undefined && ino !== inode) || !isNetworkNamespace(fd)) {
 		closeSync(fd);
 		return undefined;
 	}
 	return {fd, inode: ino};
 }
+
+const bytes = (text: string) => Buffer.from(text, 'latin1');
 
 function readText(path: string): string | undefined {
 	try {
@@ -59,9 +71,9 @@ function readText(path: string): string | undefined {
 export function holdNamespaces(): HeldNetns[] {
 	const device = nsfsDevice();
 	const byInode = new Map<number, {fd: number; name: string | null; pid: number | null; command: string | null; own: boolean}>();
-	const own = openNamespace('/proc/self/ns/net', device)!;
+	const own = openNamespace(bytes('/proc/self/ns/net'), device)!;
 	byInode.set(own.inode, {fd: own.fd, name: null, pid: null, command: null, own: true});
-	const add = (path: string, name: string | null, inode?: number) => {
+	const add = (path: Buffer, name: string | null, inode?: number) => {
 		const opened = openNamespace(path, device, inode);
 		if (!opened) {
 			return;
@@ -74,18 +86,25 @@ export function holdNamespaces(): HeldNetns[] {
 		}
 		byInode.set(opened.inode, {fd: opened.fd, name, pid: null, command: null, own: false});
 	};
-	let named: string[] = [];
+	// Names are bytes (ip netns takes any but /): read and kept as such, shown losslessly.
+	let named: Buffer[] = [];
 	try {
-		named = readdirSync(NETNS_RUN_DIR).sort();
+		named = readdirSync(NETNS_RUN_DIR, {encoding: 'buffer'}).sort(Buffer.compare);
 	} catch {
 		// No named namespaces on this host.
 	}
 	for (const name of named) {
-		add(`${NETNS_RUN_DIR}/${name}`, name);
+		add(Buffer.concat([bytes(`${NETNS_RUN_DIR}/`), name]), decodeIfname(name));
 	}
-	for (const {path, inode} of nsfsMounts(readText('/proc/self/mountinfo') ?? '')) {
+	let mountinfo = '';
+	try {
+		mountinfo = readFileSync('/proc/self/mountinfo', 'latin1');
+	} catch {
+		// No other mounts to look at.
+	}
+	for (const {path, inode} of nsfsMounts(mountinfo)) {
 		if (!path.startsWith(`${NETNS_RUN_DIR}/`)) {
-			add(path, path, inode);
+			add(bytes(path), decodeIfname(bytes(path)), inode);
 		}
 	}
 	const pids = readdirSync('/proc').filter(entry => /^\d+$/.test(entry)).map(Number).sort((a, b) => a - b);
@@ -100,7 +119,7 @@ export function holdNamespaces(): HeldNetns[] {
 			continue;
 		}
 		if (!byInode.has(inode)) {
-			add(`/proc/${pid}/ns/net`, null, inode);
+			add(bytes(`/proc/${pid}/ns/net`), null, inode);
 		}
 		const entry = byInode.get(inode);
 		// Kernel threads (no command line) say nothing about who holds a namespace.
@@ -128,12 +147,26 @@ export function closeNamespaces(namespaces: readonly HeldNetns[]): void {
  * under /run/netns (nothing planted there, no symlink); a PID's namespace is read through /proc.
  */
 export function enterNetns(selector: NetnsSelector): void {
-	const path = selector.kind === 'name' ? `${NETNS_RUN_DIR}/${selector.name}` : `/proc/${selector.pid}/ns/net`;
-	const opened = openNamespace(path, nsfsDevice());
+	const device = nsfsDevice();
+	const namedPath = (name: string) => Buffer.concat([bytes(`${NETNS_RUN_DIR}/`), ifnameBytes(name)]);
+	let opened: {fd: number; inode: number} | undefined;
+	if (selector.kind === 'pid') {
+		// ip netns allows a name of digits: where both exist, which one is meant cannot be told.
+		const byName = openNamespace(namedPath(String(selector.pid)), device);
+		opened = openNamespace(bytes(`/proc/${selector.pid}/ns/net`), device);
+		if (byName && opened) {
+			closeSync(byName.fd);
+			closeSync(opened.fd);
+			throw new UsageError(`--netns ${selector.pid}: both a namespace named ${selector.pid} and a process ${selector.pid} exist; nsenter -t or ip -n can say which`);
+		}
+		opened ??= byName;
+	} else {
+		opened = openNamespace(namedPath(selector.name), device);
+	}
 	if (!opened) {
 		throw new UsageError(
 			selector.kind === 'name'
-				? `--netns: no network namespace named '${selector.name}' (ip netns list shows them)`
+				? `--netns: no network namespace named '${escapeControl(selector.name)}' (ip netns list shows them)`
 				: `--netns: no process ${selector.pid}, or its network namespace cannot be read`,
 		);
 	}

@@ -28,6 +28,11 @@ let holder: ChildProcess;
 let stream: ChildProcess;
 let streamExit: Promise<[number | null]>;
 const planted = `/run/netns/xdptop-planted-${process.pid}`;
+const fifo = `/run/netns/xdptop-fifo-${process.pid}`;
+const uts = `/run/netns/xdptop-uts-${process.pid}`;
+/** A namespace whose name is not UTF-8: the byte 0xff, made and removed through sh's printf. */
+const rawName = `xdptop-nu${process.pid}`;
+const sh = (script: string) => spawnSync('sh', ['-c', script], {encoding: 'utf8'});
 
 function xdptop(args: readonly string[]) {
 	const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000});
@@ -61,6 +66,8 @@ after(async () => {
 	}
 	holder.kill('SIGKILL');
 	rmSync(planted, {force: true});
+	rmSync(fifo, {force: true});
+	sh(`umount ${uts} 2>/dev/null; rm -f ${uts}; ip netns del "$(printf '${rawName}\\377')" 2>/dev/null`);
 	lab.remove();
 });
 
@@ -127,6 +134,32 @@ test('--netns refuses what is not a namespace: one line, exit 2', () => {
 		assert.match(result.stderr, message);
 	}
 	assert.doesNotMatch(xdptop(['list', '-A']).stdout, /xdptop-planted/);
+});
+
+test('a hostile /run/netns: a FIFO blocks nothing, another kind of namespace is not a network one, a name of any bytes is found', () => {
+	assert.equal(sh(`mkfifo ${fifo}`).status, 0);
+	assert.equal(sh(`touch ${uts} && unshare --uts sh -c 'mount --bind /proc/self/ns/uts ${uts}'`).status, 0);
+	assert.equal(sh(`ip netns add "$(printf '${rawName}\\377')"`).status, 0);
+	const started = Date.now();
+	const text = xdptop(['list', '-A']);
+	assert.equal(text.status, 0, text.stderr);
+	assert.ok(Date.now() - started < 10_000);
+	assert.doesNotMatch(text.stdout, /xdptop-fifo|xdptop-uts/);
+	assert.match(text.stdout, new RegExp(`\\nnetns ${rawName}\\\\xff  \\(inode \\d+`), text.stdout);
+	const entries = JSON.parse(xdptop(['list', '-A', '--json']).stdout) as Entry[];
+	assert.ok(entries.some(entry => entry.netns?.name === `${rawName}\uFFFD`));
+	assert.equal(xdptop(['list']).status, 0);
+	for (const name of [fifo, uts]) {
+		const refused = xdptop(['list', '--netns', name.split('/').at(-1)!]);
+		assert.equal(refused.status, 2, refused.stderr);
+		assert.match(refused.stderr, /^xdptop: --netns: no network namespace named/);
+	}
+	const byEscape = xdptop(['list', '--json', '--netns', `${rawName}\\xff`]);
+	assert.equal(byEscape.status, 0, byEscape.stderr);
+	assert.deepEqual((JSON.parse(byEscape.stdout) as Entry[]).map(entry => entry.name), ['lo']);
+	const control = xdptop(['list', '--netns', 'a\u001B[31mRED']);
+	assert.equal(control.status, 2);
+	assert.match(control.stderr, /a\\x1b\[31mRED/);
 });
 
 test('SIGTERM ends -b --netns and detaches ours there', async () => {
