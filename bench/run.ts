@@ -6,10 +6,11 @@ import {createVethPair, deleteNamespaces} from '../source/demo/namespaces.js';
 import {section} from './report.js';
 import {measureTerminal} from './terminal.js';
 import {measureExporter} from './exporter.js';
+import {measureNamespaces} from './namespaces.js';
 import {fileURLToPath} from 'node:url';
 import {execFileSync} from 'node:child_process';
 
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4,5').split(','));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4,5,6').split(','));
 const started = Date.now();
 process.stdout.write('xdptop benchmarks (medians; ratios are against anchors measured in this same run)\n');
 if (sections.has('1')) {
@@ -44,6 +45,10 @@ if (sections.has('4')) {
 if (sections.has('5')) {
 	section('5. Cost of the exporter (xdptop --listen, a sample a second; CPU over 30 s scraped every 15 s, then every 1 s; then 1,000 scrapes in a row)');
 	await measureExporter();
+}
+if (sections.has('6')) {
+	section('6. Looking at the other network namespaces (list\'s hint, the monitor\'s header; medians of 10 looks)');
+	await measureNamespaces();
 }
 process.stdout.write(`\nMarkdown (for the README):\n\n${markdown()}\n`);
 const json = process.env['BENCH_JSON'];

@@ -43,7 +43,7 @@ const HISTORY = 120;
  * How often the other network namespaces are looked at (a nsenter and an ip each): for the
  * header's count of XDP elsewhere, which is news, not a rate.
  */
-const ELSEWHERE_MS = 30_000;
+const ELSEWHERE_MS = 120_000;
 /** How often the watchdog looks at the age of the last sample: "stale N s" counts in seconds. */
 const WATCHDOG_MS = 250;
 /** ip may take this long to answer (or two intervals, when longer) before it counts as hung. */
