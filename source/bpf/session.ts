@@ -13,7 +13,7 @@ import {CounterSlots, type CounterSlot} from './counter-slots.js';
 import {proveById, proveLink, releaseProof, type ProvenCounters} from './identity.js';
 import {linkHolders} from './holders.js';
 import {linkInfoByFd, mapInfoByFd} from './info.js';
-import {closeFd, libbpf} from './libbpf.js';
+import {closeFd} from './libbpf.js';
 import {CounterTable} from './maps.js';
 import {netnsCookie} from './netns.js';
 import {StatsObject} from './object.js';
