@@ -44,7 +44,7 @@ function addPairs(total: number): void {
 async function tick(): Promise<void> {
 	kernelCounters.read();
 	exceptions.read(0);
-	attached.forEach(({ifindex, progId}, index) => session.readCounters(ifindex, progId, index === 0));
+	attached.forEach(({ifindex, progId}, index) => session.readCounters({ifindex}, progId, index === 0));
 }
 
 function mapInfo(id: number): MapInfo {
@@ -109,7 +109,7 @@ try {
 			const cNs = median([0, 1, 2].map(() => Number(execFileSync(helper, [String(countersMapId), String(iterations)], {encoding: 'utf8'}))));
 			const start = process.hrtime.bigint();
 			for (let index = 0; index < iterations; index++) {
-				session.readCounters(attached[0]!.ifindex, attached[0]!.progId);
+				session.readCounters(attached[0]!, attached[0]!.progId);
 			}
 			const perInterfaceNs = Number(process.hrtime.bigint() - start) / iterations;
 			// Reading the same slot again reads its map again: each iteration is one whole lookup.

@@ -61,9 +61,9 @@ for (const mode of ['drv', 'skb'] as XdpMode[]) {
 		name: `xdptop ${mode}`,
 		attach() {
 			session.attach(target, mode);
-			return () => session.detach(target.ifindex);
+			return () => session.detach(target);
 		},
-		ours: () => session.readCounters(target.ifindex, 0)!.actions[XDP_ACTIONS.indexOf('PASS')]!.packets,
+		ours: () => session.readCounters(target, 0)!.actions[XDP_ACTIONS.indexOf('PASS')]!.packets,
 	});
 	setups.push({
 		name: `xdptop ${mode} + tracepoints`,
@@ -71,7 +71,7 @@ for (const mode of ['drv', 'skb'] as XdpMode[]) {
 			const exceptions = ExceptionCounter.start();
 			session.attach(target, mode);
 			return () => {
-				session.detach(target.ifindex);
+				session.detach(target);
 				const reading = exceptions.read(0);
 				for (const entry of reading.entries.values()) {
 					exceptionEvents += entry.count;
@@ -80,7 +80,7 @@ for (const mode of ['drv', 'skb'] as XdpMode[]) {
 				exceptions.close();
 			};
 		},
-		ours: () => session.readCounters(target.ifindex, 0)!.actions[XDP_ACTIONS.indexOf('PASS')]!.packets,
+		ours: () => session.readCounters(target, 0)!.actions[XDP_ACTIONS.indexOf('PASS')]!.packets,
 	});
 }
 

@@ -9,7 +9,8 @@ export const helpText = `
 	Usage
 	  $ sudo xdptop [options]           Live monitor (full screen)
 	  $ sudo xdptop list [options]      XDP status of every interface, then exit
-	  $ sudo xdptop list -A             ... of every network namespace of the host
+	  $ sudo xdptop -A                  Live monitor of every network namespace
+	  $ sudo xdptop list -A             XDP status in every network namespace
 	  $ sudo xdptop --once [options]    Rates over one interval, then exit
 	  $ sudo xdptop -b [options]        Rates every interval until stopped (top -b)
 	  $ sudo xdptop --listen PORT       Prometheus metrics (no terminal needed)
@@ -19,7 +20,8 @@ export const helpText = `
 	  -i, --interface IFACE  Only this interface (repeat for more): its name as
 	                         xdptop shows it (w\\xff for a byte), or ifindex:N
 	  -n, --interval SECS    Seconds between samples, 0.1 to 60 (default: 1)
-	  -A, --all-namespaces   With list: every network namespace, grouped
+	  -A, --all-namespaces   With list or the monitor: every network namespace
+	                         of the host (a NETNS column; attach in any of them)
 	  --netns NAME|PID       Run in that network namespace (a name as ip netns
 	                         list shows it, or a process's); -i names interfaces there
 	  --json                 JSON output, for list, --once and -b (a line a sample)

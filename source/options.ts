@@ -61,6 +61,8 @@ export type Command =
 			readonly color: boolean;
 			readonly ascii: boolean;
 			readonly demo: boolean;
+			/** -A: every network namespace of the host in one table, with a NETNS column. */
+			readonly allNamespaces: boolean;
 	  })
 	| (Common & {
 			/** -b and/or --listen: samples every interval until stopped (or -c samples were printed). */
@@ -156,7 +158,8 @@ export function parseNetns(text: string): NetnsSelector {
 
 /**
  * The namespace every command runs in (--netns), where it may: not with -A, which shows them all,
- * nor with what names xdptop's pins (--keep, --cleanup) or makes its own namespaces (--demo).
+ * nor with --demo, which makes namespaces of its own. Pins name the namespace they were kept in
+ * by its cookie, so --keep and --cleanup act in the namespace chosen.
  */
 export function resolveNetns(flags: RawFlags, command: Command): NetnsSelector | undefined {
 	if (flags.netns === undefined) {
@@ -165,8 +168,8 @@ export function resolveNetns(flags: RawFlags, command: Command): NetnsSelector |
 	if (flags.allNamespaces) {
 		throw new UsageError('--netns picks one namespace and -A shows them all: give one of them');
 	}
-	if (command.kind === 'cleanup' || (command.kind === 'monitor' && command.demo) || ('keep' in command && command.keep)) {
-		throw new UsageError(`--netns does not go with ${command.kind === 'cleanup' ? '--cleanup' : command.kind === 'monitor' && command.demo ? '--demo' : '--keep'} yet: pins are not kept per namespace`);
+	if (command.kind === 'monitor' && command.demo) {
+		throw new UsageError('--netns does not go with --demo, which makes namespaces of its own');
 	}
 	return parseNetns(flags.netns);
 }
@@ -255,9 +258,9 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		};
 	}
 	// The monitor has the S key for run-time stats, which says what they cost before it turns them on.
-	refuse(flags, 'the monitor', ['json', 'attach', 'bpfStats', 'allNamespaces']);
+	refuse(flags, 'the monitor', ['json', 'attach', 'bpfStats']);
 	if (flags.demo) {
-		refuse(flags, '--demo', ['interface', 'keep']);
+		refuse(flags, '--demo', ['interface', 'keep', 'allNamespaces']);
 	}
 	return {
 		kind: 'monitor',
@@ -267,6 +270,7 @@ export function resolveCommand(input: readonly string[], flags: RawFlags): Comma
 		color: flags.color,
 		ascii: flags.ascii,
 		demo: flags.demo,
+		allNamespaces: flags.allNamespaces,
 		interfaces,
 	};
 }

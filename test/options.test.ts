@@ -31,6 +31,7 @@ test('no arguments is the monitor with defaults', () => {
 		color: true,
 		ascii: false,
 		demo: false,
+		allNamespaces: false,
 		interfaces: [],
 	});
 });
@@ -153,9 +154,12 @@ test('--netns: a name under /run/netns or a PID, and what it does not go with', 
 	assert.deepEqual(resolve({netns: 'blue'}, ['list']), {kind: 'name', name: 'blue'});
 	assert.deepEqual(resolve({netns: '42', batch: true}), {kind: 'pid', pid: 42});
 	assert.throws(() => resolve({netns: 'blue', allNamespaces: true}, ['list']), /--netns picks one namespace and -A shows them all/);
-	assert.throws(() => resolve({netns: 'blue', demo: true}), /--netns does not go with --demo yet/);
-	assert.throws(() => resolve({netns: 'blue', once: true, attach: 'skb', keep: true, interface: ['x']}), /--netns does not go with --keep yet/);
-	assert.throws(() => resolve({netns: 'blue', keep: true}), /--netns does not go with --keep yet/);
-	assert.throws(() => resolveCommand([], {...none, allNamespaces: true}), /--all-namespaces does not apply to the monitor/);
+	assert.throws(() => resolve({netns: 'blue', demo: true}), /--netns does not go with --demo, which makes namespaces of its own/);
+	// Pins name their namespace by its cookie: --keep and --cleanup act in the one chosen.
+	assert.deepEqual(resolve({netns: 'blue', once: true, attach: 'skb', keep: true, interface: ['x']}), {kind: 'name', name: 'blue'});
+	assert.deepEqual(resolve({netns: 'blue', keep: true}), {kind: 'name', name: 'blue'});
+	assert.deepEqual(resolve({netns: '42', cleanup: true}), {kind: 'pid', pid: 42});
+	assert.equal((resolveCommand([], {...none, allNamespaces: true}) as {allNamespaces: boolean}).allNamespaces, true, '-A: the monitor of every namespace');
+	assert.throws(() => resolveCommand([], {...none, allNamespaces: true, demo: true}), /--all-namespaces does not apply to --demo/);
 	assert.throws(() => resolveCommand([], {...none, allNamespaces: true, batch: true}), /--all-namespaces does not apply to -b/);
 });

@@ -181,7 +181,7 @@ describe('several xdptops at once', () => {
 
 		const cleaned = xdptop(['--cleanup'], first.local);
 		assert.equal(cleaned.status, 0, cleaned.stderr);
-		assert.equal(cleaned.stdout, `detached xdptop_stats kept on ${first.localIf} and removed its pins\n1 kept in other network namespaces: run xdptop --cleanup there (nsenter --net=...)\n`);
+		assert.equal(cleaned.stdout, `detached xdptop_stats kept on ${first.localIf} and removed its pins\n1 kept in other network namespaces: run xdptop --cleanup --netns NAME|PID there (xdptop list -A shows where)\n`);
 		assert.equal(first.ipLinkXdp(), undefined);
 		assert.equal(second.ipLinkXdp(first.localIf)?.mode, 2, "the other namespace's is still kept");
 		assert.match(xdptop(['--cleanup'], second.local).stdout, /^detached xdptop_stats kept on/);

@@ -15,16 +15,35 @@ import {linkHolders} from './holders.js';
 import {linkInfoByFd, mapInfoByFd} from './info.js';
 import {closeFd} from './libbpf.js';
 import {CounterTable} from './maps.js';
-import {netnsCookie} from './netns.js';
+import {netnsCookie, type Visit} from './netns.js';
 import {StatsObject} from './object.js';
 import {parsePinName, pinFileName, PIN_ROOT, withPinDirectory} from './pins.js';
 import {attachedMode, createXdpLink, detachLink, queryXdp} from './xdp.js';
 
-export interface AttachTarget {
-	readonly name: string;
+/**
+ * Another network namespace than this process's: its cookie, and how to run the system calls
+ * that resolve an ifindex there (link create, XDP query). An ifindex repeats across namespaces.
+ */
+export interface NetnsHandle {
+	readonly cookie: bigint;
+	readonly within: Visit;
+}
+
+/** An interface: an ifindex in this process's namespace, or in the one `netns` names. */
+export interface Place {
 	readonly ifindex: number;
+	readonly netns?: NetnsHandle | undefined;
+}
+
+export interface AttachTarget extends Place {
+	readonly name: string;
 	readonly driver: string;
 }
+
+const placeKey = (place: Place): string => `${place.netns?.cookie ?? 'here'}/${place.ifindex}`;
+
+/** Runs fn where the place's ifindex means that interface. */
+const at = <T>(place: Place, fn: () => T): T => (place.netns ? place.netns.within(fn) : fn());
 
 /** Where an instance's counters are read, and how its slot is given back when it is gone. */
 interface SlotCounters {
@@ -73,7 +92,8 @@ interface AdoptedReader {
 }
 
 export class XdpSession {
-	readonly #owned = new Map<number, Owned>();
+	/** By placeKey. */
+	readonly #owned = new Map<string, Owned>();
 	/** Readers for our program attached by another xdptop process, by program id. */
 	readonly #adopted = new Map<number, AdoptedReader>();
 	/** Our own counters maps, a slot per attachment. */
@@ -96,9 +116,6 @@ export class XdpSession {
 		}));
 	}
 
-	ownedMode(ifindex: number): XdpMode | undefined {
-		return this.#owned.get(ifindex)?.mode;
-	}
 
 	/**
 	 * Our attachment on that ifindex, when it is still there. An interface can go and another take
@@ -106,13 +123,13 @@ export class XdpSession {
 	 * link then holds nothing here, and acting on it would report an attach that did not happen.
 	 * Such an entry is let go (its link detached, if it still holds an interface elsewhere).
 	 */
-	#live(ifindex: number): Owned | undefined {
-		const owned = this.#owned.get(ifindex);
-		if (!owned || this.#attachedHere(owned)) {
+	#live(place: Place): Owned | undefined {
+		const owned = this.#owned.get(placeKey(place));
+		if (!owned || at(place, () => this.#attachedHere(owned))) {
 			return owned;
 		}
 		try {
-			this.#detachOwned(ifindex);
+			this.#detachOwned(place);
 		} catch {
 			// Nothing more can be done for a link that is not here.
 		}
@@ -133,14 +150,16 @@ export class XdpSession {
 	 * holds the interface; a kernel refusal becomes an XdpModeRefusedError with plain words.
 	 */
 	attach(target: AttachTarget, mode: XdpMode): void {
-		if (this.#live(target.ifindex)) {
+		if (this.#live(target)) {
 			this.setMode(target, mode);
 			return;
 		}
-		this.#refuseConflicts(target, queryXdp(target.ifindex), mode);
-		const instance = this.#load(target, mode);
-		const linkFd = this.#linkInstance(instance, target, mode);
-		this.#owned.set(target.ifindex, this.#ownedInstance(target, mode, linkFd, instance));
+		at(target, () => {
+			this.#refuseConflicts(target, queryXdp(target.ifindex), mode);
+			const instance = this.#load(target, mode);
+			const linkFd = this.#linkInstance(instance, target, mode);
+			this.#owned.set(placeKey(target), this.#ownedInstance(target, mode, linkFd, instance));
+		});
 	}
 
 	/**
@@ -149,14 +168,17 @@ export class XdpSession {
 	 * mode if the new one is refused; counters continue, as the program and maps stay the same.
 	 */
 	setMode(target: AttachTarget, mode: XdpMode): void {
-		const owned = this.#live(target.ifindex);
+		const owned = this.#live(target);
 		if (!owned) {
 			this.attach(target, mode);
 			return;
 		}
-		if (owned.mode === mode) {
-			return;
+		if (owned.mode !== mode) {
+			at(target, () => this.#move(owned, target, mode));
 		}
+	}
+
+	#move(owned: Owned, target: AttachTarget, mode: XdpMode): void {
 		const others = queryXdp(target.ifindex).attachments.filter(attachment => attachment.mode !== owned.mode);
 		this.#refuseConflicts(target, {attachMode: 'none', attachments: others}, mode);
 		if (mode === 'hw' || owned.mode === 'hw') {
@@ -173,7 +195,7 @@ export class XdpSession {
 				owned.linkFd = this.#link(owned.progFd, target, owned.mode);
 			} catch {
 				// Not even the old mode came back (the interface is going away): nothing is attached.
-				this.#owned.delete(target.ifindex);
+				this.#owned.delete(placeKey(target));
 				owned.linkFd = -1;
 				this.#release(owned);
 			}
@@ -182,17 +204,18 @@ export class XdpSession {
 	}
 
 	/** Detaches ours from the interface. Returns false when nothing was ours. */
-	detach(ifindex: number): boolean {
-		return this.#detachOwned(ifindex) !== 'none';
+	detach(place: Place): boolean {
+		return this.#detachOwned(place) !== 'none';
 	}
 
 	/** 'gone' when the attachment had already gone (its interface deleted, or detached by another process). */
-	#detachOwned(ifindex: number): 'detached' | 'gone' | 'none' {
-		const owned = this.#owned.get(ifindex);
+	#detachOwned(place: Place): 'detached' | 'gone' | 'none' {
+		const key = placeKey(place);
+		const owned = this.#owned.get(key);
 		if (!owned) {
 			return 'none';
 		}
-		this.#owned.delete(ifindex);
+		this.#owned.delete(key);
 		try {
 			// The kernel detaches a link that is already defunct without a word: ask first.
 			const link = linkInfoByFd(owned.linkFd);
@@ -212,8 +235,8 @@ export class XdpSession {
 	}
 
 	/** Counters of our program on the interface: ours, or another xdptop process's (by program id). */
-	readCounters(ifindex: number, progId: number, withProtos = true): XdpCounters | undefined {
-		const owned = this.#owned.get(ifindex);
+	readCounters(place: Place, progId: number, withProtos = true): XdpCounters | undefined {
+		const owned = this.#owned.get(placeKey(place));
 		if (owned) {
 			return owned.counters.table.read(owned.counters.slot, withProtos);
 		}
@@ -250,8 +273,8 @@ export class XdpSession {
 	 * ours (link, program tag, maps) and taken over by unlinking its pin: of two monitors, one
 	 * wins. Returns the names adopted.
 	 */
-	adoptPinned(interfaces: readonly AttachTarget[]): string[] {
-		const cookie = netnsCookie();
+	adoptPinned(interfaces: readonly AttachTarget[], netns?: NetnsHandle): string[] {
+		const cookie = netns?.cookie ?? netnsCookie();
 		let adopted: string[] | undefined;
 		try {
 			adopted = withPinDirectory(false, directory => {
@@ -259,14 +282,15 @@ export class XdpSession {
 				for (const entry of directory.entries()) {
 					const pin = parsePinName(entry);
 					const target = pin && pin.cookie === cookie ? interfaces.find(candidate => candidate.ifindex === pin.ifindex) : undefined;
-					if (!pin || !target || this.#owned.has(target.ifindex)) {
+					const place = {ifindex: target?.ifindex ?? 0, netns};
+					if (!pin || !target || this.#owned.has(placeKey(place))) {
 						continue;
 					}
 					const linkFd = directory.open(entry);
 					if (linkFd === undefined) {
 						continue;
 					}
-					const proven = this.#proveLink(linkFd, pin.linkId, target.ifindex);
+					const proven = at(place, () => this.#proveLink(linkFd, pin.linkId, target.ifindex));
 					if (!proven || !this.#mayRead(proven.counters, proven.progId) || !directory.unpin(entry)) {
 						closeFd(linkFd);
 						if (proven) {
@@ -274,8 +298,8 @@ export class XdpSession {
 						}
 						continue;
 					}
-					this.#owned.set(target.ifindex, {
-						target,
+					this.#owned.set(placeKey(place), {
+						target: {...target, netns},
 						mode: proven.mode,
 						linkFd,
 						progFd: proven.progFd,
@@ -314,7 +338,7 @@ export class XdpSession {
 		if (!link) {
 			throw new BpfError('the attachment is not an XDP link', 22);
 		}
-		const entry = pinFileName({cookie: netnsCookie(), ifindex: owned.target.ifindex, linkId: link.linkId});
+		const entry = pinFileName({cookie: owned.target.netns?.cookie ?? netnsCookie(), ifindex: owned.target.ifindex, linkId: link.linkId});
 		withPinDirectory(true, directory => directory.pin(owned.linkFd, entry));
 	}
 
@@ -336,14 +360,14 @@ export class XdpSession {
 					} catch (error) {
 						// Not kept after all: detach rather than leave it to chance.
 						this.#keepFailed = true;
-						this.detach(owned.target.ifindex);
+						this.detach(owned.target);
 						failed.push(`could not keep ${name} attached (${error instanceof Error ? error.message : String(error)}), so it was detached`);
 						continue;
 					}
-					this.#owned.delete(owned.target.ifindex);
+					this.#owned.delete(placeKey(owned.target));
 					this.#release(owned, {attached: true});
 					kept.push(`${name} (${owned.mode})`);
-				} else if (this.#detachOwned(owned.target.ifindex) === 'gone') {
+				} else if (this.#detachOwned(owned.target) === 'gone') {
 					gone.push(name);
 				} else {
 					detached.push(name);
@@ -502,8 +526,8 @@ export class XdpSession {
 	#replaceWithNewInstance(owned: Owned, mode: XdpMode): void {
 		const instance = this.#load(owned.target, mode);
 		const linkFd = this.#linkInstance(instance, owned.target, mode);
-		this.detach(owned.target.ifindex);
-		this.#owned.set(owned.target.ifindex, this.#ownedInstance(owned.target, mode, linkFd, instance));
+		this.detach(owned.target);
+		this.#owned.set(placeKey(owned.target), this.#ownedInstance(owned.target, mode, linkFd, instance));
 	}
 
 	/** A reader for another xdptop's program: only once it is proven ours, maps and all. */

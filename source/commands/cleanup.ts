@@ -101,7 +101,7 @@ export async function runCleanup(): Promise<void> {
 			: 'nothing of xdptop was left pinned here',
 	];
 	if (count('elsewhere') > 0) {
-		lines.push(`${count('elsewhere')} kept in other network namespaces: run xdptop --cleanup there (nsenter --net=...)`);
+		lines.push(`${count('elsewhere')} kept in other network namespaces: run xdptop --cleanup --netns NAME|PID there (xdptop list -A shows where)`);
 	}
 	if (count('live') > 0) {
 		lines.push(`left ${count('live')} pinned attachments that running processes hold (not kept by --keep)`);

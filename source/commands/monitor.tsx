@@ -12,6 +12,7 @@ import {UsageError} from '../options.js';
 import {anchoredStdout} from '../ui/anchored-stdout.js';
 import {App} from '../ui/App.js';
 import {colorTheme, noColorTheme} from '../ui/theme.js';
+import {listAllNamespaces} from './all-namespaces.js';
 import {selectInterfaces} from './inventory.js';
 
 const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
@@ -41,7 +42,9 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 		throw new UsageError('the monitor needs a terminal; for scripts use xdptop list or xdptop --once --json');
 	}
 	if (command.interfaces.length > 0) {
-		await selectInterfaces(command.interfaces); // An unknown -i name is a usage error before the screen changes.
+		// An unknown -i name is a usage error before the screen changes; with -A, a name of any namespace.
+		const everywhere = command.allNamespaces ? (await listAllNamespaces()).flatMap(listing => listing.interfaces) : undefined;
+		await selectInterfaces(command.interfaces, everywhere);
 	}
 	// Only when this process proves it runs in a lab its parent built (see own-lab.ts).
 	const demoLab = ownDemoLab();
@@ -56,6 +59,7 @@ export async function runMonitor(command: Extract<Command, {kind: 'monitor'}>): 
 		interfaces: command.interfaces,
 		sshInterface: sshInterface(),
 		demo: demoLab !== undefined,
+		allNamespaces: command.allNamespaces,
 	});
 	onCleanup(() => engine.stop());
 	await engine.start();

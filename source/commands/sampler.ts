@@ -45,7 +45,7 @@ export function sampleAll(watched: readonly Watched[], session: XdpSession, driv
 	const samples = new Map<number, Sampled>();
 	for (const entry of watched) {
 		const ours = entry.xdp.attachments.find(attachment => attachment.ours);
-		const xdp = ours ? session.readCounters(entry.ifindex, ours.progId) : undefined;
+		const xdp = ours ? session.readCounters(entry, ours.progId) : undefined;
 		const counters = kernel.get(entry.ifindex);
 		const driver = hasForeignNative(entry.xdp) ? drivers.read(entry.ifindex, entry.name, entry.driver) : undefined;
 		const sample: InterfaceSample = {

@@ -42,9 +42,20 @@ export interface ExceptionsView {
 	readonly unavailable: string | undefined;
 }
 
+/** The network namespace of a row, when the monitor shows every namespace (-A). */
+export interface RowNetns {
+	/** Its name, else command:PID (model/netns.ts netnsTitle). */
+	readonly title: string;
+	/** Where its rows sort: xdptop's own namespace first (0), then in the order `list -A` gives. */
+	readonly order: number;
+}
+
 export interface InterfaceRow {
+	/** Unique among the rows: the ifindex, qualified by the namespace's inode outside xdptop's own. */
+	readonly key: string;
 	readonly name: string;
 	readonly ifindex: number;
+	readonly netns?: RowNetns | undefined;
 	readonly state: string;
 	readonly driver: string;
 	readonly xdp: XdpState;
@@ -106,6 +117,8 @@ export interface Snapshot {
 	 * on screen are. The rows' rates are then unknown (see markStale), not the old ones shown as live.
 	 */
 	readonly staleSeconds?: number | undefined;
+	/** With -A: how many network namespaces the rows come from. */
+	readonly namespaces?: number | undefined;
 	/** XDP attachments in the other network namespaces of the host, and in how many; undefined until looked. */
 	readonly elsewhere?: {readonly attachments: number; readonly namespaces: number} | undefined;
 	/** The monitor's own news for the status line (it restarted ip ...): a new object per event. */
@@ -170,12 +183,12 @@ export interface ActionResult {
 /** The kernel side of the monitor; the UI talks only to this, so tests can hand it a fake. */
 export interface MonitorPort {
 	/** Attach ours in `mode`, move ours to `mode`, or detach ours with 'off'. */
-	setMode(ifindex: number, target: ModeTarget): Promise<ActionResult>;
+	setMode(key: string, target: ModeTarget): Promise<ActionResult>;
 	setIntervalSeconds(seconds: number): void;
 	setPaused(paused: boolean): void;
 	setBpfStats(enabled: boolean): ActionResult;
 	/** The row in the detail pane: only its protocol breakdown is read each tick. */
-	setFocus(ifindex: number | undefined): void;
+	setFocus(key: string | undefined): void;
 	/** Called with every new snapshot; returns the unsubscribe function. */
 	subscribe(listener: (snapshot: Snapshot) => void): () => void;
 }

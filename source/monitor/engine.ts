@@ -12,7 +12,7 @@ import {BpfError} from '../bpf/errors.js';
 import {lookupIfindex} from '../bpf/ifindex.js';
 import {programInfo} from '../bpf/info.js';
 import {possibleCpuCount} from '../bpf/maps.js';
-import {type XdpSession} from '../bpf/session.js';
+import {type Place, type XdpSession} from '../bpf/session.js';
 import {bpfStatsEnabled, setBpfStats} from '../bpf/stats.js';
 import {queryXdp} from '../bpf/xdp.js';
 import {escapeControl} from '../model/escape.js';
@@ -32,11 +32,14 @@ import {ratePerSecond} from '../model/rates.js';
 import {Ring} from '../model/ring.js';
 import {computeRates, runRates, type DriverRates, type InterfaceSample, type RateRow} from '../model/sample.js';
 import {hasForeignNative, type XdpState} from '../model/xdp.js';
-import {DriverCounters, type DriverReading} from '../net/driver-counters.js';
+import {type DriverReading} from '../net/driver-counters.js';
 import {ExceptionCounts} from '../net/exception-counts.js';
 import {ProgramFactsCollector} from '../bpf/ownership.js';
-import {InterfaceLister, type NetInterface} from '../net/interfaces.js';
-import {KernelCounters, type LinkCounters} from '../net/kernel-counters.js';
+import {type NetInterface} from '../net/interfaces.js';
+import {type LinkCounters} from '../net/kernel-counters.js';
+import {closeNamespaces, holdNamespaces} from '../net/namespaces.js';
+import {NetnsProbe} from '../net/netns-probe.js';
+import {netnsTitle} from '../model/netns.js';
 
 const HISTORY = 120;
 /**
@@ -55,9 +58,30 @@ export interface EngineOptions {
 	readonly interfaces: readonly string[];
 	readonly sshInterface: string | undefined;
 	readonly demo: boolean;
+	/** -A: every network namespace of the host, in one table. */
+	readonly allNamespaces?: boolean;
+}
+
+/** An interface, where it is: the namespace it was listed in, and its row's key. */
+interface Placed {
+	readonly probe: NetnsProbe;
+	readonly entry: NetInterface;
+	readonly key: string;
+}
+
+const rowKey = (probe: NetnsProbe, ifindex: number): string => (probe.own ? String(ifindex) : `${probe.inode}:${ifindex}`);
+
+const placeOf = ({probe, entry}: Placed): Place => ({ifindex: entry.ifindex, netns: probe.handle});
+
+/** One namespace's part of a tick: its interfaces and counters, or nothing when they could not be read. */
+interface Listed {
+	readonly probe: NetnsProbe;
+	readonly interfaces: NetInterface[];
+	readonly kernel: Map<number, LinkCounters>;
 }
 
 interface Tracked {
+	readonly place: Place;
 	readonly name: string;
 	readonly sample: InterfaceSample;
 	readonly dropped: bigint | undefined;
@@ -98,14 +122,14 @@ function sum(rows: readonly RateRow[], pick: (row: RateRow) => number | undefine
 export class MonitorEngine implements MonitorPort {
 	readonly #session: XdpSession;
 	readonly #options: EngineOptions;
-	readonly #tracked = new Map<number, Tracked>();
+	readonly #tracked = new Map<string, Tracked>();
 	readonly #listeners = new Set<(snapshot: Snapshot) => void>();
-	readonly #driverCounters = new DriverCounters();
 	readonly #facts = new ProgramFactsCollector();
 	readonly #exceptions = new ExceptionCounts();
-	readonly #kernelCounters = new KernelCounters();
-	readonly #lister = new InterfaceLister({onRestart: reason => this.#emit({...this.#snapshot, notice: {text: reason}})});
-	#inventory: NetInterface[] = [];
+	readonly #own = NetnsProbe.own(reason => this.#notice(reason));
+	/** With -A: the other namespaces, by inode (unique while held), in the order the last scan found them. */
+	#others = new Map<number, NetnsProbe>();
+	#inventory: Placed[] = [];
 	#watchdog: NodeJS.Timeout | undefined;
 	#elsewhereTimer: NodeJS.Timeout | undefined;
 	#lookingElsewhere = false;
@@ -114,14 +138,14 @@ export class MonitorEngine implements MonitorPort {
 	#sinceMs = performance.now();
 	#intervalSeconds: number;
 	#paused = false;
-	#focus: number | undefined;
+	#focus: string | undefined;
 	#timer: NodeJS.Timeout | undefined;
 	#stopped = false;
 	#ticking: Promise<void> | undefined;
 	#snapshot: Snapshot;
 	/** Counts attach/move/detach; per interface, the count at its last change (see #sample). */
 	#xdpChanges = 0;
-	readonly #changedAt = new Map<number, number>();
+	readonly #changedAt = new Map<string, number>();
 
 	constructor(session: XdpSession, options: EngineOptions) {
 		this.#session = session;
@@ -144,8 +168,13 @@ export class MonitorEngine implements MonitorPort {
 		return this.#snapshot;
 	}
 
+	/** The interfaces of xdptop's own namespace. */
 	get inventory(): readonly NetInterface[] {
-		return this.#inventory;
+		return this.#inventory.filter(placed => placed.probe.own).map(placed => placed.entry);
+	}
+
+	#notice(text: string): void {
+		this.#emit({...this.#snapshot, notice: {text}});
 	}
 
 	/** The first sample, taken before the UI appears: the table is there at once, rates after one interval. */
@@ -160,7 +189,7 @@ export class MonitorEngine implements MonitorPort {
 		this.#schedule();
 		this.#watchdog = setInterval(() => this.#watch(), WATCHDOG_MS);
 		this.#watchdog.unref();
-		if (!this.#options.demo) {
+		if (!this.#options.demo && !this.#options.allNamespaces) {
 			// Once the first frames are out: the count is news, not something to wait for.
 			setTimeout(() => void this.#lookElsewhere(), 1000).unref();
 			this.#elsewhereTimer = setInterval(() => void this.#lookElsewhere(), ELSEWHERE_MS);
@@ -192,10 +221,12 @@ export class MonitorEngine implements MonitorPort {
 		clearTimeout(this.#timer);
 		clearInterval(this.#watchdog);
 		clearInterval(this.#elsewhereTimer);
-		this.#lister.close();
-		this.#driverCounters.close();
+		this.#own.close();
+		for (const probe of this.#others.values()) {
+			probe.close();
+		}
+		this.#others.clear();
 		this.#exceptions.close();
-		this.#kernelCounters.close();
 		setBpfStats(false);
 	}
 
@@ -237,29 +268,31 @@ export class MonitorEngine implements MonitorPort {
 		};
 	}
 
-	setFocus(ifindex: number | undefined): void {
-		this.#focus = ifindex;
+	setFocus(key: string | undefined): void {
+		this.#focus = key;
 	}
 
-	async setMode(ifindex: number, target: ModeTarget): Promise<ActionResult> {
-		const entry = this.#inventory.find(candidate => candidate.ifindex === ifindex);
-		if (!entry) {
+	async setMode(key: string, target: ModeTarget): Promise<ActionResult> {
+		const placed = this.#inventory.find(candidate => candidate.key === key);
+		if (!placed) {
 			return {ok: false, message: 'that interface no longer exists'};
 		}
-		const name = escapeControl(entry.name);
+		const {probe, entry} = placed;
+		const where = probe.own || !probe.label ? '' : ` in netns ${escapeControl(netnsTitle(probe.label))}`;
+		const name = `${escapeControl(entry.name)}${where}`;
 		try {
 			if (target === 'off') {
-				if (!this.#session.detach(ifindex)) {
+				if (!this.#session.detach(placeOf(placed))) {
 					return {ok: false, message: `xdptop has nothing attached to ${name}`};
 				}
 			} else {
-				this.#session.setMode(entry, target);
+				this.#session.setMode({...entry, netns: probe.handle}, target);
 			}
 		} catch (error) {
 			return {ok: false, message: error instanceof Error ? error.message : String(error)};
 		} finally {
-			this.#changedAt.set(ifindex, ++this.#xdpChanges);
-			this.#refreshXdp(ifindex);
+			this.#changedAt.set(key, ++this.#xdpChanges);
+			this.#refreshXdp(key);
 		}
 		return {
 			ok: true,
@@ -314,64 +347,161 @@ export class MonitorEngine implements MonitorPort {
 	}
 
 	/** After an action: the row shows the new XDP state at once, not a tick later. */
-	#refreshXdp(ifindex: number): void {
+	#refreshXdp(key: string): void {
+		const placed = this.#inventory.find(candidate => candidate.key === key);
 		let xdp: XdpState;
 		try {
-			xdp = this.#facts.withFacts(queryXdp(ifindex));
+			if (!placed) {
+				return;
+			}
+			xdp = this.#facts.withFacts(placed.probe.within(() => queryXdp(placed.entry.ifindex)));
 		} catch {
 			return;
 		}
 		const rows = this.#snapshot.rows.map(row =>
-			row.ifindex === ifindex ? {...row, xdp, source: xdp.attachments.some(attachment => attachment.ours) ? ('xdp' as const) : ('kernel' as const), warm: false} : row,
+			row.key === key ? {...row, xdp, source: xdp.attachments.some(attachment => attachment.ours) ? ('xdp' as const) : ('kernel' as const), warm: false} : row,
 		);
 		this.#emit({...this.#snapshot, rows});
+	}
+
+	/**
+	 * With -A: finds the namespaces of the host again (one appears within a tick), keeps a probe
+	 * per namespace, and lets go of the ones no longer reachable (deleted, their last process gone):
+	 * ours there is detached, and the fd that would keep the namespace alive is closed.
+	 */
+	#rescan(): void {
+		const ignorePids = new Set<number>([process.pid]);
+		for (const probe of [this.#own, ...this.#others.values()]) {
+			if (probe.lister.pid !== undefined) {
+				ignorePids.add(probe.lister.pid);
+			}
+		}
+		const held = holdNamespaces({ignorePids});
+		const others = new Map<number, NetnsProbe>();
+		for (const namespace of held) {
+			const {fd, own, ...label} = namespace;
+			const known = own ? this.#own : this.#others.get(label.inode);
+			if (known) {
+				known.label = label;
+				closeNamespaces([namespace]);
+				if (!own) {
+					others.set(label.inode, known);
+				}
+				continue;
+			}
+			try {
+				others.set(label.inode, NetnsProbe.of(namespace, reason => this.#notice(`netns ${escapeControl(netnsTitle(label))}: ${reason}`)));
+			} catch {
+				closeNamespaces([namespace]); // Cannot be visited (gone meanwhile): the next scan tries again.
+			}
+		}
+		for (const [inode, probe] of this.#others) {
+			if (!others.has(inode)) {
+				this.#release(probe);
+			}
+		}
+		this.#others = others;
+	}
+
+	/** A namespace no longer shown: ours there is let go (detached), its rows and readers go. */
+	#release(probe: NetnsProbe): void {
+		for (const [key, tracked] of this.#tracked) {
+			if (tracked.place.netns === probe.handle) {
+				this.#tracked.delete(key);
+				try {
+					this.#session.detach(tracked.place);
+				} catch {
+					// Its interface went with the namespace: nothing is left attached.
+				}
+			}
+		}
+		probe.close();
+	}
+
+	/** One namespace's interfaces and counters; undefined when they could not be read this tick. */
+	async #list(probe: NetnsProbe): Promise<Listed | undefined> {
+		try {
+			const answerMs = Math.max(IP_ANSWER_MS, 2000 * this.#intervalSeconds);
+			const interfaces = await probe.lister.list(answerMs);
+			const kernel = probe.kernelCounters.read(); // After the list: every interface it names is in it.
+			return {probe, interfaces, kernel};
+		} catch {
+			return undefined;
+		}
 	}
 
 	async #sample(): Promise<void> {
 		// A change made while this tick's dump is on its way is newer than the dump: see the end.
 		const changesBefore = this.#xdpChanges;
-		let interfaces: NetInterface[];
-		let kernel: Map<number, LinkCounters>;
-		try {
-			const answerMs = Math.max(IP_ANSWER_MS, 2000 * this.#intervalSeconds);
-			interfaces = await this.#lister.list(answerMs);
-			kernel = this.#kernelCounters.read(); // After the list: every interface it names is in it.
-		} catch {
+		if (this.#options.allNamespaces) {
+			try {
+				this.#rescan();
+			} catch {
+				// /proc could not be read: the namespaces of the last scan stay.
+			}
+		}
+		const probes = [this.#own, ...this.#others.values()];
+		const listed = await Promise.all(probes.map(async probe => this.#list(probe)));
+		if (this.#stopped || !listed[0]) {
 			return; // Try again next tick; the screen keeps the last sample (marked stale once late).
 		}
-		const carried = this.#stillThere(interfaces);
-		if (this.#options.interfaces.length > 0) {
-			interfaces = interfaces.filter(entry => selectsInterface(this.#options.interfaces, entry));
-		}
-		if (carried.length > 0) {
-			interfaces = [...interfaces, ...carried];
-		}
-		this.#inventory = interfaces;
 		const atMs = performance.now();
 		const statsOn = bpfStatsEnabled();
 		this.#exceptions.next(atMs);
+		const inventory: Placed[] = [];
 		const rows: InterfaceRow[] = [];
-		const seen = new Set<number>();
-		const states = withXdpState(interfaces);
-		// Only others' programs: the pane names their holders; ours are this process's.
-		this.#facts.refresh(states.flatMap(entry => entry.xdp.attachments.filter(attachment => !attachment.ours)), Date.now());
-		for (const entry of states) {
-			seen.add(entry.ifindex);
-			try {
-				rows.push(this.#row(entry, this.#facts.withFacts(entry.xdp), kernel.get(entry.ifindex), atMs, statsOn));
-			} catch (error) {
-				if (!(error instanceof BpfError)) {
-					throw error;
-				}
-				// Vanished mid-tick: it is gone from the next one.
+		const seen = new Set<string>();
+		const states: Array<{probe: NetnsProbe; kernel: Map<number, LinkCounters>; entries: ReturnType<typeof withXdpState>}> = [];
+		for (const [index, part] of listed.entries()) {
+			const probe = probes[index]!;
+			if (!part || probe !== part.probe || (!probe.own && !this.#others.has(probe.inode ?? -1))) {
+				// Not read this tick (or let go meanwhile): its rows stay as they were.
+				const kept = this.#snapshot.rows.filter(row => this.#inventory.some(placed => placed.probe === probe && placed.key === row.key));
+				rows.push(...kept);
+				inventory.push(...this.#inventory.filter(placed => placed.probe === probe));
+				kept.forEach(row => seen.add(row.key));
+				continue;
 			}
+			let interfaces = [...part.interfaces, ...this.#stillThere(probe, part.interfaces)];
+			if (this.#options.interfaces.length > 0) {
+				interfaces = interfaces.filter(entry => selectsInterface(this.#options.interfaces, entry));
+			}
+			if (probe.fresh) {
+				probe.fresh = false;
+				if (!probe.own) {
+					// Kept by an earlier xdptop --keep in that namespace: counted on, and detachable, as at home.
+					this.#session.adoptPinned(interfaces, probe.handle);
+				}
+			}
+			inventory.push(...interfaces.map(entry => ({probe, entry, key: rowKey(probe, entry.ifindex)})));
+			states.push({probe, kernel: part.kernel, entries: withXdpState(interfaces)});
 		}
-		this.#driverCounters.retain(seen);
-		for (const ifindex of this.#tracked.keys()) {
-			if (!seen.has(ifindex)) {
-				this.#tracked.delete(ifindex);
+		this.#inventory = inventory;
+		// Only others' programs: the pane names their holders; ours are this process's.
+		this.#facts.refresh(states.flatMap(({entries}) => entries.flatMap(entry => entry.xdp.attachments.filter(attachment => !attachment.ours))), Date.now());
+		for (const {probe, kernel, entries} of states) {
+			const netns = probe.own && !this.#options.allNamespaces ? undefined : this.#rowNetns(probe);
+			const present = new Set<number>();
+			for (const entry of entries) {
+				const key = rowKey(probe, entry.ifindex);
+				seen.add(key);
+				present.add(entry.ifindex);
 				try {
-					this.#session.detach(ifindex); // Ours went with the interface; release the fds.
+					rows.push(this.#row(probe, key, netns, entry, this.#facts.withFacts(entry.xdp), kernel.get(entry.ifindex), atMs, statsOn));
+				} catch (error) {
+					if (!(error instanceof BpfError)) {
+						throw error;
+					}
+					// Vanished mid-tick: it is gone from the next one.
+				}
+			}
+			probe.driverCounters.retain(present);
+		}
+		for (const [key, tracked] of this.#tracked) {
+			if (!seen.has(key)) {
+				this.#tracked.delete(key);
+				try {
+					this.#session.detach(tracked.place); // Ours went with the interface; release the fds.
 				} catch {
 					// Nothing is left to detach from; the next tick tries nothing more.
 				}
@@ -379,14 +509,23 @@ export class MonitorEngine implements MonitorPort {
 		}
 		this.#session.endRound(); // Readers of other xdptops' programs that went away are closed.
 		this.#lastSampleMs = performance.now();
-		this.#emit({...this.#snapshot, rows, time: new Date(), intervalSeconds: this.#intervalSeconds, bpfStats: statsOn, staleSeconds: undefined});
-		for (const [ifindex, at] of this.#changedAt) {
+		const namespaces = this.#options.allNamespaces ? probes.length : undefined;
+		this.#emit({...this.#snapshot, rows, namespaces, time: new Date(), intervalSeconds: this.#intervalSeconds, bpfStats: statsOn, staleSeconds: undefined});
+		for (const [key, at] of this.#changedAt) {
 			if (at > changesBefore) {
-				this.#refreshXdp(ifindex); // The dump predates it: ask the kernel again, so an attach is not undone on screen.
+				this.#refreshXdp(key); // The dump predates it: ask the kernel again, so an attach is not undone on screen.
 			} else {
-				this.#changedAt.delete(ifindex);
+				this.#changedAt.delete(key);
 			}
 		}
+	}
+
+	#rowNetns(probe: NetnsProbe): InterfaceRow['netns'] {
+		if (probe.own) {
+			return {title: probe.label?.name ?? 'own', order: 0};
+		}
+		const order = [...this.#others.values()].indexOf(probe) + 1;
+		return {title: probe.label ? netnsTitle(probe.label) : '?', order};
 	}
 
 	/**
@@ -396,22 +535,24 @@ export class MonitorEngine implements MonitorPort {
 	 * a question, which the kernel answers by index; "cannot tell" counts as still there. They
 	 * keep their last dump's facts (name and XDP state) for this tick; the next dump corrects them.
 	 */
-	#stillThere(dumped: readonly NetInterface[]): NetInterface[] {
+	#stillThere(probe: NetnsProbe, dumped: readonly NetInterface[]): NetInterface[] {
 		const listed = new Set(dumped.map(entry => entry.ifindex));
-		return this.#inventory.filter(entry => !listed.has(entry.ifindex) && lookupIfindex(entry.ifindex).state !== 'gone');
+		const missing = this.#inventory.filter(placed => placed.probe === probe && !listed.has(placed.entry.ifindex)).map(placed => placed.entry);
+		return missing.length === 0 ? [] : probe.within(() => missing.filter(entry => lookupIfindex(entry.ifindex).state !== 'gone'));
 	}
 
-	#row(entry: NetInterface, xdp: XdpState, kernel: LinkCounters | undefined, atMs: number, statsOn: boolean): InterfaceRow {
+	#row(probe: NetnsProbe, key: string, netns: InterfaceRow['netns'], entry: NetInterface, xdp: XdpState, kernel: LinkCounters | undefined, atMs: number, statsOn: boolean): InterfaceRow {
 		const ours = xdp.attachments.find(attachment => attachment.ours);
-		const counters = ours ? this.#session.readCounters(entry.ifindex, ours.progId, entry.ifindex === this.#focus) : undefined;
-		const driverReading = hasForeignNative(xdp) ? this.#driverCounters.read(entry.ifindex, entry.name, entry.driver) : undefined;
+		const place: Place = {ifindex: entry.ifindex, netns: probe.handle};
+		const counters = ours ? this.#session.readCounters(place, ours.progId, key === this.#focus) : undefined;
+		const driverReading = hasForeignNative(xdp) ? probe.driverCounters.read(entry.ifindex, entry.name, entry.driver) : undefined;
 		const sample: InterfaceSample = {
 			atMs,
 			...(kernel ? {kernel} : {}),
 			...(counters ? {xdp: counters} : {}),
 			...(driverReading?.kind === 'counts' ? {driver: driverReading.counts, driverSet: driverReading.set} : {}),
 		};
-		let previous = this.#tracked.get(entry.ifindex);
+		let previous = this.#tracked.get(key);
 		if (previous && previous.name !== entry.name) {
 			previous = undefined; // Renamed or re-created: a new history.
 		}
@@ -434,7 +575,7 @@ export class MonitorEngine implements MonitorPort {
 		} else if (xdp.attachments.length === 0) {
 			xdpDropPps = 0;
 		}
-		const failed = this.#exceptions.of(entry.ifindex);
+		const failed = this.#exceptions.of(entry.ifindex, probe.handle?.cookie);
 		const pps = previous?.pps ?? new Ring<number>(HISTORY);
 		const bps = previous?.bps ?? new Ring<number>(HISTORY);
 		if (rxPps !== undefined && rxBps !== undefined) {
@@ -444,10 +585,12 @@ export class MonitorEngine implements MonitorPort {
 		const foreign = xdp.attachments.find(attachment => !attachment.ours);
 		const run = statsOn && foreign ? this.#runSample(foreign.progId, atMs) : undefined;
 		const previousRun = previous?.run?.progId === run?.progId ? previous?.run : undefined;
-		this.#tracked.set(entry.ifindex, {name: entry.name, sample, dropped: kernel?.rxDropped, pps, bps, run});
+		this.#tracked.set(key, {place, name: entry.name, sample, dropped: kernel?.rxDropped, pps, bps, run});
 		return {
+			key,
 			name: entry.name,
 			ifindex: entry.ifindex,
+			netns,
 			state: entry.state,
 			driver: entry.driver,
 			xdp,
@@ -469,7 +612,7 @@ export class MonitorEngine implements MonitorPort {
 			runStats: run && previousRun ? runRates([previousRun.atMs, atMs], previousRun, run) : undefined,
 			driverXdp: driverReading && driverView(entry.driver, driverReading, rates?.driver),
 			perCpuPps: rates?.perCpu,
-			carriesSsh: entry.name === this.#options.sshInterface,
+			carriesSsh: probe.own && entry.name === this.#options.sshInterface,
 			warm: rates !== undefined && (source === 'kernel' || rates.xdp !== undefined),
 		};
 	}

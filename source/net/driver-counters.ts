@@ -4,6 +4,7 @@
  * the values every tick, over one socket in this process's network namespace.
  */
 import {EthtoolStats} from '../bpf/ethtool.js';
+import {type Visit} from '../bpf/netns.js';
 import {driverVerdictReader, NO_XDP_COUNTERS, type DriverVerdictCounts, type DriverVerdictReader} from '../model/driver-verdicts.js';
 import {ifnameBytes} from '../model/ifname.js';
 
@@ -29,6 +30,12 @@ export class DriverCounters {
 	#stats: EthtoolStats | undefined | null = null;
 	readonly #compiled = new Map<number, Compiled>();
 	#sets = 0;
+	readonly #within: Visit | undefined;
+
+	/** `within`: another namespace's, whose socket is then made there (and stays there). */
+	constructor(within?: Visit) {
+		this.#within = within;
+	}
 
 	/** The XDP verdict totals the driver of this interface keeps, or why there are none. */
 	read(ifindex: number, name: string, driver: string): DriverReading {
@@ -72,7 +79,7 @@ export class DriverCounters {
 
 	#open(): EthtoolStats | undefined {
 		if (this.#stats === null) {
-			this.#stats = EthtoolStats.open();
+			this.#stats = this.#within ? this.#within(() => EthtoolStats.open()) : EthtoolStats.open();
 		}
 		return this.#stats;
 	}

@@ -64,9 +64,12 @@ export class ExceptionCounts {
 		this.#reason = this.#deltas.lost > 0n ? `${UNAVAILABLE}: the table was full, ${this.#deltas.lost} went uncounted` : undefined;
 	}
 
-	/** This interface's exceptions in the last interval read; undefined where they are not known. */
-	of(ifindex: number): InterfaceExceptions | undefined {
-		return this.#deltas && interfaceExceptions(this.#deltas, this.#cookie, ifindex);
+	/**
+	 * This interface's exceptions in the last interval read; undefined where they are not known.
+	 * `cookie`: of the namespace the ifindex is in, when not this process's.
+	 */
+	of(ifindex: number, cookie = this.#cookie): InterfaceExceptions | undefined {
+		return this.#deltas && interfaceExceptions(this.#deltas, cookie, ifindex);
 	}
 
 	close(): void {

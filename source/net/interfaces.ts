@@ -5,6 +5,7 @@ import {basename} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {promisify} from 'node:util';
 import {ethtoolDriver} from '../bpf/ethtool.js';
+import {type Visit} from '../bpf/netns.js';
 import {escapeControl} from '../model/escape.js';
 import {ifnameBytes, ifnameFromLatin1} from '../model/ifname.js';
 import {type ReportedProgram, type XdpMode} from '../model/xdp.js';
@@ -181,6 +182,8 @@ const SLOWEST_FACTOR = 4;
 export interface ListerOptions {
 	/** Said once per restart: why ip had to be started again (for the status line). */
 	readonly onRestart?: (reason: string) => void;
+	/** Another network namespace, held by `fd`: ip runs there (through nsenter), drivers are asked there. */
+	readonly namespace?: {readonly fd: number; readonly within: Visit};
 }
 
 /**
@@ -198,9 +201,16 @@ export class InterfaceLister {
 	#drivers = new Map<string, string | undefined>();
 	#slowestMs = 0;
 	readonly #onRestart: ((reason: string) => void) | undefined;
+	readonly #namespace: ListerOptions['namespace'];
 
 	constructor(options: ListerOptions = {}) {
 		this.#onRestart = options.onRestart;
+		this.#namespace = options.namespace;
+	}
+
+	/** The long-lived ip's process id, while it runs: it holds its namespace, and is not a holder to report. */
+	get pid(): number | undefined {
+		return this.#ip?.child.pid;
 	}
 
 	/**
@@ -217,7 +227,8 @@ export class InterfaceLister {
 			if (answer.why !== 'died') {
 				throw answer; // Closed, or hung twice: the next tick tries again; the screen says it is stale.
 			}
-			return listInterfaces(); // Once the long-lived one fails, the one-shot says why.
+			// Once the long-lived one fails, the one-shot says why.
+			return this.#namespace ? listInterfacesIn(this.#namespace.fd) : listInterfaces();
 		}
 		const links = parseIpLinks(answer);
 		if (this.#drivers.size > links.length) {
@@ -270,7 +281,9 @@ export class InterfaceLister {
 	#driver(link: {readonly name: string; readonly ifindex: number}): string | undefined {
 		const key = `${link.ifindex} ${link.name}`;
 		if (!this.#drivers.has(key)) {
-			this.#drivers.set(key, deviceDriver(link.name));
+			const namespace = this.#namespace;
+			// Elsewhere only the ethtool ioctl made there: sysfs is this namespace's.
+			this.#drivers.set(key, namespace ? namespace.within(() => ethtoolDriver(ifnameBytes(link.name))?.driver) : deviceDriver(link.name));
 		}
 		return this.#drivers.get(key);
 	}
@@ -300,7 +313,13 @@ export class InterfaceLister {
 		if (this.#ip) {
 			return this.#ip;
 		}
-		const child = spawn(programPath('ip'), ['-details', '-json', '-force', '-batch', '-'], {stdio: ['pipe', 'pipe', 'pipe']});
+		const ipArgs = ['-details', '-json', '-force', '-batch', '-'];
+		// nsenter enters through the held fd (its fd 3), then becomes ip: one process, in that namespace.
+		const child = (
+			this.#namespace
+				? spawn(programPath('nsenter'), ['--net=/proc/self/fd/3', programPath('ip'), ...ipArgs], {stdio: ['pipe', 'pipe', 'pipe', this.#namespace.fd]})
+				: spawn(programPath('ip'), ipArgs, {stdio: ['pipe', 'pipe', 'pipe']})
+		) as ChildProcessWithoutNullStreams;
 		const ip: IpProcess = {child, buffer: '', waiting: [], lastWords: '', stderrTail: '', ended: false, answered: false};
 		child.stdout.setEncoding('latin1'); // One character per byte: see parseIpLinks.
 		child.stdout.on('data', (chunk: string) => {

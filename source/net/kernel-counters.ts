@@ -1,5 +1,6 @@
 /** The kernel's own per-interface counters, read for all interfaces at once. */
 import {LinkStatsDump} from '../bpf/link-stats.js';
+import {type Visit} from '../bpf/netns.js';
 
 export interface LinkCounters {
 	readonly rxBytes: bigint;
@@ -16,9 +17,15 @@ export interface LinkCounters {
  */
 export class KernelCounters {
 	#dump: LinkStatsDump | undefined;
+	readonly #within: Visit | undefined;
+
+	/** `within`: another namespace's, whose socket is then made there (and stays there). */
+	constructor(within?: Visit) {
+		this.#within = within;
+	}
 
 	read(): Map<number, LinkCounters> {
-		this.#dump ??= LinkStatsDump.open();
+		this.#dump ??= this.#within ? this.#within(() => LinkStatsDump.open()) : LinkStatsDump.open();
 		return this.#dump.read();
 	}
 

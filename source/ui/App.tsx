@@ -55,12 +55,13 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 	}, [notice]);
 
 	// One object per terminal size: the rows are memoised on it.
-	const layout = useMemo(() => layoutFor(width, height), [width, height]);
+	const allNamespaces = snapshot.namespaces !== undefined;
+	const layout = useMemo(() => layoutFor(width, height, allNamespaces), [width, height, allNamespaces]);
 	const rows = visibleRows(snapshot.rows, state);
 	const index = selectedIndex(rows, state);
 	const selected = rows[index];
 	const scroll = clampScroll(state.scroll, index, layout.tableRows, rows.length);
-	const focus = selected?.ifindex;
+	const focus = selected?.key;
 	useEffect(() => port.setFocus(focus), [port, focus]);
 
 	const apply = useCallback(
@@ -72,8 +73,8 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 			busy.current = true;
 			dispatch({type: 'status', text: target === 'off' ? `detaching from ${safeName(row.name)}…` : `attaching to ${safeName(row.name)} in ${target} mode…`, tone: 'info'});
 			try {
-				const result = await port.setMode(row.ifindex, target);
-				dispatch({type: 'modeResult', ifindex: row.ifindex, target, ok: result.ok, message: result.message});
+				const result = await port.setMode(row.key, target);
+				dispatch({type: 'modeResult', key: row.key, target, ok: result.ok, message: result.message});
 			} finally {
 				busy.current = false;
 			}
@@ -86,7 +87,7 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 		if (row.carriesSsh && (target === 'drv' || target === 'hw') && oursMode(row) !== target) {
 			dispatch({
 				type: 'confirm',
-				ifindex: row.ifindex,
+				key: row.key,
 				target,
 				question: `${safeName(row.name)} carries your SSH session; ${MODE_NAMES[target]} attach may reset the link briefly. Attach?`,
 			});
@@ -152,7 +153,7 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 			return request(selected, 'off');
 		}
 		if (command === 'cycleMode') {
-			return request(selected, nextModeInCycle(current, state.refused.get(selected.ifindex)));
+			return request(selected, nextModeInCycle(current, state.refused.get(selected.key)));
 		}
 	};
 
@@ -167,7 +168,7 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 		}
 		if (mode.kind === 'confirm') {
 			dispatch({type: 'confirmDone'});
-			const row = snapshot.rows.find(candidate => candidate.ifindex === mode.ifindex);
+			const row = snapshot.rows.find(candidate => candidate.key === mode.key);
 			if ((input === 'y' || input === 'Y') && row) {
 				void apply(row, mode.target);
 			} else {
@@ -232,12 +233,12 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 			<Header snapshot={snapshot} width={width} theme={theme} />
 			<TableTitles columns={layout.columns} width={width} theme={theme} />
 			{state.mode.kind === 'help' ? (
-				<HelpOverlay height={bodyHeight} width={width} theme={theme} />
+				<HelpOverlay allNamespaces={allNamespaces} height={bodyHeight} width={width} theme={theme} />
 			) : (
 				<>
 					<InterfaceTable
 						rows={rows.slice(scroll, scroll + layout.tableRows)}
-						selectedIfindex={selected?.ifindex}
+						selectedKey={selected?.key}
 						columns={layout.columns}
 						height={layout.tableRows}
 						width={width}

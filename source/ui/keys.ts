@@ -44,14 +44,14 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
 	{command: 'detach', keys: ['d'], description: "detach xdptop's program from the interface"},
 	{command: 'sort', keys: ['s'], description: 'sort by name, rx pps, rx bit/s, XDP first', hint: 'sort'},
 	{command: 'reverse', keys: ['r'], description: 'reverse the sort'},
-	{command: 'filter', keys: ['/'], description: 'filter by name (Enter keeps it, Esc clears it)', hint: 'filter'},
+	{command: 'filter', keys: ['/'], description: 'filter by name or netns (Enter keeps it, Esc clears it)', hint: 'filter'},
 	{command: 'intervalUp', keys: ['+'], description: 'longer interval'},
 	{command: 'intervalDown', keys: ['-'], description: 'shorter interval'},
 	{command: 'pause', keys: ['p'], description: 'pause / resume sampling', hint: 'pause'},
 	{command: 'bpfStats', keys: ['S'], description: 'kernel BPF run-time stats on/off (costs ~20 ns per packet while on)', hint: 'bpf stats'},
 	{command: 'perCpu', keys: ['c'], description: "rx per CPU of the selected interface, from xdptop's program (again: back)", hint: 'cpus'},
 	{command: 'help', keys: ['?'], description: 'this help', hint: 'help'},
-	{command: 'quit', keys: ['q', 'Ctrl-C'], description: 'quit: detach everything xdptop attached', hint: 'quit'},
+	{command: 'quit', keys: ['q', 'Ctrl-C'], description: 'quit: detach everything xdptop attached, in any netns', hint: 'quit'},
 ];
 
 /** The keys Ink reports as flags rather than characters. */

@@ -8,6 +8,8 @@ const FIXED_LINES = 5;
 
 export interface Columns {
 	readonly name: number;
+	/** The row's network namespace: only when every namespace is shown (-A). */
+	readonly netns: number;
 	readonly state: number;
 	readonly driver: number;
 	readonly xdp: number;
@@ -37,11 +39,14 @@ export interface Layout {
  * history goes first, then the driver (also in `xdptop list`), the stack's drops (then in the
  * detail pane's title), the exceptions and the XDP drops; name, XDP and RX stay.
  */
-export function columnsFor(width: number): Columns {
+export function columnsFor(width: number, allNamespaces = false): Columns {
 	const wide = width >= 110;
 	const fixed = {
-		name: 15,
-		state: wide ? 7 : 5,
+		// With -A the namespace takes what the history had, and at 80 columns a little of the name.
+		name: allNamespaces && width < 100 ? 11 : 15,
+		netns: allNamespaces ? (width >= 120 ? 14 : width >= 100 ? 12 : 9) : 0,
+		// Below 70 columns -A has no room for the state (xdptop list -A has it).
+		state: allNamespaces && width < 70 ? 0 : wide ? 7 : 5,
 		driver: wide ? 10 : width >= 104 ? 7 : 0,
 		xdp: width >= 120 ? 28 : width >= 100 ? 22 : 18,
 		pps: 7,
@@ -55,7 +60,7 @@ export function columnsFor(width: number): Columns {
 }
 
 /** The whole frame stays at most rows - 1 lines: at full height Ink 6 redraws everything every frame. */
-export function layoutFor(width: number, height: number): Layout {
+export function layoutFor(width: number, height: number, allNamespaces = false): Layout {
 	const tooSmall = width < MIN_COLUMNS || height < MIN_ROWS;
 	const budget = Math.max(0, height - 1 - FIXED_LINES);
 	const detailRows = Math.min(9, Math.max(3, Math.floor(budget * 0.35)));
@@ -65,6 +70,6 @@ export function layoutFor(width: number, height: number): Layout {
 		tableRows: Math.max(1, budget - detailRows),
 		detailRows,
 		chartWidth: width >= 100 ? width - 62 : width >= 76 ? width - 44 : 0,
-		columns: columnsFor(width),
+		columns: columnsFor(width, allNamespaces),
 	};
 }

@@ -9,6 +9,7 @@ const SHORT_STATES: Readonly<Record<string, string>> = {unknown: 'unkn', dormant
 
 export interface RowCells {
 	readonly name: string;
+	readonly netns: string;
 	readonly state: string;
 	readonly driver: string;
 	/** Mode part of the XDP cell, coloured by mode. */
@@ -43,6 +44,7 @@ export function rowCells(row: InterfaceRow, columns: Columns, ascii: boolean): R
 	const state = columns.state >= 7 ? row.state : (SHORT_STATES[row.state] ?? row.state);
 	return {
 		name: fit(safeName(row.name), columns.name),
+		netns: columns.netns > 0 ? fit(safeName(row.netns?.title ?? ''), columns.netns) : '',
 		state: fit(state, columns.state),
 		driver: fit(safeName(row.driver), columns.driver),
 		mode: fit(mode, 5),

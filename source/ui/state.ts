@@ -9,13 +9,14 @@ export type UiMode =
 	| {readonly kind: 'table'}
 	| {readonly kind: 'help'}
 	| {readonly kind: 'filter'; readonly draft: string}
-	| {readonly kind: 'confirm'; readonly ifindex: number; readonly target: ModeTarget; readonly question: string};
+	| {readonly kind: 'confirm'; readonly key: string; readonly target: ModeTarget; readonly question: string};
 
 export type Tone = 'info' | 'success' | 'error';
 
 export interface UiState {
 	readonly mode: UiMode;
-	readonly selectedIfindex: number | undefined;
+	/** The selected row's key (InterfaceRow.key). */
+	readonly selectedKey: string | undefined;
 	/** Index of the first row on screen. */
 	readonly scroll: number;
 	readonly sort: SortKey;
@@ -25,12 +26,12 @@ export interface UiState {
 	/** The detail pane shows rx per CPU instead of the breakdown. */
 	readonly perCpu: boolean;
 	/** The mode last refused per interface, so `m` goes on past it. */
-	readonly refused: ReadonlyMap<number, ModeTarget>;
+	readonly refused: ReadonlyMap<string, ModeTarget>;
 }
 
 export const initialUiState: UiState = {
 	mode: {kind: 'table'},
-	selectedIfindex: undefined,
+	selectedKey: undefined,
 	scroll: 0,
 	sort: 'name',
 	reverse: false,
@@ -55,13 +56,14 @@ export type UiAction =
 	| {readonly type: 'filterCancel'}
 	| {readonly type: 'help'; readonly open: boolean}
 	| {readonly type: 'perCpu'}
-	| {readonly type: 'confirm'; readonly ifindex: number; readonly target: ModeTarget; readonly question: string}
+	| {readonly type: 'confirm'; readonly key: string; readonly target: ModeTarget; readonly question: string}
 	| {readonly type: 'confirmDone'}
 	| {readonly type: 'status'; readonly text: string; readonly tone: Tone}
-	| {readonly type: 'modeResult'; readonly ifindex: number; readonly target: ModeTarget; readonly ok: boolean; readonly message: string};
+	| {readonly type: 'modeResult'; readonly key: string; readonly target: ModeTarget; readonly ok: boolean; readonly message: string};
 
+/** By namespace (xdptop's own first, with -A), then by name. */
 function byName(a: InterfaceRow, b: InterfaceRow): number {
-	return a.name < b.name ? -1 : a.name > b.name ? 1 : a.ifindex - b.ifindex;
+	return (a.netns?.order ?? 0) - (b.netns?.order ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.ifindex - b.ifindex);
 }
 
 /** Higher first for rates; a row with no rate yet goes last. */
@@ -82,14 +84,14 @@ const COMPARATORS: Readonly<Record<SortKey, (a: InterfaceRow, b: InterfaceRow) =
 /** The rows on screen, in order: filtered by name (the live draft while typing), then sorted. */
 export function visibleRows(rows: readonly InterfaceRow[], state: UiState): InterfaceRow[] {
 	const filter = (state.mode.kind === 'filter' ? state.mode.draft : state.filter).toLowerCase();
-	const kept = filter ? rows.filter(row => row.name.toLowerCase().includes(filter)) : [...rows];
+	const kept = filter ? rows.filter(row => row.name.toLowerCase().includes(filter) || row.netns?.title.toLowerCase().includes(filter)) : [...rows];
 	kept.sort(COMPARATORS[state.sort]);
 	return state.reverse ? kept.reverse() : kept;
 }
 
 /** Index of the selected row among `rows`; the first row when the selection is gone. */
 export function selectedIndex(rows: readonly InterfaceRow[], state: UiState): number {
-	const index = rows.findIndex(row => row.ifindex === state.selectedIfindex);
+	const index = rows.findIndex(row => row.key === state.selectedKey);
 	return index === -1 ? 0 : index;
 }
 
@@ -116,7 +118,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 				action.by === 'first' ? 0 : action.by === 'last' ? rows.length - 1 : Math.min(rows.length - 1, Math.max(0, current + action.by));
 			return {
 				...state,
-				selectedIfindex: rows[target]!.ifindex,
+				selectedKey: rows[target]!.key,
 				scroll: clampScroll(state.scroll, target, action.pageSize, rows.length),
 			};
 		}
@@ -139,7 +141,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'perCpu':
 			return {...state, perCpu: !state.perCpu};
 		case 'confirm':
-			return {...state, mode: {kind: 'confirm', ifindex: action.ifindex, target: action.target, question: action.question}};
+			return {...state, mode: {kind: 'confirm', key: action.key, target: action.target, question: action.question}};
 		case 'confirmDone':
 			return {...state, mode: {kind: 'table'}};
 		case 'status':
@@ -147,9 +149,9 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'modeResult': {
 			const refused = new Map(state.refused);
 			if (action.ok) {
-				refused.delete(action.ifindex);
+				refused.delete(action.key);
 			} else {
-				refused.set(action.ifindex, action.target);
+				refused.set(action.key, action.target);
 			}
 			return {...state, refused, status: {text: action.message, tone: action.ok ? 'success' : 'error'}};
 		}

@@ -120,6 +120,27 @@ test('the monitor with --netns: the header counts ours there and what the other 
 	assert.equal(lab.ipLinkXdp()?.mode, 2, "quitting leaves the stream's attachment alone");
 });
 
+test('--keep and --cleanup per namespace: a kept attachment is removed only where it is, named by its namespace', () => {
+	const held = String(holder.pid);
+	const heldXdp = () => {
+		const [link] = JSON.parse(spawnSync('nsenter', [`--net=/proc/${held}/ns/net`, 'ip', '-j', 'link', 'show', 'dev', 'xu0'], {encoding: 'utf8'}).stdout) as Array<{xdp?: {mode: number}}>;
+		return link?.xdp?.mode;
+	};
+	const kept = xdptop(['--once', '--netns', held, '--attach', 'skb', '--keep', '-i', 'xu0', '-n', '0.2']);
+	assert.equal(kept.status, 0, kept.stderr);
+	assert.match(kept.stderr, /kept xdptop_stats attached on xu0 \(skb\)/);
+	assert.equal(heldXdp(), 2, 'kept attached in that namespace');
+	// From xdptop's own namespace, where the ifindex of xu0 may name another interface: left alone.
+	const home = xdptop(['--cleanup']);
+	assert.equal(home.status, 0, home.stderr);
+	assert.match(home.stdout, /1 kept in other network namespaces: run xdptop --cleanup --netns NAME\|PID there \(xdptop list -A shows where\)/);
+	assert.equal(heldXdp(), 2);
+	const there = xdptop(['--cleanup', '--netns', held]);
+	assert.equal(there.status, 0, there.stderr);
+	assert.match(there.stdout, /^detached xdptop_stats kept on xu0 and removed its pins\n/);
+	assert.equal(heldXdp(), undefined);
+});
+
 test('--netns refuses what is not a namespace: one line, exit 2', () => {
 	writeFileSync(planted, 'not a namespace');
 	for (const [args, message] of [
@@ -127,7 +148,8 @@ test('--netns refuses what is not a namespace: one line, exit 2', () => {
 		[['list', '--netns', planted.split('/').at(-1)!], /^xdptop: --netns: no network namespace named/],
 		[['list', '--netns', '../../proc/1/ns/net'], /--netns takes a name under \/run\/netns/],
 		[['list', '-A', '--netns', lab.local], /--netns picks one namespace and -A shows them all/],
-		[['--once', '--netns', lab.local, '--attach', 'skb', '--keep', '-i', lab.localIf], /--netns does not go with --keep yet/],
+		[['--demo', '--netns', lab.local], /--netns does not go with --demo/],
+		[['-A', '--demo'], /--all-namespaces does not apply to --demo/],
 	] as const) {
 		const result = xdptop(args);
 		assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);

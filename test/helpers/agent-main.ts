@@ -53,13 +53,13 @@ async function handle(request: AgentRequest): Promise<unknown> {
 			session.setMode(await target(request.ifname), request.mode);
 			return session.owned();
 		case 'detach':
-			return session.detach((await target(request.ifname)).ifindex);
+			return session.detach(await target(request.ifname));
 		case 'state':
 			return queryXdp((await target(request.ifname)).ifindex);
 		case 'counters': {
 			const entry = await target(request.ifname);
 			const ours = queryXdp(entry.ifindex).attachments.find(attachment => attachment.ours);
-			const counters = ours ? session.readCounters(entry.ifindex, ours.progId) : undefined;
+			const counters = ours ? session.readCounters(entry, ours.progId) : undefined;
 			return counters && {
 				actions: counters.actions.map(record => Number(record.packets)),
 				protos: counters.protos!.map(record => Number(record.packets)),
@@ -69,7 +69,7 @@ async function handle(request: AgentRequest): Promise<unknown> {
 			// What a table row shows: the slot's total key, read without the classes.
 			const entry = await target(request.ifname);
 			const ours = queryXdp(entry.ifindex).attachments.find(attachment => attachment.ours);
-			const counters = ours ? session.readCounters(entry.ifindex, ours.progId, false) : undefined;
+			const counters = ours ? session.readCounters(entry, ours.progId, false) : undefined;
 			return counters && Number(counters.actions[2]!.packets);
 		}
 		case 'adopt':

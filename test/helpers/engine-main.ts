@@ -50,7 +50,7 @@ async function handle(request: EngineRequest): Promise<unknown> {
 			if (!row) {
 				throw new Error(`no row ${request.ifname}`);
 			}
-			return engine.setMode(row.ifindex, request.target);
+			return engine.setMode(row.key, request.target);
 		}
 		case 'owned':
 			return session.owned();

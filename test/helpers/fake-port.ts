@@ -8,6 +8,7 @@ import {type XdpAttachment, type XdpMode} from '../../source/model/xdp.js';
 
 export function makeRow(name: string, ifindex: number, overrides: Partial<InterfaceRow> = {}): InterfaceRow {
 	return {
+		key: String(ifindex),
 		name,
 		ifindex,
 		state: 'up',
@@ -62,9 +63,9 @@ export class FakePort implements MonitorPort {
 		};
 	}
 
-	async setMode(ifindex: number, target: ModeTarget): Promise<ActionResult> {
-		this.calls.push({ifindex, target});
-		const row = this.snapshot.rows.find(candidate => candidate.ifindex === ifindex);
+	async setMode(key: string, target: ModeTarget): Promise<ActionResult> {
+		const row = this.snapshot.rows.find(candidate => candidate.key === key);
+		this.calls.push({ifindex: row?.ifindex ?? -1, target});
 		if (!row) {
 			return {ok: false, message: 'no such interface'};
 		}
@@ -74,7 +75,7 @@ export class FakePort implements MonitorPort {
 		const attachments = target === 'off' ? [] : [oursAttachment(target)];
 		this.update(rows =>
 			rows.map(candidate =>
-				candidate.ifindex === ifindex
+				candidate.key === key
 					? {...candidate, source: target === 'off' ? 'kernel' : 'xdp', xdp: {attachMode: target === 'off' ? 'none' : target, attachments}}
 					: candidate,
 			),
@@ -98,10 +99,10 @@ export class FakePort implements MonitorPort {
 		return {ok: true, message: enabled ? 'kernel BPF stats on' : 'kernel BPF stats off'};
 	}
 
-	focus: number | undefined;
+	focus: string | undefined;
 
-	setFocus(ifindex: number | undefined): void {
-		this.focus = ifindex;
+	setFocus(key: string | undefined): void {
+		this.focus = key;
 	}
 
 	subscribe(listener: (snapshot: Snapshot) => void): () => void {

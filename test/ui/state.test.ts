@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {anchorFrames} from '../../source/ui/anchored-stdout.js';
 import {commandFor, hintLine, KEY_BINDINGS} from '../../source/ui/keys.js';
 import {columnsFor, layoutFor} from '../../source/ui/layout.js';
-import {clampScroll, initialUiState, initialUiStateFor, uiReducer} from '../../source/ui/state.js';
+import {clampScroll, initialUiState, initialUiStateFor, uiReducer, visibleRows} from '../../source/ui/state.js';
 import {makeRow} from '../helpers/fake-port.js';
 
 test('scrolling keeps the selected row on screen', () => {
@@ -15,19 +15,19 @@ test('scrolling keeps the selected row on screen', () => {
 });
 
 test('a refusal is remembered per interface until that interface succeeds', () => {
-	let state = uiReducer(initialUiState, {type: 'modeResult', ifindex: 3, target: 'hw', ok: false, message: 'no'});
-	assert.equal(state.refused.get(3), 'hw');
+	let state = uiReducer(initialUiState, {type: 'modeResult', key: '3', target: 'hw', ok: false, message: 'no'});
+	assert.equal(state.refused.get('3'), 'hw');
 	assert.equal(state.status.tone, 'error');
-	state = uiReducer(state, {type: 'modeResult', ifindex: 3, target: 'off', ok: true, message: 'ok'});
-	assert.equal(state.refused.has(3), false);
+	state = uiReducer(state, {type: 'modeResult', key: '3', target: 'off', ok: true, message: 'ok'});
+	assert.equal(state.refused.has('3'), false);
 });
 
 test('moving past either end stops there; an empty table ignores moves', () => {
 	const rows = [makeRow('a', 1), makeRow('b', 2)];
 	const down = uiReducer(initialUiState, {type: 'move', rows, by: 5, pageSize: 10});
-	assert.equal(down.selectedIfindex, 2);
+	assert.equal(down.selectedKey, '2');
 	const up = uiReducer(down, {type: 'move', rows, by: -5, pageSize: 10});
-	assert.equal(up.selectedIfindex, 1);
+	assert.equal(up.selectedKey, '1');
 	assert.equal(uiReducer(initialUiState, {type: 'move', rows: [], by: 1, pageSize: 10}), initialUiState);
 });
 
@@ -58,8 +58,28 @@ test('layout keeps the frame at rows - 1 and the columns within the width', () =
 		const used = 2 + Object.values(columns).reduce((sum, value) => sum + (value > 0 ? value + 1 : 0), 0);
 		assert.ok(used <= width + 1, `${used} cells at ${width}`);
 	}
+	for (const width of [60, 80, 100, 120, 200]) {
+		const columns = columnsFor(width, true);
+		const used = 2 + Object.values(columns).reduce((sum, value) => sum + (value > 0 ? value + 1 : 0), 0);
+		assert.ok(used <= width + 1, `-A: ${used} cells at ${width}`);
+		assert.ok(columns.netns >= 9 && columns.name >= 11 && columns.xdp > 0 && columns.pps > 0, `-A at ${width}: ${JSON.stringify(columns)}`);
+	}
+	assert.equal(columnsFor(120).netns, 0, 'no NETNS column without -A');
 	assert.equal(layoutFor(59, 24).tooSmall, true);
 	assert.equal(layoutFor(80, 11).tooSmall, true);
+});
+
+test('-A: rows sort by namespace (own first), then name; the filter matches a namespace too', () => {
+	const rows = [
+		makeRow('eth0', 2, {key: '7:2', netns: {title: 'blue', order: 2}}),
+		makeRow('lo', 1, {key: '1', netns: {title: 'own', order: 0}}),
+		makeRow('eth0', 2, {key: '2', netns: {title: 'own', order: 0}}),
+		makeRow('a', 5, {key: '9:5', netns: {title: 'sleep:42', order: 1}}),
+	];
+	assert.deepEqual(visibleRows(rows, initialUiState).map(row => row.key), ['2', '1', '9:5', '7:2']);
+	assert.deepEqual(visibleRows(rows, {...initialUiState, filter: 'sleep'}).map(row => row.key), ['9:5']);
+	const selected = uiReducer(initialUiState, {type: 'move', rows: visibleRows(rows, initialUiState), by: 'last', pageSize: 10});
+	assert.equal(selected.selectedKey, '7:2', 'the same ifindex in two namespaces is two rows');
 });
 
 test("Ink's frames are anchored at the top of the screen; other writes pass unchanged", () => {

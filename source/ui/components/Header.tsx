@@ -21,6 +21,9 @@ function xdpSummary(snapshot: Snapshot): string {
 			}
 		}
 	}
+	if (snapshot.namespaces !== undefined) {
+		return `XDP: ${ours} ours, ${foreign} foreign in ${snapshot.namespaces} netns`;
+	}
 	const elsewhere = snapshot.elsewhere?.attachments ? ` (+${snapshot.elsewhere.attachments} in ${snapshot.elsewhere.namespaces} other netns)` : '';
 	return `XDP: ${ours} ours, ${foreign} foreign${elsewhere}`;
 }

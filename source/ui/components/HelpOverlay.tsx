@@ -4,6 +4,8 @@ import {type Theme} from '../theme.js';
 import {fit} from '../text.js';
 
 type Props = {
+	/** Started with -A: the NETNS column is explained too. */
+	readonly allNamespaces: boolean;
 	readonly height: number;
 	readonly width: number;
 	readonly theme: Theme;
@@ -41,8 +43,10 @@ const LEGEND = [
 ];
 
 /** Every key, from the same table the input handler uses. */
-export function HelpOverlay({height, width, theme}: Props) {
-	const lines = ['Keys (any key closes this help)', ...keyLines(KEY_BINDINGS), ...LEGEND];
+const NETNS_LEGEND = "  NETNS (-A): the interface's network namespace: its name, or command:PID";
+
+export function HelpOverlay({allNamespaces, height, width, theme}: Props) {
+	const lines = ['Keys (any key closes this help)', ...keyLines(KEY_BINDINGS), ...LEGEND, ...(allNamespaces ? [NETNS_LEGEND] : [])];
 	return (
 		<Box flexDirection="column" height={height}>
 			{lines.slice(0, height).map((line, index) => (

@@ -9,7 +9,7 @@ import {fit} from '../text.js';
 type Props = {
 	/** Only the rows on screen: the table never renders what cannot be seen. */
 	readonly rows: readonly InterfaceRow[];
-	readonly selectedIfindex: number | undefined;
+	readonly selectedKey: string | undefined;
 	readonly columns: Columns;
 	readonly height: number;
 	readonly width: number;
@@ -27,6 +27,7 @@ export const TableTitles = memo(function TableTitles({columns, width, theme}: {r
 	const line =
 		'  ' +
 		cell(fit('IFACE', columns.name), columns.name) +
+		cell(fit('NETNS', columns.netns), columns.netns) +
 		cell(fit('STATE', columns.state), columns.state) +
 		cell(fit('DRIVER', columns.driver), columns.driver) +
 		cell(fit('XDP', columns.xdp), columns.xdp) +
@@ -55,6 +56,7 @@ const Row = memo(function Row({selected, columns, theme, failing, ...cells}: Row
 		<Text inverse={selected && theme.selectedInverse} wrap="truncate">
 			{selected ? '> ' : '  '}
 			{cell(cells.name, columns.name)}
+			{cell(cells.netns, columns.netns)}
 			{cell(cells.state, columns.state)}
 			{cell(cells.driver, columns.driver)}
 			<Text color={modeColor}>{cells.mode}</Text>
@@ -70,7 +72,7 @@ const Row = memo(function Row({selected, columns, theme, failing, ...cells}: Row
 });
 
 /** Exactly `height` lines, so the frame never changes height as rows come and go. */
-export function InterfaceTable({rows, selectedIfindex, columns, height, width, ascii, theme, emptyText}: Props) {
+export function InterfaceTable({rows, selectedKey, columns, height, width, ascii, theme, emptyText}: Props) {
 	return (
 		<Box flexDirection="column" height={height}>
 			{rows.length === 0 ? (
@@ -78,9 +80,9 @@ export function InterfaceTable({rows, selectedIfindex, columns, height, width, a
 			) : (
 				rows.map(row => (
 					<Row
-						key={row.ifindex}
+						key={row.key}
 						{...rowCells(row, columns, ascii)}
-						selected={row.ifindex === selectedIfindex}
+						selected={row.key === selectedKey}
 						columns={columns}
 						theme={theme}
 						failing={row.warm && (row.errPps ?? 0) > 0}

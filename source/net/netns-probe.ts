@@ -1,0 +1,76 @@
+/**
+ * What the monitor reads in one network namespace, each tick: its interfaces (a long-lived ip
+ * there), the kernel's counters (a netlink socket made there) and the driver counters (an ethtool
+ * socket made there). Another namespace is held by an fd for as long as it is shown; the main
+ * thread visits it only for the system calls that resolve an ifindex (bpf/netns.ts).
+ */
+import {closeSync} from 'node:fs';
+import {cookieOf, visitNetworkNamespace, type Visit} from '../bpf/netns.js';
+import {type NetnsHandle} from '../bpf/session.js';
+import {type NetnsLabel} from '../model/netns.js';
+import {DriverCounters} from './driver-counters.js';
+import {InterfaceLister} from './interfaces.js';
+import {KernelCounters} from './kernel-counters.js';
+import {type HeldNetns} from './namespaces.js';
+
+export class NetnsProbe {
+	/** This process's own namespace: no fd, no visits. */
+	static own(onRestart: (reason: string) => void, label?: NetnsLabel): NetnsProbe {
+		return new NetnsProbe(undefined, label, onRestart);
+	}
+
+	/** Takes over the held fd: closed with the probe. */
+	static of(held: HeldNetns, onRestart: (reason: string) => void): NetnsProbe {
+		const {fd, own: _own, ...label} = held;
+		return new NetnsProbe({fd, cookie: cookieOf(fd)}, label, onRestart);
+	}
+
+	readonly lister: InterfaceLister;
+	readonly kernelCounters: KernelCounters;
+	readonly driverCounters: DriverCounters;
+	/** For the session: undefined for this process's own namespace. */
+	readonly handle: NetnsHandle | undefined;
+	/** Not listed yet: kept attachments there are adopted at its first listing. */
+	fresh = true;
+	/** Who holds it, as the last scan of the host found (a holder can exit and another remain). */
+	label: NetnsLabel | undefined;
+	readonly #fd: number | undefined;
+	#closed = false;
+
+	private constructor(held: {fd: number; cookie: bigint} | undefined, label: NetnsLabel | undefined, onRestart: (reason: string) => void) {
+		this.#fd = held?.fd;
+		this.label = label;
+		const within: Visit | undefined = held ? fn => visitNetworkNamespace(held.fd, fn) : undefined;
+		this.handle = held && within ? {cookie: held.cookie, within} : undefined;
+		this.lister = new InterfaceLister({onRestart, ...(held && within ? {namespace: {fd: held.fd, within}} : {})});
+		this.kernelCounters = new KernelCounters(within);
+		this.driverCounters = new DriverCounters(within);
+	}
+
+	get own(): boolean {
+		return this.handle === undefined;
+	}
+
+	/** The inode of the namespace: unique among those held, since a held one cannot be freed. */
+	get inode(): number | undefined {
+		return this.label?.inode;
+	}
+
+	/** Runs fn where this namespace's ifindexes mean its interfaces. */
+	within<T>(fn: () => T): T {
+		return this.handle ? this.handle.within(fn) : fn();
+	}
+
+	close(): void {
+		if (this.#closed) {
+			return;
+		}
+		this.#closed = true;
+		this.lister.close();
+		this.kernelCounters.close();
+		this.driverCounters.close();
+		if (this.#fd !== undefined) {
+			closeSync(this.#fd);
+		}
+	}
+}
