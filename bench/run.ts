@@ -47,7 +47,7 @@ if (sections.has('5')) {
 	await measureExporter();
 }
 if (sections.has('6')) {
-	section('6. Looking at the other network namespaces (list\'s hint, the monitor\'s header; medians of 10 looks)');
+	section('6. Other network namespaces: one look (list\'s hint, the monitor\'s header; medians of 10), and the monitor\'s tick with -A (20 ticks)');
 	await measureNamespaces();
 }
 process.stdout.write(`\nMarkdown (for the README):\n\n${markdown()}\n`);

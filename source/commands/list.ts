@@ -34,7 +34,7 @@ export async function runList(command: Extract<Command, {kind: 'list'}>): Promis
 		return;
 	}
 	// The other namespaces only add a line: whatever keeps them from being read (no fds left,
-	// nsenter missing) leaves this namespace's list as it is.
+	// a namespace gone meanwhile) leaves this namespace's list as it is.
 	const [selected, others] = await Promise.all([selectInterfaces(command.interfaces), command.json ? undefined : listAllNamespaces({skipOwn: true}).catch(() => undefined)]);
 	let interfaces = withXdpState(selected);
 	if (command.json) {

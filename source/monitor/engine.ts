@@ -43,7 +43,7 @@ import {netnsTitle} from '../model/netns.js';
 
 const HISTORY = 120;
 /**
- * How often the other network namespaces are looked at (a nsenter and an ip each): for the
+ * How often the other network namespaces are looked at (a netlink dump in each): for the
  * header's count of XDP elsewhere, which is news, not a rate.
  */
 const ELSEWHERE_MS = 120_000;
@@ -370,13 +370,7 @@ export class MonitorEngine implements MonitorPort {
 	 * ours there is detached, and the fd that would keep the namespace alive is closed.
 	 */
 	#rescan(): void {
-		const ignorePids = new Set<number>([process.pid]);
-		for (const probe of [this.#own, ...this.#others.values()]) {
-			if (probe.lister.pid !== undefined) {
-				ignorePids.add(probe.lister.pid);
-			}
-		}
-		const held = holdNamespaces({ignorePids});
+		const held = holdNamespaces();
 		const others = new Map<number, NetnsProbe>();
 		for (const namespace of held) {
 			const {fd, own, ...label} = namespace;
@@ -454,8 +448,11 @@ export class MonitorEngine implements MonitorPort {
 		const states: Array<{probe: NetnsProbe; kernel: Map<number, LinkCounters>; entries: ReturnType<typeof withXdpState>}> = [];
 		for (const [index, part] of listed.entries()) {
 			const probe = probes[index]!;
-			if (!part || probe !== part.probe || (!probe.own && !this.#others.has(probe.inode ?? -1))) {
-				// Not read this tick (or let go meanwhile): its rows stay as they were.
+			if (!probe.own && this.#others.get(probe.inode ?? -1) !== probe) {
+				continue; // Let go meanwhile (stopped): nothing of it is shown.
+			}
+			if (!part) {
+				// Its dump failed this tick: its rows stay as they were (marked stale if the failure lasts).
 				const kept = this.#snapshot.rows.filter(row => this.#inventory.some(placed => placed.probe === probe && placed.key === row.key));
 				rows.push(...kept);
 				inventory.push(...this.#inventory.filter(placed => placed.probe === probe));

@@ -5,7 +5,8 @@ import {basename} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {promisify} from 'node:util';
 import {ethtoolDriver} from '../bpf/ethtool.js';
-import {type Visit} from '../bpf/netns.js';
+import {LinkDump} from '../bpf/link-dump.js';
+import {visitNetworkNamespace, type Visit} from '../bpf/netns.js';
 import {escapeControl} from '../model/escape.js';
 import {ifnameBytes, ifnameFromLatin1} from '../model/ifname.js';
 import {type ReportedProgram, type XdpMode} from '../model/xdp.js';
@@ -74,29 +75,17 @@ export async function listInterfaces(): Promise<NetInterface[]> {
 }
 
 /**
- * The interfaces of another network namespace, given an open fd on it: nsenter enters it through
- * that fd (handed over as its fd 3), so the namespace is the one the fd holds, whatever has
- * happened to the path it was found by. Drivers are link kinds only: the ethtool ioctl would ask
- * this process's namespace, where the same name may be another interface.
+ * The interfaces of another network namespace, given an open fd on it: one netlink dump on a
+ * socket made there (see NamespaceLister), so the namespace is the one the fd holds, whatever has
+ * happened to the path it was found by, and no process is started.
  */
-const OTHER_NAMESPACE_MS = 5000;
-
 export async function listInterfacesIn(namespaceFd: number): Promise<NetInterface[]> {
-	const child = spawn(programPath('nsenter'), ['--net=/proc/self/fd/3', programPath('ip'), '-details', '-json', 'link', 'show'], {stdio: ['ignore', 'pipe', 'pipe', namespaceFd]});
-	const chunks: Buffer[] = [];
-	let stderr = '';
-	child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
-	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	// An ip that hangs there must not hang xdptop: it gets a few seconds, as the long-lived one does.
-	const killer = setTimeout(() => child.kill('SIGKILL'), OTHER_NAMESPACE_MS);
-	const [code] = await new Promise<[number | null]>((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', (exitCode: number | null) => resolve([exitCode]));
-	}).finally(() => clearTimeout(killer));
-	if (code !== 0) {
-		throw new Error(`cannot list the interfaces of a network namespace: ${stderr.trim().split('\n')[0] || `nsenter exited with ${code}`}`);
+	const lister = new NamespaceLister(fn => visitNetworkNamespace(namespaceFd, fn));
+	try {
+		return await lister.list();
+	} finally {
+		lister.close();
 	}
-	return parseIpLinks(Buffer.concat(chunks));
 }
 
 /**
@@ -182,8 +171,64 @@ const SLOWEST_FACTOR = 4;
 export interface ListerOptions {
 	/** Said once per restart: why ip had to be started again (for the status line). */
 	readonly onRestart?: (reason: string) => void;
-	/** Another network namespace, held by `fd`: ip runs there (through nsenter), drivers are asked there. */
-	readonly namespace?: {readonly fd: number; readonly within: Visit};
+}
+
+/**
+ * A device's driver does not change while it exists: asked once per device (ifindex and name,
+ * since either alone may be reused by another device), and forgotten with the device.
+ */
+export class DriverCache {
+	readonly #drivers = new Map<string, string | undefined>();
+	readonly #lookup: (name: string) => string | undefined;
+
+	constructor(lookup: (name: string) => string | undefined) {
+		this.#lookup = lookup;
+	}
+
+	/** The links, with the driver where the lookup finds one (else their link kind). */
+	withDrivers(links: readonly NetInterface[]): NetInterface[] {
+		if (this.#drivers.size > links.length) {
+			const present = new Set(links.map(link => `${link.ifindex} ${link.name}`));
+			for (const key of this.#drivers.keys()) {
+				if (!present.has(key)) {
+					this.#drivers.delete(key);
+				}
+			}
+		}
+		return links.map(link => {
+			const key = `${link.ifindex} ${link.name}`;
+			if (!this.#drivers.has(key)) {
+				this.#drivers.set(key, this.#lookup(link.name));
+			}
+			return {...link, driver: this.#drivers.get(key) ?? link.driver};
+		});
+	}
+}
+
+/**
+ * The interfaces of another network namespace, for the monitor's -A: one netlink dump a tick on a
+ * socket made there (no process there to start or keep), drivers from the ethtool ioctl made
+ * there (sysfs is this namespace's).
+ */
+export class NamespaceLister {
+	readonly #within: Visit;
+	#dump: LinkDump | undefined;
+	readonly #drivers: DriverCache;
+
+	constructor(within: Visit) {
+		this.#within = within;
+		this.#drivers = new DriverCache(name => within(() => ethtoolDriver(ifnameBytes(name))?.driver));
+	}
+
+	async list(): Promise<NetInterface[]> {
+		this.#dump ??= this.#within(() => LinkDump.open());
+		return this.#drivers.withDrivers(this.#dump.read());
+	}
+
+	close(): void {
+		this.#dump?.close();
+		this.#dump = undefined;
+	}
 }
 
 /**
@@ -198,19 +243,12 @@ export interface ListerOptions {
  */
 export class InterfaceLister {
 	#ip: IpProcess | undefined;
-	#drivers = new Map<string, string | undefined>();
+	readonly #drivers = new DriverCache(deviceDriver);
 	#slowestMs = 0;
 	readonly #onRestart: ((reason: string) => void) | undefined;
-	readonly #namespace: ListerOptions['namespace'];
 
 	constructor(options: ListerOptions = {}) {
 		this.#onRestart = options.onRestart;
-		this.#namespace = options.namespace;
-	}
-
-	/** The long-lived ip's process id, while it runs: it holds its namespace, and is not a holder to report. */
-	get pid(): number | undefined {
-		return this.#ip?.child.pid;
 	}
 
 	/**
@@ -227,19 +265,9 @@ export class InterfaceLister {
 			if (answer.why !== 'died') {
 				throw answer; // Closed, or hung twice: the next tick tries again; the screen says it is stale.
 			}
-			// Once the long-lived one fails, the one-shot says why.
-			return this.#namespace ? listInterfacesIn(this.#namespace.fd) : listInterfaces();
+			return listInterfaces(); // Once the long-lived one fails, the one-shot says why.
 		}
-		const links = parseIpLinks(answer);
-		if (this.#drivers.size > links.length) {
-			const present = new Set(links.map(link => `${link.ifindex} ${link.name}`));
-			for (const key of this.#drivers.keys()) {
-				if (!present.has(key)) {
-					this.#drivers.delete(key);
-				}
-			}
-		}
-		return links.map(link => ({...link, driver: this.#driver(link) ?? link.driver}));
+		return this.#drivers.withDrivers(parseIpLinks(answer));
 	}
 
 	close(): void {
@@ -274,20 +302,6 @@ export class InterfaceLister {
 		return answer;
 	}
 
-	/**
-	 * A device's driver does not change while it exists: asked once per device (ifindex and name,
-	 * since either alone may be reused by another device), and forgotten with the device.
-	 */
-	#driver(link: {readonly name: string; readonly ifindex: number}): string | undefined {
-		const key = `${link.ifindex} ${link.name}`;
-		if (!this.#drivers.has(key)) {
-			const namespace = this.#namespace;
-			// Elsewhere only the ethtool ioctl made there: sysfs is this namespace's.
-			this.#drivers.set(key, namespace ? namespace.within(() => ethtoolDriver(ifnameBytes(link.name))?.driver) : deviceDriver(link.name));
-		}
-		return this.#drivers.get(key);
-	}
-
 	/** Ends `ip` (killing it if it hangs), fails whoever waits on it, and says so. */
 	#end(ip: IpProcess, reason: string, why: 'died' | 'hung'): void {
 		if (ip.ended) {
@@ -313,13 +327,7 @@ export class InterfaceLister {
 		if (this.#ip) {
 			return this.#ip;
 		}
-		const ipArgs = ['-details', '-json', '-force', '-batch', '-'];
-		// nsenter enters through the held fd (its fd 3), then becomes ip: one process, in that namespace.
-		const child = (
-			this.#namespace
-				? spawn(programPath('nsenter'), ['--net=/proc/self/fd/3', programPath('ip'), ...ipArgs], {stdio: ['pipe', 'pipe', 'pipe', this.#namespace.fd]})
-				: spawn(programPath('ip'), ipArgs, {stdio: ['pipe', 'pipe', 'pipe']})
-		) as ChildProcessWithoutNullStreams;
+		const child = spawn(programPath('ip'), ['-details', '-json', '-force', '-batch', '-'], {stdio: ['pipe', 'pipe', 'pipe']});
 		const ip: IpProcess = {child, buffer: '', waiting: [], lastWords: '', stderrTail: '', ended: false, answered: false};
 		child.stdout.setEncoding('latin1'); // One character per byte: see parseIpLinks.
 		child.stdout.on('data', (chunk: string) => {

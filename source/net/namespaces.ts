@@ -67,12 +67,8 @@ function readText(path: string): string | undefined {
 	}
 }
 
-/**
- * Every network namespace, ours first; the caller closes them (closeNamespaces). `ignorePids`:
- * processes whose namespace is not news (xdptop's own ip children, which would keep a namespace
- * deleted meanwhile looking alive).
- */
-export function holdNamespaces(options: {readonly ignorePids?: ReadonlySet<number>} = {}): HeldNetns[] {
+/** Every network namespace, ours first; the caller closes them (closeNamespaces). */
+export function holdNamespaces(): HeldNetns[] {
 	const device = nsfsDevice();
 	const byInode = new Map<number, {fd: number; name: string | null; pid: number | null; command: string | null; own: boolean}>();
 	const own = openNamespace(bytes('/proc/self/ns/net'), device)!;
@@ -113,9 +109,6 @@ export function holdNamespaces(options: {readonly ignorePids?: ReadonlySet<numbe
 	}
 	const pids = readdirSync('/proc').filter(entry => /^\d+$/.test(entry)).map(Number).sort((a, b) => a - b);
 	for (const pid of pids) {
-		if (options.ignorePids?.has(pid)) {
-			continue;
-		}
 		let inode: number | undefined;
 		try {
 			inode = parseNsLink(readlinkSync(`/proc/${pid}/ns/net`));

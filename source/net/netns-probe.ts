@@ -1,15 +1,17 @@
 /**
- * What the monitor reads in one network namespace, each tick: its interfaces (a long-lived ip
- * there), the kernel's counters (a netlink socket made there) and the driver counters (an ethtool
- * socket made there). Another namespace is held by an fd for as long as it is shown; the main
- * thread visits it only for the system calls that resolve an ifindex (bpf/netns.ts).
+ * What the monitor reads in one network namespace, each tick: its interfaces, the kernel's
+ * counters and the driver counters. At home, interfaces come from the long-lived ip; in another
+ * namespace, from a netlink socket made there (no process of xdptop lives there: nothing of ours
+ * keeps a deleted namespace looking alive), as do the counters and the ethtool socket. Another
+ * namespace is held by an fd for as long as it is shown; the main thread visits it only to make
+ * those sockets and for the system calls that resolve an ifindex (bpf/netns.ts).
  */
 import {closeSync} from 'node:fs';
 import {cookieOf, visitNetworkNamespace, type Visit} from '../bpf/netns.js';
 import {type NetnsHandle} from '../bpf/session.js';
 import {type NetnsLabel} from '../model/netns.js';
 import {DriverCounters} from './driver-counters.js';
-import {InterfaceLister} from './interfaces.js';
+import {InterfaceLister, NamespaceLister, type NetInterface} from './interfaces.js';
 import {KernelCounters} from './kernel-counters.js';
 import {type HeldNetns} from './namespaces.js';
 
@@ -25,7 +27,7 @@ export class NetnsProbe {
 		return new NetnsProbe({fd, cookie: cookieOf(fd)}, label, onRestart);
 	}
 
-	readonly lister: InterfaceLister;
+	readonly lister: {list(timeoutMs?: number): Promise<NetInterface[]>; close(): void};
 	readonly kernelCounters: KernelCounters;
 	readonly driverCounters: DriverCounters;
 	/** For the session: undefined for this process's own namespace. */
@@ -42,7 +44,7 @@ export class NetnsProbe {
 		this.label = label;
 		const within: Visit | undefined = held ? fn => visitNetworkNamespace(held.fd, fn) : undefined;
 		this.handle = held && within ? {cookie: held.cookie, within} : undefined;
-		this.lister = new InterfaceLister({onRestart, ...(held && within ? {namespace: {fd: held.fd, within}} : {})});
+		this.lister = within ? new NamespaceLister(within) : new InterfaceLister({onRestart});
 		this.kernelCounters = new KernelCounters(within);
 		this.driverCounters = new DriverCounters(within);
 	}
