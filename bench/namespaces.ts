@@ -113,7 +113,7 @@ export async function measureNamespaces(): Promise<void> {
 		record({metric: `monitor -A tick, ${NAMESPACES} x 5 interfaces more (wall)`, value: everywhere.wall, unit: 'ms'});
 		record({metric: 'monitor tick, own namespace only (CPU, with ip)', value: home.cpu, unit: 'ms'});
 		record({
-			metric: `monitor -A tick, ${NAMESPACES} x 5 interfaces more (CPU, with its ${NAMESPACES + 1} ip)`,
+			metric: `monitor -A tick, ${NAMESPACES} x 5 interfaces more (CPU, xdptop and its ip)`,
 			value: everywhere.cpu,
 			unit: 'ms',
 			ratio: everywhere.cpu / home.cpu,
