@@ -20,6 +20,8 @@ const suffix = String(process.pid % 100_000);
 const third = `xdptop-m${suffix}-c`;
 const thirdIf = `xm${suffix}c`;
 const heldIf = `xm${suffix}h`;
+/** A namespace made while the monitor runs. */
+const fourth = `xdptop-m${suffix}-d`;
 
 let lab: VethLab;
 let holder: ChildProcess;
@@ -62,28 +64,37 @@ before(async () => {
 	holder = spawn('unshare', ['--net', 'sleep', '300'], {stdio: 'ignore'});
 	await sleep(200);
 	ipIn(`/proc/${holder.pid}/ns/net`, 'link', 'add', heldIf, 'type', 'veth', 'peer', 'name', `${heldIf}p`);
-	terminal = new TmuxTerminal(
-		[process.execPath, CLI, '-A', '--interval', '0.5', '-i', lab.localIf, '-i', lab.peerIf, '-i', thirdIf, '-i', heldIf],
-		{columns: 120, rows: 40},
-		{LANG: 'C.UTF-8'},
-	);
 });
 
 after(() => {
-	terminal.close();
+	terminal?.close();
 	holder.kill('SIGKILL');
 	spawnSync('ip', ['netns', 'del', third]);
+	spawnSync('ip', ['netns', 'del', fourth]);
 	lab.remove();
 });
 
+function monitor(...interfaces: string[]): TmuxTerminal {
+	terminal?.close();
+	terminal = new TmuxTerminal([process.execPath, CLI, '-A', '--interval', '0.5', ...interfaces.flatMap(name => ['-i', name])], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
+	return terminal;
+}
+
 test('-A: every namespace in one table; ours attached, moved and counting in any of them; namespaces that go are let go; q detaches everywhere', async () => {
 	const baseline = loadedStats();
+	monitor(lab.localIf, lab.peerIf, thirdIf, heldIf);
 	const start = await terminal.waitFor(new RegExp(`${heldIf} +sleep:${holder.pid} `));
 	assert.match(start, /^ {2}IFACE +NETNS +STATE/m);
 	assert.match(start, /XDP: 0 ours, 1 foreign in \d+ netns/);
 	// Names are cut to the column: the start of each tells them apart here.
 	assert.match(start, new RegExp(`${lab.peerIf} +${lab.peer.slice(0, 10)}.* skb +foreign_pass`));
 	assert.match(start, new RegExp(`${thirdIf} +${third.slice(0, 10)}`));
+	// A namespace made while running is counted at the next tick (every 0.5 s here), and one deleted is not.
+	const shown = Number(/ in (\d+) netns/.exec(start)![1]);
+	assert.equal(spawnSync('ip', ['netns', 'add', fourth]).status, 0);
+	await terminal.waitFor(new RegExp(` in ${shown + 1} netns`), 3000);
+	assert.equal(spawnSync('ip', ['netns', 'del', fourth]).status, 0);
+	await terminal.waitFor(new RegExp(` in ${shown} netns`), 3000);
 
 	await pick(heldIf);
 	terminal.keys('Space');
@@ -126,4 +137,32 @@ test('-A: every namespace in one table; ours attached, moved and counting in any
 	assert.equal(lab.ipLinkXdp(), undefined);
 	assert.equal(loadedStats(), baseline, 'nothing of ours left loaded anywhere');
 	assert.equal(xdpOf(`/run/netns/${lab.peer}`, lab.peerIf)?.name, 'foreign_pass', "someone else's program is left alone");
+});
+
+test('-A --keep: ours kept in another namespace is re-adopted by the next xdptop -A there, counted, and detached on quit', async () => {
+	terminal?.close();
+	const keeping = new TmuxTerminal([process.execPath, CLI, '-A', '--keep', '-i', lab.localIf], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});
+	try {
+		await keeping.waitFor(new RegExp(`^> ${lab.localIf}`, 'm'));
+		keeping.keys('Space');
+		await keeping.waitFor(/in drv mode/);
+		keeping.keys('q');
+		const kept = await keeping.waitFor(/EXIT=0/);
+		assert.match(kept, new RegExp(`kept xdptop_stats attached on ${lab.localIf} \\(drv\\)`));
+	} finally {
+		keeping.close();
+	}
+	assert.equal(lab.ipLinkXdp()?.mode, 1, 'kept attached');
+
+	monitor(lab.localIf);
+	await terminal.waitFor(new RegExp(`^> ${lab.localIf} .*drv  xdptop_stats ●`, 'm'));
+	for (let burst = 0; burst < 3; burst++) {
+		lab.send(2000);
+		await sleep(300);
+	}
+	await terminal.waitFor(/IPv4 UDP/, 5000); // Its counters are read again: the breakdown is ours.
+	terminal.keys('q');
+	const screen = await terminal.waitFor(/EXIT=0/);
+	assert.match(screen, new RegExp(`xdptop: detached xdptop_stats from ${lab.localIf}\\n`));
+	assert.equal(lab.ipLinkXdp(), undefined);
 });
