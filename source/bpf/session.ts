@@ -208,6 +208,19 @@ export class XdpSession {
 		return this.#detachOwned(place) !== 'none';
 	}
 
+	/** Detaches ours in that namespace (it is going away); what cannot be detached is gone with it. */
+	detachAllIn(netns: NetnsHandle): void {
+		for (const owned of [...this.#owned.values()]) {
+			if (owned.target.netns?.cookie === netns.cookie) {
+				try {
+					this.#detachOwned(owned.target);
+				} catch {
+					// Its interface went with the namespace: nothing is left attached.
+				}
+			}
+		}
+	}
+
 	/** 'gone' when the attachment had already gone (its interface deleted, or detached by another process). */
 	#detachOwned(place: Place): 'detached' | 'gone' | 'none' {
 		const key = placeKey(place);

@@ -37,9 +37,9 @@ import {ExceptionCounts} from '../net/exception-counts.js';
 import {ProgramFactsCollector} from '../bpf/ownership.js';
 import {type NetInterface} from '../net/interfaces.js';
 import {type LinkCounters} from '../net/kernel-counters.js';
-import {closeNamespaces, holdNamespaces} from '../net/namespaces.js';
-import {NetnsProbe} from '../net/netns-probe.js';
+import {type NetnsProbe} from '../net/netns-probe.js';
 import {netnsTitle} from '../model/netns.js';
+import {NamespaceProbes} from './probes.js';
 
 const HISTORY = 120;
 /**
@@ -126,9 +126,7 @@ export class MonitorEngine implements MonitorPort {
 	readonly #listeners = new Set<(snapshot: Snapshot) => void>();
 	readonly #facts = new ProgramFactsCollector();
 	readonly #exceptions = new ExceptionCounts();
-	readonly #own = NetnsProbe.own(reason => this.#notice(reason));
-	/** With -A: the other namespaces, by inode (unique while held), in the order the last scan found them. */
-	#others = new Map<number, NetnsProbe>();
+	readonly #probes = new NamespaceProbes(text => this.#notice(text));
 	#inventory: Placed[] = [];
 	#watchdog: NodeJS.Timeout | undefined;
 	#elsewhereTimer: NodeJS.Timeout | undefined;
@@ -221,11 +219,7 @@ export class MonitorEngine implements MonitorPort {
 		clearTimeout(this.#timer);
 		clearInterval(this.#watchdog);
 		clearInterval(this.#elsewhereTimer);
-		this.#own.close();
-		for (const probe of this.#others.values()) {
-			probe.close();
-		}
-		this.#others.clear();
+		this.#probes.close();
 		this.#exceptions.close();
 		setBpfStats(false);
 	}
@@ -364,52 +358,16 @@ export class MonitorEngine implements MonitorPort {
 		this.#emit({...this.#snapshot, rows});
 	}
 
-	/**
-	 * With -A: finds the namespaces of the host again (one appears within a tick), keeps a probe
-	 * per namespace, and lets go of the ones no longer reachable (deleted, their last process gone):
-	 * ours there is detached, and the fd that would keep the namespace alive is closed.
-	 */
-	#rescan(): void {
-		const held = holdNamespaces();
-		const others = new Map<number, NetnsProbe>();
-		for (const namespace of held) {
-			const {fd, own, ...label} = namespace;
-			const known = own ? this.#own : this.#others.get(label.inode);
-			if (known) {
-				known.label = label;
-				closeNamespaces([namespace]);
-				if (!own) {
-					others.set(label.inode, known);
-				}
-				continue;
-			}
-			try {
-				others.set(label.inode, NetnsProbe.of(namespace, reason => this.#notice(`netns ${escapeControl(netnsTitle(label))}: ${reason}`)));
-			} catch {
-				closeNamespaces([namespace]); // Cannot be visited (gone meanwhile): the next scan tries again.
-			}
-		}
-		for (const [inode, probe] of this.#others) {
-			if (!others.has(inode)) {
-				this.#release(probe);
-			}
-		}
-		this.#others = others;
-	}
-
-	/** A namespace no longer shown: ours there is let go (detached), its rows and readers go. */
+	/** A namespace no longer shown (deleted, its last process gone): ours there is let go, not left to chance. */
 	#release(probe: NetnsProbe): void {
 		for (const [key, tracked] of this.#tracked) {
 			if (tracked.place.netns === probe.handle) {
 				this.#tracked.delete(key);
-				try {
-					this.#session.detach(tracked.place);
-				} catch {
-					// Its interface went with the namespace: nothing is left attached.
-				}
 			}
 		}
-		probe.close();
+		if (probe.handle) {
+			this.#session.detachAllIn(probe.handle);
+		}
 	}
 
 	/** One namespace's interfaces and counters; undefined when they could not be read this tick. */
@@ -429,12 +387,12 @@ export class MonitorEngine implements MonitorPort {
 		const changesBefore = this.#xdpChanges;
 		if (this.#options.allNamespaces) {
 			try {
-				this.#rescan();
+				this.#probes.rescan(probe => this.#release(probe));
 			} catch {
 				// /proc could not be read: the namespaces of the last scan stay.
 			}
 		}
-		const probes = [this.#own, ...this.#others.values()];
+		const probes = this.#probes.all();
 		const listed = await Promise.all(probes.map(async probe => this.#list(probe)));
 		if (this.#stopped || !listed[0]) {
 			return; // Try again next tick; the screen keeps the last sample (marked stale once late).
@@ -448,7 +406,7 @@ export class MonitorEngine implements MonitorPort {
 		const states: Array<{probe: NetnsProbe; kernel: Map<number, LinkCounters>; entries: ReturnType<typeof withXdpState>}> = [];
 		for (const [index, part] of listed.entries()) {
 			const probe = probes[index]!;
-			if (!probe.own && this.#others.get(probe.inode ?? -1) !== probe) {
+			if (!this.#probes.current(probe)) {
 				continue; // Let go meanwhile (stopped): nothing of it is shown.
 			}
 			if (!part) {
@@ -477,7 +435,7 @@ export class MonitorEngine implements MonitorPort {
 		// Only others' programs: the pane names their holders; ours are this process's.
 		this.#facts.refresh(states.flatMap(({entries}) => entries.flatMap(entry => entry.xdp.attachments.filter(attachment => !attachment.ours))), Date.now());
 		for (const {probe, kernel, entries} of states) {
-			const netns = probe.own && !this.#options.allNamespaces ? undefined : this.#rowNetns(probe);
+			const netns = this.#options.allNamespaces ? this.#probes.netnsOf(probe) : undefined;
 			const present = new Set<number>();
 			for (const entry of entries) {
 				const key = rowKey(probe, entry.ifindex);
@@ -515,14 +473,6 @@ export class MonitorEngine implements MonitorPort {
 				this.#changedAt.delete(key);
 			}
 		}
-	}
-
-	#rowNetns(probe: NetnsProbe): InterfaceRow['netns'] {
-		if (probe.own) {
-			return {title: probe.label?.name ?? 'own', order: 0};
-		}
-		const order = [...this.#others.values()].indexOf(probe) + 1;
-		return {title: probe.label ? netnsTitle(probe.label) : '?', order};
 	}
 
 	/**
