@@ -14,8 +14,8 @@ let cookie: bigint | undefined;
 let home: number | undefined;
 let visiting = false;
 
-/** The cookie of the namespace the calling thread is in now. */
-function cookieHere(): bigint {
+/** The cookie of the namespace the calling thread is in now (during a visit: the visited one). */
+export function cookieHere(): bigint {
 	const api = libbpf();
 	return withSocket(api, fd => {
 		checkLibc('open a socket', fd);

@@ -368,15 +368,27 @@ export class MonitorEngine implements MonitorPort {
 		if (probe.handle) {
 			this.#session.detachAllIn(probe.handle);
 		}
+		// Its rows go now, not at the end of a tick that may not come (ip late at home): a key on one
+		// of them finds nothing to act on.
+		const gone = new Set(this.#inventory.filter(placed => placed.probe === probe).map(placed => placed.key));
+		this.#inventory = this.#inventory.filter(placed => placed.probe !== probe);
+		this.#emit({...this.#snapshot, rows: this.#snapshot.rows.filter(row => !gone.has(row.key))});
 	}
 
-	/** One namespace's interfaces and counters; undefined when they could not be read this tick. */
-	async #list(probe: NetnsProbe): Promise<Listed | undefined> {
+	/** One namespace's interfaces; undefined when they could not be read this tick. */
+	async #list(probe: NetnsProbe): Promise<Omit<Listed, 'kernel'> | undefined> {
 		try {
 			const answerMs = Math.max(IP_ANSWER_MS, 2000 * this.#intervalSeconds);
-			const interfaces = await probe.lister.list(answerMs);
-			const kernel = probe.kernelCounters.read(); // After the list: every interface it names is in it.
-			return {probe, interfaces, kernel};
+			return {probe, interfaces: await probe.lister.list(answerMs)};
+		} catch {
+			return undefined;
+		}
+	}
+
+	/** Its kernel counters, read after the list (every interface it names is in them); undefined when they cannot be read. */
+	#withCounters(part: Omit<Listed, 'kernel'> | undefined): Listed | undefined {
+		try {
+			return part && {...part, kernel: part.probe.kernelCounters.read()};
 		} catch {
 			return undefined;
 		}
@@ -393,8 +405,14 @@ export class MonitorEngine implements MonitorPort {
 			}
 		}
 		const probes = this.#probes.all();
-		const listed = await Promise.all(probes.map(async probe => this.#list(probe)));
-		if (this.#stopped || !listed[0]) {
+		const listings = await Promise.all(probes.map(async probe => this.#list(probe)));
+		if (this.#stopped) {
+			return;
+		}
+		// Every namespace's counters at one moment, whenever its list came: each rate of the tick
+		// covers the same interval, however late ip answered at home.
+		const listed = listings.map(part => this.#withCounters(part));
+		if (!listed[0]) {
 			return; // Try again next tick; the screen keeps the last sample (marked stale once late).
 		}
 		const atMs = performance.now();

@@ -97,7 +97,9 @@ export class NamespaceProbes {
 			try {
 				others.set(label.inode, NetnsProbe.of(namespace, reason => this.#notice(`netns ${escapeControl(netnsTitle(label))}: ${reason}`)));
 			} catch {
-				closeNamespaces([namespace]); // Cannot be visited (gone meanwhile): the next scan tries again.
+				// Cannot be visited (gone meanwhile): the next scan tries again.
+			} finally {
+				closeNamespaces([namespace]);
 			}
 		}
 		for (const [inode, probe] of this.#others) {

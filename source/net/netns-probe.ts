@@ -6,8 +6,8 @@
  * namespace is held by an fd for as long as it is shown; the main thread visits it only to make
  * those sockets and for the system calls that resolve an ifindex (bpf/netns.ts).
  */
-import {closeSync} from 'node:fs';
-import {cookieOf, visitNetworkNamespace, type Visit} from '../bpf/netns.js';
+import {closeSync, openSync} from 'node:fs';
+import {cookieHere, visitNetworkNamespace, type Visit} from '../bpf/netns.js';
 import {type NetnsHandle} from '../bpf/session.js';
 import {type NetnsLabel} from '../model/netns.js';
 import {DriverCounters} from './driver-counters.js';
@@ -21,10 +21,15 @@ export class NetnsProbe {
 		return new NetnsProbe(undefined, label, onRestart);
 	}
 
-	/** Takes over the held fd: closed with the probe. */
+	/**
+	 * Holds the namespace through an fd of its own, opened from inside it (/proc/thread-self/ns/net
+	 * during a visit), not the one opened by path: an open file on a bind mount (/run/netns/NAME)
+	 * would keep `umount` from unmounting it. The caller closes `held.fd`.
+	 */
 	static of(held: HeldNetns, onRestart: (reason: string) => void): NetnsProbe {
-		const {fd, own: _own, ...label} = held;
-		return new NetnsProbe({fd, cookie: cookieOf(fd)}, label, onRestart);
+		const {fd: _fd, own: _own, ...label} = held;
+		const [fd, cookie] = visitNetworkNamespace(held.fd, () => [openSync('/proc/thread-self/ns/net', 'r'), cookieHere()] as const);
+		return new NetnsProbe({fd, cookie}, label, onRestart);
 	}
 
 	readonly lister: {list(timeoutMs?: number): Promise<NetInterface[]>; close(): void};
@@ -42,7 +47,20 @@ export class NetnsProbe {
 	private constructor(held: {fd: number; cookie: bigint} | undefined, label: NetnsLabel | undefined, onRestart: (reason: string) => void) {
 		this.#fd = held?.fd;
 		this.label = label;
-		const within: Visit | undefined = held ? fn => visitNetworkNamespace(held.fd, fn) : undefined;
+		// Once closed, its fd number may be another namespace's: a late action fails instead of going there.
+		const within: Visit | undefined = held
+			? fn => {
+					if (this.#closed) {
+						throw new Error('that network namespace is gone');
+					}
+					return visitNetworkNamespace(held.fd, () => {
+						if (cookieHere() !== held.cookie) {
+							throw new Error('that network namespace is gone');
+						}
+						return fn();
+					});
+				}
+			: undefined;
 		this.handle = held && within ? {cookie: held.cookie, within} : undefined;
 		this.lister = within ? new NamespaceLister(within) : new InterfaceLister({onRestart});
 		this.kernelCounters = new KernelCounters(within);

@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {closeSync, openSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, rmSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {after, before, test} from 'node:test';
 import {cookieOf, visitNetworkNamespace} from '../../source/bpf/netns.js';
 import {XdpSession} from '../../source/bpf/session.js';
 import {listInterfacesIn, parseIpLinks} from '../../source/net/interfaces.js';
+import {NetnsProbe} from '../../source/net/netns-probe.js';
 import {VethLab} from '../helpers/netns.js';
 
 const FOREIGN_OBJECT = fileURLToPath(new URL('../../build/fixtures/xdp_foreign.bpf.o', import.meta.url));
@@ -71,4 +72,33 @@ test('ours, attached from inside the namespace as the monitor does with -A, is i
 	}
 	assert.equal(closed, 'detached xdptop_stats from w\\xffx');
 	assert.deepEqual((await listInterfacesIn(fd)).find(entry => entry.name === 'w\uDCFFx')!.xdpPrograms, []);
+});
+
+test("a probe let go refuses to visit, even when its fd number is now another namespace's; its path's mount stays free to unmount", () => {
+	const held = {fd: openSync(`/run/netns/${lab.peer}`, 'r'), inode: fstatSync(fd).ino, name: lab.peer, pid: null, command: null, own: false};
+	const probe = NetnsProbe.of(held, () => undefined);
+	closeSync(held.fd); // As the scan does: the probe holds its own fd, opened from inside.
+	const number = probe.handle!.within(() => 7);
+	assert.equal(number, 7);
+	// Its fd is not on the bind mount: a plain umount (not lazy) of another mount of it succeeds.
+	const mountPoint = `/tmp/xdptop-probe-${process.pid}`;
+	writeFileSync(mountPoint, '');
+	try {
+		assert.equal(spawnSync('mount', ['--bind', `/run/netns/${lab.peer}`, mountPoint]).status, 0);
+		const byPath = openSync(mountPoint, 'r');
+		const second = NetnsProbe.of({...held, fd: byPath}, () => undefined);
+		closeSync(byPath);
+		assert.equal(spawnSync('umount', [mountPoint]).status, 0, 'not busy while a probe holds the namespace');
+		second.close();
+	} finally {
+		spawnSync('umount', [mountPoint]);
+		rmSync(mountPoint, {force: true});
+	}
+	probe.close();
+	const reused = openSync(`/run/netns/${lab.local}`, 'r'); // Likely the number the probe's fd had.
+	try {
+		assert.throws(() => probe.handle!.within(() => 1), /that network namespace is gone/);
+	} finally {
+		closeSync(reused);
+	}
 });
