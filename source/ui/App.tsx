@@ -10,7 +10,7 @@ import {StatusLine} from './components/StatusLine.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {commandFor, type Command} from './keys.js';
 import {layoutFor, MIN_COLUMNS, MIN_ROWS} from './layout.js';
-import {clampScroll, initialUiStateFor, selectedIndex, uiReducer, visibleRows, type UiState} from './state.js';
+import {clampScroll, editFilter, initialUiStateFor, selectedIndex, uiReducer, visibleRows, type UiState} from './state.js';
 import {safeName} from './text.js';
 import {type Theme} from './theme.js';
 
@@ -185,9 +185,7 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 				dispatch({type: 'filterCancel'});
 				return {kind: 'table'};
 			}
-			const draft = key.backspace || key.delete
-				? [...mode.draft].slice(0, -1).join('')
-				: input && !key.ctrl && !key.meta ? (mode.draft + input.replaceAll(/[\u0000-\u001f\u007f]/g, '')).slice(0, 64) : mode.draft;
+			const draft = key.backspace || key.delete ? [...mode.draft].slice(0, -1).join('') : input && !key.ctrl && !key.meta ? editFilter(mode.draft, input) : mode.draft;
 			dispatch({type: 'filterEdit', draft});
 			return {kind: 'filter', draft};
 		}

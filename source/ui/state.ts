@@ -89,6 +89,26 @@ export function visibleRows(rows: readonly InterfaceRow[], state: UiState): Inte
 	return state.reverse ? kept.reverse() : kept;
 }
 
+/** The longest filter kept: a name, with room to spare. */
+const FILTER_MAX = 64;
+
+/**
+ * The filter draft after `input`: keys that came together (a paste, fast typing over a slow link)
+ * arrive as one chunk, so each character counts, a backspace (DEL or BS) included; other control
+ * characters are dropped.
+ */
+export function editFilter(draft: string, input: string): string {
+	let characters = [...draft];
+	for (const character of input) {
+		if (character === '\u007f' || character === '\b') {
+			characters = characters.slice(0, -1);
+		} else if (character >= ' ') {
+			characters.push(character);
+		}
+	}
+	return characters.slice(0, FILTER_MAX).join('');
+}
+
 /** Index of the selected row among `rows`; the first row when the selection is gone. */
 export function selectedIndex(rows: readonly InterfaceRow[], state: UiState): number {
 	const index = rows.findIndex(row => row.key === state.selectedKey);

@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {anchorFrames} from '../../source/ui/anchored-stdout.js';
 import {commandFor, hintLine, KEY_BINDINGS} from '../../source/ui/keys.js';
 import {columnsFor, layoutFor} from '../../source/ui/layout.js';
-import {clampScroll, initialUiState, initialUiStateFor, uiReducer, visibleRows} from '../../source/ui/state.js';
+import {clampScroll, editFilter, initialUiState, initialUiStateFor, uiReducer, visibleRows} from '../../source/ui/state.js';
 import {makeRow} from '../helpers/fake-port.js';
 
 test('scrolling keeps the selected row on screen', () => {
@@ -80,6 +80,13 @@ test('-A: rows sort by namespace (own first), then name; the filter matches a na
 	assert.deepEqual(visibleRows(rows, {...initialUiState, filter: 'sleep'}).map(row => row.key), ['9:5']);
 	const selected = uiReducer(initialUiState, {type: 'move', rows: visibleRows(rows, initialUiState), by: 'last', pageSize: 10});
 	assert.equal(selected.selectedKey, '7:2', 'the same ifindex in two namespaces is two rows');
+});
+
+test('the filter takes a chunk of keys one by one: backspaces in it erase, other control bytes are dropped', () => {
+	assert.equal(editFilter('eth', '0'), 'eth0');
+	assert.equal(editFilter('xm12h', '\u007f'.repeat(20) + 'xm12c'), 'xm12c');
+	assert.equal(editFilter('ab', 'c\bd\u001b[A'), 'abd[A');
+	assert.equal(editFilter('', 'x'.repeat(100)).length, 64);
 });
 
 test("Ink's frames are anchored at the top of the screen; other writes pass unchanged", () => {
