@@ -1,8 +1,8 @@
 /**
  * Section 6: what looking at the other network namespaces costs (the hint of `list`, the count in
- * the monitor's header, every 2 minutes there), and a tick of the monitor with -A: 20 namespaces of the bench's own with 5 interfaces each
- * (lo and two veth pairs), each listed through nsenter on a held fd. Wall time, and CPU of this
- * process and of the nsenter/ip children it waited for.
+ * the monitor's header, every 2 minutes there), and a tick of the monitor with -A: 20 namespaces of
+ * the bench's own with 5 interfaces each (lo and two veth pairs), each read through a netlink socket made inside it. Wall time, and CPU of
+ * this process and of its ip.
  */
 import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';

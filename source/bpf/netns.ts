@@ -85,11 +85,6 @@ export function visitNetworkNamespace<T>(fd: number, fn: () => T): T {
 	}
 }
 
-/** The cookie of the namespace `fd` holds: a number the kernel never reuses while it runs. */
-export function cookieOf(fd: number): bigint {
-	return visitNetworkNamespace(fd, cookieHere);
-}
-
 /** NS_GET_NSTYPE, _IO(0xb7, 0x3): what kind of namespace an nsfs fd holds. */
 const NS_GET_NSTYPE = 0xb7_03;
 

@@ -421,12 +421,9 @@ export class MonitorEngine implements MonitorPort {
 		const inventory: Placed[] = [];
 		const rows: InterfaceRow[] = [];
 		const seen = new Set<string>();
-		const states: Array<{probe: NetnsProbe; kernel: Map<number, LinkCounters>; entries: ReturnType<typeof withXdpState>}> = [];
-		for (const [index, part] of listed.entries()) {
-			const probe = probes[index]!;
-			if (!this.#probes.current(probe)) {
-				continue; // Let go meanwhile (stopped): nothing of it is shown.
-			}
+		const states: Array<{probe: NetnsProbe; order: number; kernel: Map<number, LinkCounters>; entries: ReturnType<typeof withXdpState>}> = [];
+		for (const [order, part] of listed.entries()) {
+			const probe = probes[order]!;
 			if (!part) {
 				// Its dump failed this tick: its rows stay as they were (marked stale if the failure lasts).
 				const kept = this.#snapshot.rows.filter(row => this.#inventory.some(placed => placed.probe === probe && placed.key === row.key));
@@ -447,13 +444,13 @@ export class MonitorEngine implements MonitorPort {
 				}
 			}
 			inventory.push(...interfaces.map(entry => ({probe, entry, key: rowKey(probe, entry.ifindex)})));
-			states.push({probe, kernel: part.kernel, entries: withXdpState(interfaces)});
+			states.push({probe, order, kernel: part.kernel, entries: withXdpState(interfaces)});
 		}
 		this.#inventory = inventory;
 		// Only others' programs: the pane names their holders; ours are this process's.
 		this.#facts.refresh(states.flatMap(({entries}) => entries.flatMap(entry => entry.xdp.attachments.filter(attachment => !attachment.ours))), Date.now());
-		for (const {probe, kernel, entries} of states) {
-			const netns = this.#options.allNamespaces ? this.#probes.netnsOf(probe) : undefined;
+		for (const {probe, order, kernel, entries} of states) {
+			const netns = this.#options.allNamespaces ? this.#probes.netnsOf(probe, order) : undefined;
 			const present = new Set<number>();
 			for (const entry of entries) {
 				const key = rowKey(probe, entry.ifindex);

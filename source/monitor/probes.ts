@@ -34,11 +34,6 @@ export class NamespaceProbes {
 		return [this.own, ...this.#others.values()];
 	}
 
-	/** Still shown: not let go by a scan since it was handed out. */
-	current(probe: NetnsProbe): boolean {
-		return probe.own || this.#others.get(probe.inode ?? -1) === probe;
-	}
-
 	/**
 	 * Whether the namespaces may have changed since the last full scan: /run/netns changed, a new
 	 * process is in a namespace not shown, a process in another namespace than ours exited (it may
@@ -114,12 +109,10 @@ export class NamespaceProbes {
 		this.#others = others;
 	}
 
-	/** What a row of this namespace says of it: its title, and where it sorts (own first). */
-	netnsOf(probe: NetnsProbe): RowNetns {
-		if (probe.own) {
-			return {title: probe.label?.name ?? 'own', order: 0};
-		}
-		return {title: probe.label ? netnsTitle(probe.label) : '?', order: [...this.#others.values()].indexOf(probe) + 1};
+	/** What a row of this namespace says of it: its title, and where it sorts (`order` in all(): own first). */
+	netnsOf(probe: NetnsProbe, order: number): RowNetns {
+		const title = probe.own ? (probe.label?.name ?? 'own') : probe.label ? netnsTitle(probe.label) : '?';
+		return {title, order};
 	}
 
 	close(): void {

@@ -8,7 +8,7 @@ import {spawnSync} from 'node:child_process';
 import {closeSync, fstatSync, openSync, rmSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {after, before, test} from 'node:test';
-import {cookieOf, visitNetworkNamespace} from '../../source/bpf/netns.js';
+import {cookieHere, visitNetworkNamespace} from '../../source/bpf/netns.js';
 import {XdpSession} from '../../source/bpf/session.js';
 import {listInterfacesIn, parseIpLinks} from '../../source/net/interfaces.js';
 import {NetnsProbe} from '../../source/net/netns-probe.js';
@@ -62,7 +62,7 @@ test('ours, attached from inside the namespace as the monitor does with -A, is i
 	let closed = '';
 	try {
 		const raw = (await listInterfacesIn(fd)).find(entry => entry.name === 'w\uDCFFx')!;
-		session.attach({...raw, netns: {cookie: cookieOf(fd), within: <T>(fn: () => T) => visitNetworkNamespace(fd, fn)}}, 'drv');
+		session.attach({...raw, netns: {cookie: visitNetworkNamespace(fd, cookieHere), within: <T>(fn: () => T) => visitNetworkNamespace(fd, fn)}}, 'drv');
 		const ip = parseIpLinks(spawnSync('ip', ['-n', lab.peer, '-details', '-json', 'link', 'show']).stdout).find(entry => entry.ifindex === raw.ifindex)!;
 		const dumped = (await listInterfacesIn(fd)).find(entry => entry.ifindex === raw.ifindex)!;
 		assert.deepEqual(dumped.xdpPrograms, ip.xdpPrograms);
