@@ -32,6 +32,43 @@ const yogaWithoutFetch: Plugin = {
 	},
 };
 
+/**
+ * Work libraries do when they are loaded, which the start of every xdptop paid for and which
+ * most runs never need (each measured with a CPU profile of the start):
+ * - an `Intl.Segmenter` made at load (ICU's break rules, ~20 ms for the first one of a
+ *   process): made on first use instead (lazy-segmenter.ts);
+ * - meow's normalize-package-data and its SPDX tables (~25 ms), loaded for `cli.pkg`, which
+ *   xdptop never reads: loaded on first call instead.
+ * A library whose text no longer matches fails the build, rather than silently losing this.
+ */
+const LOAD_TIME_PATCHES: ReadonlyArray<{readonly file: RegExp; readonly from: string; readonly to: string; readonly prefix?: string}> = [
+	...[/string-width[\\/]index\.js$/, /slice-ansi[\\/]tokenize-ansi\.js$/, /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/].map(file => ({
+		file,
+		from: 'new Intl.Segmenter(',
+		to: '__xdptopLazySegmenter(',
+		prefix: `import {lazySegmenter as __xdptopLazySegmenter} from ${JSON.stringify(here('lazy-segmenter.ts'))};\n`,
+	})),
+	{
+		file: /meow[\\/]build[\\/]dependencies\.js$/,
+		from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+		to: 'const normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);',
+	},
+];
+const lazyAtLoad: Plugin = {
+	name: 'xdptop-lazy-at-load',
+	setup(plugin) {
+		for (const {file, from, to, prefix = ''} of LOAD_TIME_PATCHES) {
+			plugin.onLoad({filter: file}, async args => {
+				const source = await readFile(args.path, 'utf8');
+				if (!source.includes(from)) {
+					throw new Error(`${args.path}: no longer has ${JSON.stringify(from)}, which build.ts defers`);
+				}
+				return {contents: prefix + source.replaceAll(from, to), loader: 'js'};
+			});
+		}
+	},
+};
+
 /** Ink's use-input imports ../parse-keypress.js relatively; only a plugin can swap that one. */
 const safeKeypress: Plugin = {
 	name: 'xdptop-safe-keypress',
@@ -85,6 +122,8 @@ await build({
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
+	// Node 20 has the `v` flag; lowered, string-width's Unicode-set patterns are compiled at load (~25 ms).
+	supported: {'regexp-set-notation': true},
 	external: single ? [] : ['koffi'],
 	alias: {
 		'react-devtools-core': here('devtools-stub.ts'),
@@ -99,6 +138,8 @@ await build({
 			? "import {createRequire as __xdptopRequire} from 'node:module'; import {pathToFileURL as __xdptopFileUrl} from 'node:url'; const __xdptopUrl = __xdptopFileUrl(process.execPath).href; const require = __xdptopRequire(__xdptopUrl);"
 			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
 	},
-	plugins: single ? [safeKeypress, fastTokenize, fastOutput, yogaWithoutFetch, singleSwaps] : [safeKeypress, fastTokenize, fastOutput, yogaWithoutFetch],
+	plugins: single
+		? [safeKeypress, fastTokenize, fastOutput, yogaWithoutFetch, lazyAtLoad, singleSwaps]
+		: [safeKeypress, fastTokenize, fastOutput, yogaWithoutFetch, lazyAtLoad],
 	logLevel: 'warning',
 });
