@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {after, before, test} from 'node:test';
+import stringWidth from 'string-width';
 import {VethLab} from './helpers/netns.js';
 
 const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
-const NAMES = ['x\u001B[31m', 'bell\u0007', 'bs\u0008\u0008', 'ünï', 'abcdefghijklmno', 'csi\u009B2J'];
+// Wide ones too: a CJK character and an emoji take two cells each, so length does not line up a column.
+const NAMES = ['x\u001B[31m', 'bell\u0007', 'bs\u0008\u0008', 'ünï', 'abcdefghijklmno', 'csi\u009B2J', '日本語名前', 'a🚀b'];
 
 let lab: VethLab;
 before(() => {
@@ -26,11 +28,12 @@ test('list: names escaped visibly, columns aligned, no control byte on the termi
 	const {status, stdout} = list([]);
 	assert.equal(status, 0);
 	assert.doesNotMatch(stdout, /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/, 'no control byte but newlines');
-	for (const shown of ['x\\x1b[31m', 'bell\\x07', 'bs\\x08\\x08', 'ünï', 'abcdefghijklmno', 'csi\\u{9b}2J']) {
+	for (const shown of ['x\\x1b[31m', 'bell\\x07', 'bs\\x08\\x08', 'ünï', 'abcdefghijklmno', 'csi\\u{9b}2J', '日本語名前', 'a🚀b']) {
 		assert.ok(stdout.includes(shown), shown);
 	}
 	const rows = stdout.split('\n').filter(line => /^\S/.test(line));
-	const stateColumn = (line: string) => line.search(/ (down|up|unknown) /);
+	// In cells, as the terminal shows it.
+	const stateColumn = (line: string) => stringWidth(line.slice(0, line.search(/ (down|up|unknown) /)));
 	const columns = new Set(rows.slice(1).map(stateColumn));
 	assert.equal(columns.size, 1, `the state column lines up:\n${rows.join('\n')}`);
 });

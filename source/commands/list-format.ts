@@ -1,4 +1,5 @@
 /** `xdptop list` output: text in the spirit of `xdp-loader status`, and JSON for machines. */
+import {fitCells} from '../model/cells.js';
 import {escapeControl} from '../model/escape.js';
 import {ifnameHex, ifnameText} from '../model/ifname.js';
 import {netnsTitle, type NetnsLabel} from '../model/netns.js';
@@ -10,8 +11,9 @@ const NAME_WIDTH = 16;
 const STATE_WIDTH = 8;
 const DRIVER_WIDTH = 11;
 
+/** `width` cells, the last one always a space between columns. */
 function cell(text: string, width: number): string {
-	return text.length >= width ? `${text.slice(0, width - 2)}… ` : text.padEnd(width);
+	return `${fitCells(text, width - 1)} `;
 }
 
 export function describeAttachment(attachment: XdpAttachment): string {
