@@ -247,12 +247,10 @@ export function DetailPane({row, height, width, chartWidth, bpfStats, perCpu = f
 			<Text bold wrap="truncate">
 				{fit(titleLine(row), width)}
 			</Text>
-			{lines.map((line, index) => (
-				// eslint-disable-next-line react/no-array-index-key
-				<Text key={index} color={theme.chart} wrap="truncate">
-					{fit(line, width)}
-				</Text>
-			))}
+			{/* One Text for the body: Ink lays out and styles each node on every frame. */}
+			<Text color={theme.chart} wrap="truncate">
+				{lines.map(line => fit(line, width)).join('\n')}
+			</Text>
 		</Box>
 	);
 }
