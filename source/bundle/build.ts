@@ -89,6 +89,16 @@ const fastTokenize: Plugin = {
 	},
 };
 
+/** Ink's squash-text-nodes imports ./sanitize-ansi.js relatively; ours wraps the original (imported by path). */
+const fastSanitize: Plugin = {
+	name: 'xdptop-fast-sanitize',
+	setup(plugin) {
+		plugin.onResolve({filter: /^\.\/sanitize-ansi\.js$/}, args =>
+			args.importer.endsWith('/ink/build/squash-text-nodes.js') ? {path: here('sanitize-ansi.ts')} : undefined,
+		);
+	},
+};
+
 /** Ink's renderer imports ./output.js relatively; ours wraps the original (imported by path). */
 const fastOutput: Plugin = {
 	name: 'xdptop-fast-output',
@@ -139,7 +149,7 @@ await build({
 			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
 	},
 	plugins: single
-		? [safeKeypress, fastTokenize, fastOutput, yogaWithoutFetch, lazyAtLoad, singleSwaps]
-		: [safeKeypress, fastTokenize, fastOutput, yogaWithoutFetch, lazyAtLoad],
+		? [safeKeypress, fastTokenize, fastOutput, fastSanitize, yogaWithoutFetch, lazyAtLoad, singleSwaps]
+		: [safeKeypress, fastTokenize, fastOutput, fastSanitize, yogaWithoutFetch, lazyAtLoad],
 	logLevel: 'warning',
 });
