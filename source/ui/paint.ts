@@ -3,6 +3,7 @@
  * each frame: chalk, as Ink's own colours use, so both follow the same colour support.
  */
 import chalk, {foregroundColorNames, type ForegroundColorName} from 'chalk';
+import {cellWidth, cutToCells} from '../model/cells.js';
 
 const COLOR_NAMES: ReadonlySet<string> = new Set(foregroundColorNames);
 
@@ -17,4 +18,29 @@ export function paint(text: string, color: string | undefined): string {
 
 export function inverse(text: string): string {
 	return chalk.inverse(text);
+}
+
+/** A run of plain text in one colour, for `paintLine`. */
+export interface Piece {
+	readonly text: string;
+	readonly color?: string | undefined;
+}
+
+/**
+ * Pieces in their colours, as one line of at most `width` cells: cut as plain text, before any
+ * colour is written in, since a line too wide for Ink's truncation would be cut as one with the
+ * lines after it.
+ */
+export function paintLine(pieces: readonly Piece[], width: number): string {
+	let line = '';
+	let room = width;
+	for (const {text, color} of pieces) {
+		if (room <= 0) {
+			break;
+		}
+		const cells = cellWidth(text);
+		line += paint(cells <= room ? text : cutToCells(text, room).text, color);
+		room -= Math.min(cells, room);
+	}
+	return line;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {afterEach, describe, test} from 'node:test';
 import {render, cleanup} from 'ink-testing-library';
+import stringWidth from 'string-width';
 import {type InterfaceRow} from '../../source/model/monitor.js';
 import {App} from '../../source/ui/App.js';
 import {KEY_BINDINGS} from '../../source/ui/keys.js';
@@ -81,6 +82,23 @@ describe('screen', () => {
 			const lines = frame().split('\n');
 			assert.ok(lines.length <= 23, `${lines.length} lines at ${columns}x24`);
 			assert.ok(lines.every(text => [...text].length <= columns), `no line wider than ${columns}`);
+			cleanup();
+		}
+	});
+
+	test('every row on a line of its own, no wider than the terminal, at every width from 60 to 240', async () => {
+		const rows = [
+			makeRow('日本語名前', 4),
+			makeRow('abcdefghijklmno', 5, {xdp: {attachMode: 'drv', attachments: [oursAttachment('drv')]}}),
+			...threeRows(),
+		];
+		for (let columns = 60; columns <= 240; columns += 9) {
+			const {frame, press} = mount(rows, {columns, rows: 24});
+			await press();
+			const lines = frame().split('\n');
+			assert.ok(lines.every(text => stringWidth(text) <= columns), `no line wider than ${columns}:\n${frame()}`);
+			const tableRows = lines.filter(text => /^[> ] \S/.test(text) && !text.includes('IFACE'));
+			assert.equal(tableRows.length, rows.length, `one line per row at ${columns}:\n${frame()}`);
 			cleanup();
 		}
 	});
