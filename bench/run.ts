@@ -7,6 +7,7 @@ import {section} from './report.js';
 import {measureTerminal} from './terminal.js';
 import {measureExporter} from './exporter.js';
 import {measureNamespaces} from './namespaces.js';
+import {untilQuiet} from './quiet.js';
 import {fileURLToPath} from 'node:url';
 import {execFileSync} from 'node:child_process';
 
@@ -19,6 +20,7 @@ if (sections.has('1')) {
 }
 if (sections.has('2')) {
 	section('2. Cost on real traffic (veth pair between bench namespaces, 1M 64 B frames from trafgen, median of 7)');
+	await untilQuiet();
 	const spec = {local: `xdptop-bench-${process.pid}-a`, peer: `xdptop-bench-${process.pid}-b`, localIf: 'bench0', peerIf: 'bench1', quiet: true};
 	createVethPair(spec);
 	try {
@@ -29,6 +31,7 @@ if (sections.has('2')) {
 }
 if (sections.has('3')) {
 	section('3. Cost per tick in userspace (medians of 50 ticks; interfaces are veths in a bench namespace)');
+	await untilQuiet();
 	const namespace = `xdptop-bench-${process.pid}-t`;
 	execFileSync('ip', ['netns', 'add', namespace]);
 	try {
@@ -39,15 +42,18 @@ if (sections.has('3')) {
 }
 if (sections.has('4')) {
 	section('4. Cost on the terminal (tmux 120x40, 20 interfaces, 5 with traffic, a 30 s window after 3 s)');
+	await untilQuiet();
 	await measureTerminal();
 	await runChild(process.execPath, [fileURLToPath(new URL('../build/bench/frames.mjs', import.meta.url))]);
 }
 if (sections.has('5')) {
 	section('5. Cost of the exporter (xdptop --listen, a sample a second; CPU over 30 s scraped every 15 s, then every 1 s; then 1,000 scrapes in a row)');
+	await untilQuiet();
 	await measureExporter();
 }
 if (sections.has('6')) {
 	section('6. Other network namespaces: one look (list\'s hint, the monitor\'s header; medians of 10), and the monitor\'s tick with -A (20 ticks)');
+	await untilQuiet();
 	await measureNamespaces();
 }
 process.stdout.write(`\nMarkdown (for the README):\n\n${markdown()}\n`);
