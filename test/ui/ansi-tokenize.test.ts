@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {tokenize as original} from '@alcalzone/ansi-tokenize';
 import {tokenize} from '../../source/bundle/ansi-tokenize.js';
+import {randomStrings} from '../helpers/random-strings.js';
 
 const SAMPLES = [
 	'',
@@ -24,13 +25,7 @@ const SAMPLES = [
 
 /** Random strings from the pieces the monitor draws and the ones that must take the slow path. */
 function randomSamples(count: number): string[] {
-	const pieces = ['a', 'Z', ' ', '9', '─', '█', '●', '○', '↑', '→', '\u2190\u0301', '…', '—', '·', '\u001B[36m', '\u001B[39m', '\u001B[1;7m', '\u001B[0m', 'é', '\u0301', '日', '🚀', '\u200D', '\uFE0F', '\u001B]8;;x\u0007', '\t'];
-	let seed = 7;
-	const next = () => {
-		seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-		return seed;
-	};
-	return Array.from({length: count}, () => Array.from({length: next() % 40}, () => pieces[next() % pieces.length]).join(''));
+	return randomStrings(['a', 'Z', ' ', '9', '─', '█', '●', '○', '↑', '→', '\u2190\u0301', '…', '—', '·', '\u001B[36m', '\u001B[39m', '\u001B[1;7m', '\u001B[0m', 'é', '\u0301', '日', '🚀', '\u200D', '\uFE0F', '\u001B]8;;x\u0007', '\t'], count, 40, 7);
 }
 
 test('the same tokens as the original, for the lines the monitor draws and for anything else', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import original from '../../node_modules/ink/build/sanitize-ansi.js';
 import sanitizeAnsi from '../../source/bundle/sanitize-ansi.js';
+import {randomStrings} from '../helpers/random-strings.js';
 
 const SAMPLES = [
 	'',
@@ -24,13 +25,7 @@ const SAMPLES = [
 
 /** Random strings of SGR codes, text and the escapes that must take the slow path. */
 function randomSamples(count: number): string[] {
-	const pieces = ['a', ' ', '─', '●', '日', '🚀', '\u001B[36m', '\u001B[39m', '\u001B[1;7m', '\u001B[m', '\u001B[38:2:1:2:3m', '\u001B[2K', '\u001B[?1049h', '\u001B]0;t\u0007', '\u009B', '\u0090', '\u001B', '[', 'm', ';', '5'];
-	let seed = 11;
-	const next = () => {
-		seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-		return seed;
-	};
-	return Array.from({length: count}, () => Array.from({length: next() % 30}, () => pieces[next() % pieces.length]).join(''));
+	return randomStrings(['a', ' ', '─', '●', '日', '🚀', '\u001B[36m', '\u001B[39m', '\u001B[1;7m', '\u001B[m', '\u001B[38:2:1:2:3m', '\u001B[2K', '\u001B[?1049h', '\u001B]0;t\u0007', '\u009B', '\u0090', '\u001B', '[', 'm', ';', '5'], count, 30, 11);
 }
 
 test('the same text as Ink\'s sanitizeAnsi, for the monitor\'s lines and for anything else', () => {
