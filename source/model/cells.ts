@@ -9,17 +9,39 @@ export function cellWidth(text: string): number {
 	return stringWidth(text);
 }
 
-/** The longest prefix of whole code points that fits in `width` cells, and the cells it takes. */
+let graphemes: Intl.Segmenter | undefined;
+
+function isPrintableAscii(text: string): boolean {
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code < 0x20 || code > 0x7e) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * The longest prefix of whole graphemes that fits in `width` cells, and the cells it takes.
+ * By grapheme, as string-width measures: counted by code point, an emoji with VS16 (©️), a keycap
+ * or Hangul from jamo measures other than the whole it belongs to.
+ */
 export function cutToCells(text: string, width: number): {readonly text: string; readonly cells: number} {
+	if (isPrintableAscii(text)) {
+		const kept = text.slice(0, Math.max(0, width));
+		return {text: kept, cells: kept.length};
+	}
+	// Made on the first cut of such text only: the first segmenter of a process costs ~20 ms.
+	graphemes ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 	let cells = 0;
 	let end = 0;
-	for (const char of text) {
-		const charCells = stringWidth(char);
-		if (cells + charCells > width) {
+	for (const {segment} of graphemes.segment(text)) {
+		const segmentCells = stringWidth(segment);
+		if (cells + segmentCells > width) {
 			break;
 		}
-		cells += charCells;
-		end += char.length;
+		cells += segmentCells;
+		end += segment.length;
 	}
 	return {text: text.slice(0, end), cells};
 }

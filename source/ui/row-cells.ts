@@ -1,4 +1,5 @@
 /** The text of one table row, cell by cell. Pure, so the table stays a thin renderer. */
+import {cellWidth} from '../model/cells.js';
 import {formatSi} from '../model/format.js';
 import {type InterfaceRow} from '../model/monitor.js';
 import {sparkline} from '../model/sparkline.js';
@@ -39,7 +40,7 @@ export function rowCells(row: InterfaceRow, columns: Columns, ascii: boolean): R
 	const foreignMarker = programWidth >= 20 ? ' (foreign)' : ascii ? ' (f)' : ' ○';
 	const marker = ours ? (ascii ? ' *' : ' ●') : first ? foreignMarker : '';
 	// The marker must survive a long program name: cut the name, never the marker.
-	const fitted = [...`${programName}${marker}`].length > programWidth ? fit(programName, Math.max(1, programWidth - marker.length)) : programName;
+	const fitted = cellWidth(`${programName}${marker}`) > programWidth ? fit(programName, Math.max(1, programWidth - cellWidth(marker))) : programName;
 	const programText = fit(`${fitted}${marker}`, programWidth);
 	const state = columns.state >= 7 ? row.state : (SHORT_STATES[row.state] ?? row.state);
 	return {

@@ -21,7 +21,9 @@ test('wide characters take two cells: padded and cut by cells, never by length',
 	assert.equal(fitCells('日本語名', 4), '日… ');
 	assert.equal(fitCells('a🚀b', 4), 'a🚀b');
 	assert.equal(fitCells('a🚀bc', 4), 'a🚀…');
-	for (const text of ['日本語名前', 'veth-ünï', 'a🚀b🚀c', 'e\u0301e\u0301e\u0301', 'ab日cd本ef']) {
+	// Graphemes of several code points: VS16 emoji, a keycap, Hangul from jamo, a skin tone, a Devanagari conjunct, a flag.
+	const clusters = ['©️©️©️©️x', '☺️☺️☺️☺️☺️☺️☺️☺️x', '1️⃣2️⃣3️⃣4️⃣', '\u1100\u1161\u1100\u1161\u1100\u1161ab', '👍🏽👍🏽👍🏽x', 'क्षिक्षिक्षि', '🇩🇪🇫🇷x', 'a👩‍💻b👩‍💻'];
+	for (const text of ['日本語名前', 'veth-ünï', 'a🚀b🚀c', 'e\u0301e\u0301e\u0301', 'ab日cd本ef', ...clusters]) {
 		for (let width = 1; width <= 12; width++) {
 			assert.equal(stringWidth(fitCells(text, width)), width, `${text} in ${width}`);
 		}
@@ -31,4 +33,6 @@ test('wide characters take two cells: padded and cut by cells, never by length',
 test('a combining mark stays with its letter, and a cut never splits a surrogate pair', () => {
 	assert.deepEqual(cutToCells('e\u0301x', 1), {text: 'e\u0301', cells: 1});
 	assert.deepEqual(cutToCells('🚀🚀', 3), {text: '🚀', cells: 2});
+	assert.deepEqual(cutToCells('©️©️', 3), {text: '©️', cells: stringWidth('©️')});
+	assert.deepEqual(cutToCells('1️⃣x', 1), {text: '', cells: 0});
 });
