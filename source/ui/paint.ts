@@ -16,8 +16,12 @@ export function paint(text: string, color: string | undefined): string {
 	return color !== undefined && isColorName(color) ? chalk[color](text) : text;
 }
 
+/**
+ * Inverse video, written whatever chalk's colour level: it marks the selection, which is not
+ * colour (theme.ts), and chalk's level is 0 under `--no-color`, a flag it reads from xdptop's argv.
+ */
 export function inverse(text: string): string {
-	return chalk.inverse(text);
+	return `\u001B[7m${text}\u001B[27m`;
 }
 
 /** A run of plain text in one colour, for `paintLine`. */

@@ -9,6 +9,7 @@ import {App} from '../../source/ui/App.js';
 import {KEY_BINDINGS} from '../../source/ui/keys.js';
 import {noColorTheme} from '../../source/ui/theme.js';
 import {FakePort, makeRow, oursAttachment} from '../helpers/fake-port.js';
+import {withoutStyles} from '../helpers/styles.js';
 
 const DOWN = '\u001B[B';
 const UP = '\u001B[A';
@@ -24,7 +25,7 @@ function mount(rows: readonly InterfaceRow[], size?: {columns: number; rows: num
 		Object.defineProperty(app.stdout, 'rows', {value: size.rows, configurable: true});
 	}
 	app.rerender(<App port={port} initial={port.snapshot} defaultMode="drv" ascii={false} theme={noColorTheme} />);
-	const frame = () => app.lastFrame() ?? '';
+	const frame = () => withoutStyles(app.lastFrame());
 	/** Until no new frame has come for 60 ms (Ink throttles frames to 30 a second), 2 s at most. */
 	const settle = async () => {
 		const deadline = Date.now() + 2000;
@@ -101,6 +102,16 @@ describe('screen', () => {
 			assert.equal(tableRows.length, rows.length, `one line per row at ${columns}:\n${frame()}`);
 			cleanup();
 		}
+	});
+
+	test('the selected row is in inverse video without colours too (NO_COLOR, --no-color), and no other row is', async () => {
+		const {app, press} = mount(threeRows(), {columns: 100, rows: 24});
+		await press(DOWN);
+		const rows = (app.lastFrame() ?? '').split('\n').filter(text => /^(\u001B\[7m)?[> ] \S/.test(text) && !text.includes('IFACE'));
+		assert.deepEqual(
+			rows.map(text => text.startsWith('\u001B[7m> ') && text.endsWith('\u001B[27m')),
+			[false, true, false],
+		);
 	});
 
 	test('below the minimum size: one line that says how large it must be', async () => {

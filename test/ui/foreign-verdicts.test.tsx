@@ -7,6 +7,7 @@ import {type XdpMode} from '../../source/model/xdp.js';
 import {App} from '../../source/ui/App.js';
 import {noColorTheme} from '../../source/ui/theme.js';
 import {FakePort, makeRow} from '../helpers/fake-port.js';
+import {withoutStyles} from '../helpers/styles.js';
 
 afterEach(() => cleanup());
 
@@ -23,7 +24,7 @@ function frameOf(row: InterfaceRow): string {
 	Object.defineProperty(app.stdout, 'columns', {value: 120, configurable: true});
 	Object.defineProperty(app.stdout, 'rows', {value: 30, configurable: true});
 	app.stdout.emit('resize');
-	return app.lastFrame() ?? '';
+	return withoutStyles(app.lastFrame());
 }
 
 const VETH: DriverXdpView = {
@@ -77,10 +78,10 @@ test('c shows rx per CPU from our per-CPU slots, with each CPU\'s share; c again
 	await settle();
 	app.stdin.write('c');
 	await settle();
-	assert.match(app.lastFrame() ?? '', /CPU0 +0 ·+ +0\.0 % +CPU1 +1\.00k █+ +100\.0 %|CPU0 +0 ·+ +0\.0 %[\s\S]*CPU1 +1\.00k █+ +100\.0 %/);
+	assert.match(withoutStyles(app.lastFrame()), /CPU0 +0 ·+ +0\.0 % +CPU1 +1\.00k █+ +100\.0 %|CPU0 +0 ·+ +0\.0 %[\s\S]*CPU1 +1\.00k █+ +100\.0 %/);
 	app.stdin.write('c');
 	await settle();
-	assert.match(app.lastFrame() ?? '', /IPv4 UDP +1\.00k/);
+	assert.match(withoutStyles(app.lastFrame()), /IPv4 UDP +1\.00k/);
 });
 
 test('c without our program says what would give per-CPU counts', async () => {
@@ -89,7 +90,7 @@ test('c without our program says what would give per-CPU counts', async () => {
 	await new Promise(resolve => setTimeout(resolve, 120));
 	app.stdin.write('c');
 	await new Promise(resolve => setTimeout(resolve, 120));
-	assert.match(app.lastFrame() ?? '', /per-CPU counts come from xdptop's program: space attaches it/);
+	assert.match(withoutStyles(app.lastFrame()), /per-CPU counts come from xdptop's program: space attaches it/);
 });
 
 test('exceptions: ERR/s in the table, by action in the pane, with their source; only what failed is listed', () => {

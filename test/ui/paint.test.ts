@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import chalk from 'chalk';
 import stringWidth from 'string-width';
-import {paint, paintLine} from '../../source/ui/paint.js';
-
-const plain = (text: string) => text.replaceAll(/\u001B\[\d*m/g, '');
+import {inverse, paint, paintLine} from '../../source/ui/paint.js';
+import {withoutStyles} from '../helpers/styles.js';
 
 let level: typeof chalk.level;
 before(() => {
@@ -33,6 +32,16 @@ test('a line of pieces keeps each colour, and is cut as plain text to its width'
 	// Cut inside the coloured piece: its colour still closes.
 	assert.equal(paintLine(pieces, 10), '> lan0 \u001B[32mdrv\u001B[39m');
 	// A wide character that would not fit whole is left out.
-	assert.equal(plain(paintLine(pieces, 29)), '> lan0 drv  xdptop_stats ● 日');
-	assert.equal(plain(paintLine(pieces, 30)), '> lan0 drv  xdptop_stats ● 日');
+	assert.equal(withoutStyles(paintLine(pieces, 29)), '> lan0 drv  xdptop_stats ● 日');
+	assert.equal(withoutStyles(paintLine(pieces, 30)), '> lan0 drv  xdptop_stats ● 日');
+});
+
+test('inverse video marks the selection even where chalk writes no colour (its level is 0 under --no-color)', () => {
+	chalk.level = 0;
+	try {
+		assert.equal(paint('drv', 'green'), 'drv');
+		assert.equal(inverse('> lan0'), '\u001B[7m> lan0\u001B[27m');
+	} finally {
+		chalk.level = 1;
+	}
 });

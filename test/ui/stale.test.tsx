@@ -7,6 +7,7 @@ import {markStale} from '../../source/model/monitor.js';
 import {App} from '../../source/ui/App.js';
 import {noColorTheme} from '../../source/ui/theme.js';
 import {FakePort, makeRow, oursAttachment} from '../helpers/fake-port.js';
+import {withoutStyles} from '../helpers/styles.js';
 
 afterEach(() => cleanup());
 
@@ -19,7 +20,7 @@ function mount() {
 	Object.defineProperty(app.stdout, 'columns', {value: 120, configurable: true});
 	Object.defineProperty(app.stdout, 'rows', {value: 30, configurable: true});
 	app.stdout.emit('resize');
-	const frame = () => app.lastFrame() ?? '';
+	const frame = () => withoutStyles(app.lastFrame());
 	/** Until the frame matches, 2 s at most; then the frame, for the message. */
 	const waitFor = async (pattern: RegExp) => {
 		const deadline = Date.now() + 2000;
@@ -65,7 +66,7 @@ test('stale survives a narrow terminal: it is the last part of the header to go'
 	// The header drops parts by priority when narrow; stale is kept like the name.
 	const {Header} = await import('../../source/ui/components/Header.js');
 	const narrow = render(<Header snapshot={markStale(port.snapshot, 12)} width={40} theme={noColorTheme} />);
-	assert.match(narrow.lastFrame() ?? '', /^xdptop +.*stale 12 s/);
+	assert.match(withoutStyles(narrow.lastFrame()), /^xdptop +.*stale 12 s/);
 });
 
 test('the monitor\'s own news (ip restarted) shows in the status line, once per event', async () => {
