@@ -95,14 +95,14 @@ const FILTER_MAX = 64;
 /**
  * The filter draft after `input`: keys that came together (a paste, fast typing over a slow link)
  * arrive as one chunk, so each character counts, a backspace (DEL or BS) included; other control
- * characters are dropped.
+ * characters, C1 (a one-byte CSI) among them, are dropped: the draft is drawn as typed.
  */
 export function editFilter(draft: string, input: string): string {
 	let characters = [...draft];
 	for (const character of input) {
 		if (character === '\u007f' || character === '\b') {
 			characters = characters.slice(0, -1);
-		} else if (character >= ' ') {
+		} else if (character >= ' ' && !(character >= '\u0080' && character <= '\u009f')) {
 			characters.push(character);
 		}
 	}

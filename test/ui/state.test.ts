@@ -86,6 +86,7 @@ test('the filter takes a chunk of keys one by one: backspaces in it erase, other
 	assert.equal(editFilter('eth', '0'), 'eth0');
 	assert.equal(editFilter('xm12h', '\u007f'.repeat(20) + 'xm12c'), 'xm12c');
 	assert.equal(editFilter('ab', 'c\bd\u001b[A'), 'abd[A');
+	assert.equal(editFilter('', 'a\u009b2Jb\u0085c'), 'a2Jbc');
 	assert.equal(editFilter('', 'x'.repeat(100)).length, 64);
 });
 
