@@ -1,0 +1,12 @@
+/** The single executable sets at run time the one V8 flag of the launcher's shebang that works there. */
+import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import {test} from 'node:test';
+
+test("the single executable's interrupt budget is the launcher's", () => {
+	const shebang = readFileSync(new URL('../source/launcher.mjs', import.meta.url), 'utf8').split('\n')[0]!;
+	const single = readFileSync(new URL('../source/single/main.cjs', import.meta.url), 'utf8');
+	const budget = /--interrupt-budget=\d+/.exec(shebang)?.[0];
+	assert.ok(budget, `the launcher passes an interrupt budget: ${shebang}`);
+	assert.ok(single.includes(`setFlagsFromString('${budget}')`), `main.cjs sets ${budget}`);
+});
