@@ -210,11 +210,13 @@ export function App({port, initial, defaultMode, ascii, theme}: Props) {
 		// Keys can come faster than frames (a paste, a slow link): each one sees the mode the one
 		// before it left, not the mode of the last render; a chunk of keys is taken one by one.
 		let mode = modeRef.current;
-		if (special || characters.length <= 1 || mode.kind === 'filter') {
+		// In the filter too: "eth0" and Enter in one chunk edit, then keep it, and a key after them
+		// acts on the table (editFilter takes a DEL or BS in the chunk as a backspace).
+		if (special || characters.length <= 1) {
 			mode = handleKey(mode, input, key);
 		} else {
 			for (const character of characters) {
-				mode = handleKey(mode, character, {} as Key);
+				mode = handleKey(mode, character, {return: character === '\r'} as Key);
 			}
 		}
 		modeRef.current = mode;

@@ -223,6 +223,14 @@ describe('keys', () => {
 		assert.notEqual(line('eth0'), '', 'cleared by Esc');
 	});
 
+	test('a name, Enter and Space in one chunk (fast typing over SSH): the filter is kept, and Space attaches', async () => {
+		const {press, port, frame, line} = mount(threeRows());
+		await press('/', 'eth0\r ');
+		assert.doesNotMatch(frame(), /\/ filter:/, 'Enter in the chunk kept the filter');
+		assert.equal(line('veth1'), '');
+		assert.deepEqual(port.calls, [{ifindex: 2, target: 'drv'}], 'the space after Enter acted on the table');
+	});
+
 	test('space attaches in the default mode and detaches again', async () => {
 		const {press, port, line, frame} = mount(threeRows());
 		await press(' ');
