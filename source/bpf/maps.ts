@@ -1,5 +1,5 @@
 /** Reads xdptop_stats's counters: one batch lookup per counters map for every slot's total, however many slots it holds. */
-import {packetsPerCpu, sumPerCpu, perCpuStride, totalOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
+import {packetsPerCpu, sumKey, sumPerCpu, perCpuStride, totalOf, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
 import {DATAREC_SIZE, PROTO_CLASSES, SLOT_KEYS, slotKeys, XDP_ACTIONS} from './abi.js';
 import {check, libbpf} from './libbpf.js';
 
@@ -18,6 +18,7 @@ class BatchReader {
 	readonly #fd: number;
 	readonly #cpus: number;
 	readonly values: Buffer;
+	readonly view: DataView;
 	readonly #keys: Buffer;
 	readonly #inBatch = Buffer.alloc(4);
 	readonly #outBatch = Buffer.alloc(4);
@@ -27,6 +28,7 @@ class BatchReader {
 		this.#fd = fd;
 		this.#cpus = cpus;
 		this.values = Buffer.alloc(keys * cpus * perCpuStride(DATAREC_SIZE));
+		this.view = viewOf(this.values);
 		this.#keys = Buffer.alloc(keys * 4);
 	}
 
@@ -65,14 +67,19 @@ export class CounterTable {
 	readonly #classes: BatchReader;
 	/** Slots [0, #wanted) are read; grown by want(). */
 	#wanted = 0;
-	/** The slots handed out from the last lookup; stale when it no longer answers for the round. */
-	readonly #served = new Set<number>();
+	/**
+	 * Which lookup each slot was last handed out from (lookups are numbered from 1): a slot read
+	 * twice from one lookup means a new round. A number per slot, as a Set costs more than the sum.
+	 */
+	readonly #servedFrom: Uint32Array;
+	#lookup = 0;
 	#stale = true;
 
 	constructor(fd: number, maxEntries: number) {
 		this.#slots = Math.floor(maxEntries / SLOT_KEYS);
 		this.#totals = new BatchReader(fd, this.#slots, this.#cpus);
 		this.#classes = new BatchReader(fd, CLASSES, this.#cpus);
+		this.#servedFrom = new Uint32Array(this.#slots);
 	}
 
 	/** Includes that slot in every lookup from now on (the next one first). */
@@ -93,11 +100,11 @@ export class CounterTable {
 	read(slot: number, withProtos = true): XdpCounters {
 		this.want(slot);
 		if (!withProtos) {
-			if (this.#stale || this.#served.has(slot)) {
+			if (this.#stale || this.#servedFrom[slot] === this.#lookup) {
 				this.#lookupTotals();
 			}
-			this.#served.add(slot);
-			return {actions: actionsPassing(sumPerCpu(this.#totals.values, 1, this.#cpus, DATAREC_SIZE, slot)[0]!)};
+			this.#servedFrom[slot] = this.#lookup;
+			return {actions: actionsPassing(sumKey(this.#totals.view, slot, this.#cpus, DATAREC_SIZE))};
 		}
 		const {firstClassKey} = slotKeys(slot, this.#slots);
 		if (this.#classes.read(firstClassKey, CLASSES) !== CLASSES) {
@@ -117,11 +124,17 @@ export class CounterTable {
 		if (read < this.#wanted) {
 			throw new RangeError(`the counters map returned ${read} of ${this.#wanted} slots`);
 		}
-		this.#served.clear();
+		this.#lookup++;
 		this.#stale = false;
 	}
 }
 
+const NO_ACTIONS: readonly Datarec[] = XDP_ACTIONS.map(() => ZERO_DATAREC);
+const PASS = XDP_ACTIONS.indexOf('PASS');
+
+/** A copy of a packed array, not a map() with a closure: this runs per slot per tick. */
 function actionsPassing(pass: Datarec): Datarec[] {
-	return XDP_ACTIONS.map(action => (action === 'PASS' ? pass : ZERO_DATAREC));
+	const actions = NO_ACTIONS.slice();
+	actions[PASS] = pass;
+	return actions;
 }

@@ -16,16 +16,21 @@ export function perCpuStride(valueSize: number): number {
 const SMALL_HIGH_WORD = 2 ** 20;
 const TWO_32 = 2 ** 32;
 
+/** A view over a buffer's bytes: DataView's readers cost a tenth of Buffer's where they run per CPU per key per tick. */
+export function viewOf(bytes: Uint8Array): DataView {
+	return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** The exact sum of one u64 field over every CPU of a key, with BigInt only past 2^53. */
-function sumField(values: Buffer, first: number, cpus: number, stride: number): bigint {
+function sumField(view: DataView, first: number, cpus: number, stride: number): bigint {
 	let sum = 0;
 	for (let cpu = 0, offset = first; cpu < cpus; cpu++, offset += stride) {
-		const high = values.readUInt32LE(offset + 4);
-		sum += high * TWO_32 + values.readUInt32LE(offset);
+		const high = view.getUint32(offset + 4, true);
+		sum += high * TWO_32 + view.getUint32(offset, true);
 		if (high >= SMALL_HIGH_WORD || sum > Number.MAX_SAFE_INTEGER) {
 			let exact = 0n;
 			for (let again = 0, at = first; again < cpus; again++, at += stride) {
-				exact += values.readBigUInt64LE(at);
+				exact += view.getBigUint64(at, true);
 			}
 			return exact;
 		}
@@ -33,31 +38,39 @@ function sumField(values: Buffer, first: number, cpus: number, stride: number): 
 	return BigInt(sum);
 }
 
-/**
- * Sums {packets, bytes} over every CPU for `keys` keys from `firstKey` in a batch-lookup buffer
- * (key-major: key 0's CPUs, then key 1's ...).
- */
-export function sumPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16, firstKey = 0): Datarec[] {
+/** {packets, bytes} of one key summed over every CPU, in a batch-lookup buffer (key-major: key 0's CPUs, then key 1's ...). */
+export function sumKey(view: DataView, key: number, cpus: number, valueSize = 16): Datarec {
+	const stride = perCpuStride(valueSize);
+	const offset = key * cpus * stride;
+	if (view.byteLength < offset + cpus * stride) {
+		throw new RangeError(`per-CPU buffer holds ${view.byteLength} bytes, ${offset + cpus * stride} needed`);
+	}
+	return {packets: sumField(view, offset, cpus, stride), bytes: sumField(view, offset + 8, cpus, stride)};
+}
+
+/** sumKey() for `keys` keys from `firstKey`. */
+export function sumPerCpu(values: Uint8Array, keys: number, cpus: number, valueSize = 16, firstKey = 0): Datarec[] {
 	const stride = perCpuStride(valueSize);
 	const needed = (firstKey + keys) * cpus * stride;
 	if (values.length < needed) {
 		throw new RangeError(`per-CPU buffer holds ${values.length} bytes, ${needed} needed`);
 	}
+	const view = viewOf(values);
 	const sums: Datarec[] = [];
 	for (let key = firstKey; key < firstKey + keys; key++) {
-		const offset = key * cpus * stride;
-		sums.push({packets: sumField(values, offset, cpus, stride), bytes: sumField(values, offset + 8, cpus, stride)});
+		sums.push(sumKey(view, key, cpus, valueSize));
 	}
 	return sums;
 }
 
 /** Packets per CPU over `keys` keys from `firstKey` of a batch-lookup buffer: where the frames were counted. */
-export function packetsPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16, firstKey = 0): bigint[] {
+export function packetsPerCpu(values: Uint8Array, keys: number, cpus: number, valueSize = 16, firstKey = 0): bigint[] {
 	const stride = perCpuStride(valueSize);
+	const view = viewOf(values);
 	const perCpu = Array.from({length: cpus}, () => 0n);
 	for (let key = firstKey; key < firstKey + keys; key++) {
 		for (let cpu = 0; cpu < cpus; cpu++) {
-			perCpu[cpu]! += values.readBigUInt64LE((key * cpus + cpu) * stride);
+			perCpu[cpu]! += view.getBigUint64((key * cpus + cpu) * stride, true);
 		}
 	}
 	return perCpu;
