@@ -116,6 +116,11 @@ $(OUTPUT)/bench/frames.mjs: bench/frames.ts $(SOURCES) node_modules/.package-loc
 	@echo "  BUNDLE  $@"
 	$(Q)node --import tsx source/bundle/build.ts bench/frames.ts $@
 
+# The Ink floor (bench/ink-floor.tsx): React and Ink, bundled as xdptop is, drawing one line a second.
+$(OUTPUT)/bench/ink-floor.mjs: bench/ink-floor.tsx $(SOURCES) node_modules/.package-lock.json
+	@echo "  BUNDLE  $@"
+	$(Q)node --import tsx source/bundle/build.ts bench/ink-floor.tsx $@
+
 build: deps bpf dist/xdptop.mjs $(OUTPUT)/xdptop-test.mjs
 
 # One file for hosts without Node (Node's single executable applications): the node this make runs,
@@ -181,8 +186,13 @@ $(OUTPUT)/bench/batch_lookup: bench/batch_lookup.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -o $@ $< -lbpf
 
+$(OUTPUT)/bench/stats_dump: bench/stats_dump.c
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -o $@ $<
+
 bench:
-	$(Q)$(MAKE) --no-print-directory build bench-apt-deps $(OUTPUT)/bench/batch_lookup $(OUTPUT)/bench/frames.mjs
+	$(Q)$(MAKE) --no-print-directory build bench-apt-deps $(OUTPUT)/bench/batch_lookup $(OUTPUT)/bench/stats_dump $(OUTPUT)/bench/frames.mjs $(OUTPUT)/bench/ink-floor.mjs
 	$(Q)node --import tsx bench/run.ts
 
 # The npm package's layout (package.json "files", and the run-time modules npm would install:

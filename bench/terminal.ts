@@ -19,6 +19,13 @@ const WARMUP_SECONDS = 3;
 const CLK_TCK = 100;
 const PAIRS = 20;
 const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
+const INK_FLOOR = fileURLToPath(new URL('../build/bench/ink-floor.mjs', import.meta.url));
+
+/** The V8 flags xdptop's launcher starts Node with (its shebang): the floor starts with them too. */
+function launcherFlags(): string[] {
+	const shebang = readFileSync(fileURLToPath(new URL('../source/launcher.mjs', import.meta.url)), 'utf8').split('\n', 1)[0]!;
+	return shebang.split(' ').filter(word => word.startsWith('--'));
+}
 
 interface Usage {
 	readonly cpuPercent: number;
@@ -185,6 +192,7 @@ export async function measureTerminal(): Promise<void> {
 		const xdptop = await measure('xdptop', [CLI], /IFACE/, local);
 		const top = await measure('top', ['top', '-d', '1'], /PID/);
 		const bmon = await measure('bmon', ['bmon'], /lan\d/, local);
+		const floor = await measure('ink-floor', [process.execPath, ...launcherFlags(), INK_FLOOR], /READY/);
 
 		record({metric: 'terminal: top -d 1 bytes/s', value: top.bytesPerSecond, unit: 'B/s'});
 		record({metric: 'terminal: bmon bytes/s', value: bmon.bytesPerSecond, unit: 'B/s'});
@@ -195,10 +203,13 @@ export async function measureTerminal(): Promise<void> {
 		record({metric: 'terminal: xdptop write calls/s (all fds)', value: xdptop.writesPerSecond, unit: '/s'});
 		record({metric: 'terminal: top CPU', value: top.cpuPercent, unit: '%'});
 		record({metric: 'terminal: bmon CPU', value: bmon.cpuPercent, unit: '%'});
+		record({metric: 'terminal: Ink floor CPU (one line a second)', value: floor.cpuPercent, unit: '%'});
 		record({metric: 'terminal: xdptop CPU (1 s interval)', value: xdptop.cpuPercent, unit: '%', vs: 'top', ratio: xdptop.cpuPercent / top.cpuPercent, target: '<= 1.0 %', met: xdptop.cpuPercent <= 1.0});
 		record({metric: 'terminal: top RSS', value: top.rssMb, unit: 'MB'});
 		record({metric: 'terminal: bmon RSS', value: bmon.rssMb, unit: 'MB'});
+		record({metric: 'terminal: Ink floor RSS (one line a second)', value: floor.rssMb, unit: 'MB'});
 		record({metric: 'terminal: xdptop RSS', value: xdptop.rssMb, unit: 'MB', vs: 'top', ratio: xdptop.rssMb / top.rssMb, target: '<= 60 MB', met: xdptop.rssMb <= 60});
+		record({metric: 'terminal: xdptop RSS above the Ink floor', value: xdptop.rssMb - floor.rssMb, unit: 'MB', vs: 'Ink floor', ratio: xdptop.rssMb / floor.rssMb});
 		record({metric: 'start: node -e (print one word)', value: nodeStart, unit: 'ms'});
 		record({metric: 'start: xdptop first frame (median of 5)', value: xdptopStart, unit: 'ms', vs: 'node -e', ratio: xdptopStart / nodeStart, target: '<= 3.5x node -e 0', met: xdptopStart / nodeStart <= 3.5});
 		record({metric: 'start: top first frame', value: top.firstFrameMs, unit: 'ms'});

@@ -1,5 +1,5 @@
 /** Reads xdptop_stats's counters: one batch lookup per counters map for every slot's total, however many slots it holds. */
-import {packetsPerCpu, sumKey, sumPerCpu, perCpuStride, totalOf, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
+import {packetsPerCpu, sumAsDouble, sumKey, sumPerCpu, perCpuStride, totalOf, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
 import {DATAREC_SIZE, PROTO_CLASSES, SLOT_KEYS, slotKeys, XDP_ACTIONS} from './abi.js';
 import {check, libbpf} from './libbpf.js';
 
@@ -74,6 +74,8 @@ export class CounterTable {
 	readonly #servedFrom: Uint32Array;
 	#lookup = 0;
 	#stale = true;
+	/** Each slot's last totals, with the sums they were made from: a slot that counted nothing since keeps its object. */
+	readonly #lastTotals: Array<{readonly packets: number; readonly bytes: number; readonly counters: XdpCounters} | undefined> = [];
 
 	constructor(fd: number, maxEntries: number) {
 		this.#slots = Math.floor(maxEntries / SLOT_KEYS);
@@ -104,7 +106,7 @@ export class CounterTable {
 				this.#lookupTotals();
 			}
 			this.#servedFrom[slot] = this.#lookup;
-			return {actions: actionsPassing(sumKey(this.#totals.view, slot, this.#cpus, DATAREC_SIZE))};
+			return this.#totalsOf(slot);
 		}
 		const {firstClassKey} = slotKeys(slot, this.#slots);
 		if (this.#classes.read(firstClassKey, CLASSES) !== CLASSES) {
@@ -117,6 +119,21 @@ export class CounterTable {
 	/** The next read looks the map up again. */
 	invalidate(): void {
 		this.#stale = true;
+	}
+
+	#totalsOf(slot: number): XdpCounters {
+		const {view} = this.#totals;
+		const stride = perCpuStride(DATAREC_SIZE);
+		const first = slot * this.#cpus * stride;
+		const packets = sumAsDouble(view, first, this.#cpus, stride);
+		const bytes = sumAsDouble(view, first + 8, this.#cpus, stride);
+		const last = this.#lastTotals[slot];
+		if (last && last.packets === packets && last.bytes === bytes) {
+			return last.counters;
+		}
+		const counters = {actions: actionsPassing(sumKey(view, slot, this.#cpus, DATAREC_SIZE))};
+		this.#lastTotals[slot] = {packets, bytes, counters};
+		return counters;
 	}
 
 	#lookupTotals(): void {

@@ -21,21 +21,33 @@ export function viewOf(bytes: Uint8Array): DataView {
 	return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** The exact sum of one u64 field over every CPU of a key, with BigInt only past 2^53. */
-function sumField(view: DataView, first: number, cpus: number, stride: number): bigint {
+/**
+ * One u64 field of a key summed over every CPU as a double: exact, or NaN once any value or the
+ * sum passes 2^52 (NaN equals nothing, so such a sum is never taken for an earlier one).
+ */
+export function sumAsDouble(view: DataView, first: number, cpus: number, stride: number): number {
 	let sum = 0;
 	for (let cpu = 0, offset = first; cpu < cpus; cpu++, offset += stride) {
 		const high = view.getUint32(offset + 4, true);
-		sum += high * TWO_32 + view.getUint32(offset, true);
-		if (high >= SMALL_HIGH_WORD || sum > Number.MAX_SAFE_INTEGER) {
-			let exact = 0n;
-			for (let again = 0, at = first; again < cpus; again++, at += stride) {
-				exact += view.getBigUint64(at, true);
-			}
-			return exact;
+		if (high >= SMALL_HIGH_WORD) {
+			return Number.NaN;
 		}
+		sum += high * TWO_32 + view.getUint32(offset, true);
 	}
-	return BigInt(sum);
+	return sum <= Number.MAX_SAFE_INTEGER ? sum : Number.NaN;
+}
+
+/** The exact sum of one u64 field over every CPU of a key, with BigInt only past 2^53. */
+function sumField(view: DataView, first: number, cpus: number, stride: number): bigint {
+	const sum = sumAsDouble(view, first, cpus, stride);
+	if (!Number.isNaN(sum)) {
+		return BigInt(sum);
+	}
+	let exact = 0n;
+	for (let cpu = 0, at = first; cpu < cpus; cpu++, at += stride) {
+		exact += view.getBigUint64(at, true);
+	}
+	return exact;
 }
 
 /** {packets, bytes} of one key summed over every CPU, in a batch-lookup buffer (key-major: key 0's CPUs, then key 1's ...). */

@@ -94,6 +94,24 @@ describe('counter slots', () => {
 		taken.forEach(slot => slots.free(slot));
 	});
 
+	test('a slot that counted nothing since the last round gives back the same totals object; one that counted, new totals', () => {
+		const slot = slots.allocate();
+		const object = load(slot);
+		testRun(object.progFd, udp, 3);
+		const read = () => {
+			slot.table.invalidate();
+			return slot.table.read(slot.slot, false);
+		};
+		const first = read();
+		assert.equal(Number(first.actions[PASS]!.packets), 3);
+		assert.equal(read(), first, 'idle: the same object, no new BigInts');
+		testRun(object.progFd, udp, 2);
+		const moved = read();
+		assert.notEqual(moved, first);
+		assert.equal(Number(moved.actions[PASS]!.packets), 5);
+		assert.equal(Number(first.actions[PASS]!.packets), 3, 'what was handed out before is not changed');
+	});
+
 	test('the proof gives back the map and the slot, read from the program itself', () => {
 		const slot = slots.allocate();
 		const object = load(slot);

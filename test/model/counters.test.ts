@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {perCpuStride, sumPerCpu, totalOf} from '../../source/model/counters.js';
+import {perCpuStride, sumAsDouble, sumPerCpu, totalOf, viewOf} from '../../source/model/counters.js';
 
 function perCpuBuffer(values: Array<Array<[number, number]>>): Buffer {
 	// values[key][cpu] = [packets, bytes]
@@ -76,4 +76,17 @@ test('a slot further in the buffer is summed from its first key', () => {
 		{packets: 11n, bytes: 110n},
 	]);
 	assert.throws(() => sumPerCpu(buffer, 2, 2, 16, 2), RangeError);
+});
+
+test('sumAsDouble: exact under 2^53, NaN once a value or the sum could lose a unit', () => {
+	const values = (...numbers: bigint[]) => {
+		const buffer = Buffer.alloc(numbers.length * 16);
+		numbers.forEach((value, cpu) => buffer.writeBigUInt64LE(value, cpu * 16));
+		return viewOf(buffer);
+	};
+	assert.equal(sumAsDouble(values(1n, 2n ** 40n, 7n), 0, 3, 16), 2 ** 40 + 8);
+	assert.equal(sumAsDouble(values(2n ** 51n, 2n ** 51n, 2n ** 51n, 2n ** 51n - 1n), 0, 4, 16), 2 ** 53 - 1);
+	assert.ok(Number.isNaN(sumAsDouble(values(2n ** 51n, 2n ** 51n, 2n ** 51n, 2n ** 51n), 0, 4, 16)), 'the sum reaches 2^53');
+	assert.ok(Number.isNaN(sumAsDouble(values(2n ** 52n, 0n), 0, 2, 16)), 'a value of 2^52');
+	assert.ok(Number.isNaN(sumAsDouble(values(2n ** 64n - 1n), 0, 1, 16)));
 });
