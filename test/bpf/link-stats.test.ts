@@ -1,7 +1,7 @@
 /** Decoding the kernel's rtnl_link_stats64 (pure: bytes built here), and finding a netlink attribute. */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {decodeLinkStats, LINK_STATS_READ} from '../../source/bpf/link-stats.js';
+import {CountersByPosition, LINK_STATS_READ} from '../../source/bpf/link-stats.js';
 import {findAttribute} from '../../source/bpf/netlink.js';
 
 const RX_PACKETS = 0;
@@ -24,40 +24,50 @@ const plain = (counters: {rxPackets: bigint; rxBytes: bigint; rxDropped: bigint}
 
 test('decodes rx packets, bytes, and dropped as rx_dropped + rx_missed_errors', () => {
 	const {view, at} = statsBlock({packets: 7n, bytes: 4_294_967_297n, dropped: 2n, missed: 3n});
-	assert.deepEqual(plain(decodeLinkStats(view, at, undefined)), {rxPackets: 7n, rxBytes: 4_294_967_297n, rxDropped: 5n});
+	assert.deepEqual(plain(new CountersByPosition().take(0, 1, view, at)), {rxPackets: 7n, rxBytes: 4_294_967_297n, rxDropped: 5n});
 });
 
-test('an interface whose counters did not move keeps its object; one that moved gets a new one', () => {
+test('an interface whose counters did not move keeps its object; one that moved, or another at its position, gets a new one', () => {
+	const byPosition = new CountersByPosition();
 	const idle = statsBlock({packets: 10n, bytes: 600n, dropped: 0n, missed: 0n});
-	const first = decodeLinkStats(idle.view, idle.at, undefined);
-	assert.equal(decodeLinkStats(idle.view, idle.at, first), first);
+	const first = byPosition.take(3, 42, idle.view, idle.at);
+	assert.equal(byPosition.take(3, 42, idle.view, idle.at), first);
 	for (const moved of [
 		{packets: 11n, bytes: 600n, dropped: 0n, missed: 0n},
-		{packets: 10n, bytes: 601n, dropped: 0n, missed: 0n},
-		{packets: 10n, bytes: 600n, dropped: 1n, missed: 0n},
-		{packets: 10n, bytes: 600n, dropped: 0n, missed: 1n},
+		{packets: 11n, bytes: 601n, dropped: 0n, missed: 0n},
+		{packets: 11n, bytes: 601n, dropped: 1n, missed: 0n},
+		{packets: 11n, bytes: 601n, dropped: 1n, missed: 1n},
 	]) {
 		const block = statsBlock(moved);
-		const next = decodeLinkStats(block.view, block.at, first);
-		assert.notEqual(next, first);
+		const before = byPosition.take(3, 42, idle.view, idle.at);
+		const next = byPosition.take(3, 42, block.view, block.at);
+		assert.notEqual(next, before);
 		assert.deepEqual(plain(next), {rxPackets: moved.packets, rxBytes: moved.bytes, rxDropped: moved.dropped + moved.missed});
 	}
-	// A plain object from elsewhere is never taken for an earlier reading.
-	const foreign = {rxPackets: 10n, rxBytes: 600n, rxDropped: 0n};
-	assert.notEqual(decodeLinkStats(idle.view, idle.at, foreign), foreign);
+	// The same counters at the same position, but another interface (one before it went away).
+	const kept = byPosition.take(3, 42, idle.view, idle.at);
+	const other = byPosition.take(3, 43, idle.view, idle.at);
+	assert.notEqual(other, kept);
+	assert.deepEqual(plain(other), plain(kept));
+	// Positions are apart, and past the first room.
+	const far = byPosition.take(5000, 42, idle.view, idle.at);
+	assert.notEqual(far, kept);
+	assert.equal(byPosition.take(5000, 42, idle.view, idle.at), far);
+	assert.equal(byPosition.take(3, 43, idle.view, idle.at), other, 'growing kept what was there');
 });
 
 test('counters past 2^53 stay exact, and are decoded afresh every read (a double could not tell them apart)', () => {
+	const byPosition = new CountersByPosition();
 	const huge = {packets: 2n ** 64n - 1n, bytes: 2n ** 53n + 1n, dropped: 2n ** 63n, missed: 2n ** 63n - 1n};
 	const block = statsBlock(huge);
-	const first = decodeLinkStats(block.view, block.at, undefined);
+	const first = byPosition.take(0, 1, block.view, block.at);
 	assert.deepEqual(plain(first), {rxPackets: huge.packets, rxBytes: huge.bytes, rxDropped: 2n ** 64n - 1n});
-	const again = decodeLinkStats(block.view, block.at, first);
+	const again = byPosition.take(0, 1, block.view, block.at);
 	assert.notEqual(again, first);
 	assert.deepEqual(plain(again), plain(first));
 	// 2^53 + 2 is 2^53 + 1 plus one byte, though both round to the same double.
 	const later = statsBlock({...huge, bytes: 2n ** 53n + 2n});
-	assert.equal(decodeLinkStats(later.view, later.at, first).rxBytes, 2n ** 53n + 2n);
+	assert.equal(byPosition.take(0, 1, later.view, later.at).rxBytes, 2n ** 53n + 2n);
 });
 
 /** Netlink attributes (length, type, payload padded to 4) back to back. */
