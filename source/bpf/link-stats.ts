@@ -29,8 +29,9 @@ const WORDS = 4;
 
 /**
  * The last read's counters by their position in the dump, with the ifindex and the doubles each
- * was decoded from. The kernel dumps in ifindex order, so an interface is at its last position
- * unless one before it came or went; one whose counters did not move keeps its object. A host
+ * was decoded from. The kernel dumps interfaces in the same order each time (ifindex order on
+ * current kernels), so an interface is at its last position unless one before it came or went
+ * (then it is only decoded again); one whose counters did not move keeps its object. A host
  * of idle interfaces then costs no BigInts, and the check reads flat arrays in order: a Map of
  * last readings by ifindex cost twice as much at 2,049 interfaces, in cache misses.
  */

@@ -141,7 +141,8 @@ export class CounterTable {
 		if (read < this.#wanted) {
 			throw new RangeError(`the counters map returned ${read} of ${this.#wanted} slots`);
 		}
-		this.#lookup++;
+		// Kept within the Uint32Array's range, so what is stored is what is compared.
+		this.#lookup = this.#lookup === 0xff_ff_ff_ff ? 1 : this.#lookup + 1;
 		this.#stale = false;
 	}
 }

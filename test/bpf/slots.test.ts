@@ -23,6 +23,11 @@ const tcp = f.padded(f.ethernet(f.ETH_P_IPV6, f.ipv6(f.IPPROTO_TCP, 20)));
 const classOf = (key: string) => PROTO_CLASSES.findIndex(entry => entry.key === key);
 const packets = (slot: CounterSlot) => slot.table.read(slot.slot).protos!.map(record => Number(record.packets));
 const PASS = XDP_ACTIONS.indexOf('PASS');
+/** [packets, bytes] of the slot's total, from the read of every slot's total. */
+const bytesAndPackets = (slot: CounterSlot) => {
+	const pass = slot.table.read(slot.slot, false).actions[PASS]!;
+	return [Number(pass.packets), Number(pass.bytes)];
+};
 /** The slot's total, from the read of every slot's total. */
 const total = (slot: CounterSlot) => Number(slot.table.read(slot.slot, false).actions[PASS]!.packets);
 
@@ -110,6 +115,29 @@ describe('counter slots', () => {
 		assert.notEqual(moved, first);
 		assert.equal(Number(moved.actions[PASS]!.packets), 5);
 		assert.equal(Number(first.actions[PASS]!.packets), 3, 'what was handed out before is not changed');
+	});
+
+	test('a slot handed out again, counting as many frames as its last owner had but of another size, reads its own bytes', () => {
+		const slot = slots.allocate();
+		const before = load(slot);
+		const small = f.padded(f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 26)), 60);
+		const large = f.padded(f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 166)), 200);
+		testRun(before.progFd, small, 3);
+		slot.table.invalidate();
+		assert.deepEqual(bytesAndPackets(slot), [3, 180]);
+		slots.free(slot);
+		let again: CounterSlot | undefined;
+		const taken: CounterSlot[] = [];
+		for (let round = 0; round < 200 && !again; round++) {
+			const next = slots.allocate();
+			taken.push(next);
+			again = next.mapFd === slot.mapFd && next.slot === slot.slot ? next : undefined;
+		}
+		assert.ok(again, 'the freed slot is handed out again');
+		testRun(load(again).progFd, large, 3);
+		again.table.invalidate();
+		assert.deepEqual(bytesAndPackets(again), [3, 600], 'the same packet count, its own bytes');
+		taken.forEach(each => slots.free(each));
 	});
 
 	test('the proof gives back the map and the slot, read from the program itself', () => {
