@@ -15,7 +15,7 @@ APT_PACKAGES := clang libbpf-dev libbpf1 iproute2 util-linux
 # (systemd-analyze verify, for the README's unit; nothing starts systemd).
 TEST_APT_PACKAGES := bpftool netsniff-ng tmux git procps util-linux systemd
 # `make bench` adds: its anchors (top, bmon, bpftool), trafgen, tmux, strace (write counts), CPU
-# pinning (taskset) and a C compiler (cc) for bench/batch_lookup.c.
+# pinning (taskset) and a C compiler (cc) for bench/batch_lookup.c and bench/stats_dump.c.
 BENCH_APT_PACKAGES := procps bmon bpftool netsniff-ng tmux strace util-linux gcc
 NODE_TESTS = $(shell find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 
