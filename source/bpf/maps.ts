@@ -131,7 +131,9 @@ export class CounterTable {
 		if (last && last.packets === packets && last.bytes === bytes) {
 			return last.counters;
 		}
-		const counters = {actions: actionsPassing(sumKey(view, slot, this.#cpus, DATAREC_SIZE))};
+		// The doubles are the exact sums unless one is NaN (past 2^53): only then sum again in BigInt.
+		const total = Number.isNaN(packets) || Number.isNaN(bytes) ? sumKey(view, slot, this.#cpus, DATAREC_SIZE) : {packets: BigInt(packets), bytes: BigInt(bytes)};
+		const counters = {actions: actionsPassing(total)};
 		this.#lastTotals[slot] = {packets, bytes, counters};
 		return counters;
 	}

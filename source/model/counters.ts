@@ -22,8 +22,8 @@ export function viewOf(bytes: Uint8Array): DataView {
 }
 
 /**
- * One u64 field of a key summed over every CPU as a double: exact, or NaN once any value or the
- * sum passes 2^52 (NaN equals nothing, so such a sum is never taken for an earlier one).
+ * One u64 field of a key summed over every CPU as a double: exact, or NaN once a value reaches
+ * 2^52 or the sum passes 2^53 - 1 (NaN equals nothing, so such a sum is never taken for an earlier one).
  */
 export function sumAsDouble(view: DataView, first: number, cpus: number, stride: number): number {
 	let sum = 0;

@@ -140,6 +140,28 @@ describe('counter slots', () => {
 		taken.forEach(each => slots.free(each));
 	});
 
+	test('totals past 2^53 read exactly (summed again in BigInt), and are read afresh each round', () => {
+		const slot = slots.allocate();
+		const cpus = libbpf().numPossibleCpus();
+		const values = Buffer.alloc(cpus * 16);
+		values.writeBigUInt64LE(2n ** 53n, 0); // packets on CPU 0
+		values.writeBigUInt64LE(2n ** 64n - 2n, 8); // bytes on CPU 0
+		if (cpus > 1) {
+			values.writeBigUInt64LE(1n, 16);
+			values.writeBigUInt64LE(1n, 24);
+		}
+		const key = Buffer.alloc(4);
+		key.writeUInt32LE(slot.keys.totalKey);
+		check('write a total', libbpf().mapUpdateElem(slot.mapFd, key, values, 0));
+		slot.table.invalidate();
+		const first = slot.table.read(slot.slot, false).actions[PASS]!;
+		const extra = cpus > 1 ? 1n : 0n;
+		assert.deepEqual([first.packets, first.bytes], [2n ** 53n + extra, 2n ** 64n - 2n + extra]);
+		slot.table.invalidate();
+		assert.deepEqual(slot.table.read(slot.slot, false).actions[PASS], first, 'the same values again');
+		slots.free(slot);
+	});
+
 	test('the proof gives back the map and the slot, read from the program itself', () => {
 		const slot = slots.allocate();
 		const object = load(slot);
