@@ -4,7 +4,7 @@ import {once} from 'node:events';
 import {mkdirSync, rmSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
-import {SLOT_KEYS, XDP_ACTIONS} from '../source/bpf/abi.js';
+import {LEGACY_LAYOUTS, XDP_ACTIONS} from '../source/bpf/abi.js';
 import {check, libbpf} from '../source/bpf/libbpf.js';
 import {CounterTable} from '../source/bpf/maps.js';
 import {LoadedObject, loadLegacyStatsObject, StatsObject} from '../source/bpf/object.js';
@@ -24,7 +24,7 @@ function programs(): Array<{name: string; object: {readonly progFd: number; clos
 		{name: 'seed', object: LoadedObject.load(bench('seed'), 'bench_seed', ['seed_count'])},
 		{name: 'datarec', object: LoadedObject.load(bench('datarec'), 'bench_datarec', ['datarec_actions'])},
 		{name: 'xdptop', object: StatsObject.load()},
-		{name: 'previous', object: loadLegacyStatsObject()},
+		{name: 'previous', object: loadLegacyStatsObject(LEGACY_LAYOUTS[1])},
 	];
 }
 
@@ -108,7 +108,7 @@ export async function measureContention(): Promise<void> {
 		record({metric: 'contention: seed counts lost', value: ((expected - seedCount) / expected) * 100, unit: '%'});
 
 		const oursNs = median(await contend(`${directory}/ours`));
-		const counters = new CounterTable(ours.countersMapFd, SLOT_KEYS).read(0);
+		const counters = new CounterTable(ours.countersMapFd, 1).read(0);
 		const passed = Number(counters.actions[XDP_ACTIONS.indexOf('PASS')]!.packets);
 		record({metric: 'contention: xdptop_stats ns/pkt', value: oursNs, unit: 'ns', vs: 'seed', ratio: oursNs / seedNs});
 		record({metric: 'contention: xdptop_stats counts lost', value: ((expected - passed) / expected) * 100, unit: '%', target: 'exact (0 %)', met: passed === expected});

@@ -15,7 +15,7 @@ struct datarec {
 	__u64 bytes;
 };
 
-/* A slot's classes, at first_class_key + class in xdptop_counters. */
+/* A slot's classes, in key order of struct slot_counters. */
 enum proto_class {
 	PROTO_IPV4_TCP = 0,
 	PROTO_IPV4_UDP = 1,
@@ -32,11 +32,11 @@ enum proto_class {
 };
 
 /*
- * xdptop_counters with S slots: keys 0..S-1 are the slots' totals, then each slot's
- * PROTO_CLASS_MAX classes from S + slot * PROTO_CLASS_MAX. XDPTOP_SLOT_TOTALS is S of the map the
- * object declares (one slot); xdptop creates larger ones.
+ * One slot of xdptop_counters (one key per attached interface): a counter pair per class. The
+ * slot's total is their sum, so a frame costs one lookup.
  */
-#define XDPTOP_SLOT_KEYS (1 + PROTO_CLASS_MAX)
-#define XDPTOP_SLOT_TOTALS 1
+struct slot_counters {
+	struct datarec classes[PROTO_CLASS_MAX];
+};
 
 #endif /* XDPTOP_XDP_STATS_H */

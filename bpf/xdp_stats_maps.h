@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The counter map of xdp_stats.bpf.c, in the layout source/bpf/identity.ts proves before it reads
- * a byte: a per-CPU array of struct datarec, XDPTOP_SLOT_KEYS keys per slot (its total among the
- * totals at the front, its classes after them). One slot is declared here; xdptop gives every
- * instance of a process one shared map with room for many.
+ * a byte: a per-CPU array of struct slot_counters, one key per slot. One slot is declared here;
+ * xdptop gives every instance of a process one shared map with room for many.
  */
 #ifndef XDPTOP_XDP_STATS_MAPS_H
 #define XDPTOP_XDP_STATS_MAPS_H
@@ -12,9 +11,9 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XDPTOP_SLOT_TOTALS * XDPTOP_SLOT_KEYS);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct datarec);
+	__type(value, struct slot_counters);
 } xdptop_counters SEC(".maps");
 
 #endif /* XDPTOP_XDP_STATS_MAPS_H */

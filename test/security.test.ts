@@ -188,21 +188,26 @@ describe('several xdptops at once', () => {
 		assert.equal(second.ipLinkXdp(first.localIf), undefined);
 	});
 
-	test('--cleanup removes a --keep of the previous counters layout (two maps per program), proven by its own tag and maps', async () => {
-		const [lab] = labs() as [VethLab];
-		const agent = agents.start(lab);
-		await agent.ok({op: 'keepPrevious', ifname: lab.localIf, mode: 'skb'});
-		await agent.ok({op: 'close', keep: false});
-		assert.equal(lab.ipLinkXdp()?.prog?.name, 'xdptop_stats');
-		assert.equal(readdirSync(PIN_ROOT).length, 1);
-		const monitor = agents.start(lab);
-		assert.deepEqual(await monitor.ok({op: 'adopt'}), [], 'not adopted: nothing of it is read');
-		await monitor.ok({op: 'close', keep: false});
-		const cleaned = xdptop(['--cleanup'], lab.local);
-		assert.equal(cleaned.status, 0, cleaned.stderr);
-		assert.equal(cleaned.stdout, `detached xdptop_stats kept on ${lab.localIf} and removed its pins\n`);
-		assert.equal(lab.ipLinkXdp(), undefined);
-	});
+	for (const [layout, label] of [
+		[0, 'the first counters layout (two maps per program)'],
+		[1, 'the second counters layout (slots of a total and a key per class)'],
+	] as const) {
+		test(`--cleanup removes a --keep of ${label}, proven by its own tag and maps`, async () => {
+			const [lab] = labs() as [VethLab];
+			const agent = agents.start(lab);
+			await agent.ok({op: 'keepPrevious', ifname: lab.localIf, mode: 'skb', layout});
+			await agent.ok({op: 'close', keep: false});
+			assert.equal(lab.ipLinkXdp()?.prog?.name, 'xdptop_stats');
+			assert.equal(readdirSync(PIN_ROOT).length, 1);
+			const monitor = agents.start(lab);
+			assert.deepEqual(await monitor.ok({op: 'adopt'}), [], 'not adopted: nothing of it is read');
+			await monitor.ok({op: 'close', keep: false});
+			const cleaned = xdptop(['--cleanup'], lab.local);
+			assert.equal(cleaned.status, 0, cleaned.stderr);
+			assert.equal(cleaned.stdout, `detached xdptop_stats kept on ${lab.localIf} and removed its pins\n`);
+			assert.equal(lab.ipLinkXdp(), undefined);
+		});
+	}
 
 	test('two monitors adopting the same --keep: one takes it over; --cleanup beside it touches nothing', async () => {
 		const [lab] = labs() as [VethLab];

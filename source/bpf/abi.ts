@@ -3,10 +3,10 @@
  * the two drift.
  */
 export const PROG_NAME = 'xdptop_stats';
-/** The per-CPU array every instance of a process counts into, PROTO_CLASSES.length keys per slot. */
+/** The per-CPU array every instance of a process counts into: one key (a slot) per instance. */
 export const COUNTERS_MAP = 'xdptop_counters';
-/** The .rodata of xdp_stats.bpf.c: an instance's total_key and first_class_key in COUNTERS_MAP (u32 each). */
-export const RODATA_SIZE = 8;
+/** The .rodata of xdp_stats.bpf.c: an instance's slot in COUNTERS_MAP (u32). */
+export const RODATA_SIZE = 4;
 export const RODATA_MAP = '.rodata';
 
 /** struct datarec {u64 packets; u64 bytes;} */
@@ -33,28 +33,43 @@ export const PROTO_CLASSES = [
 
 export const PROTO_LABELS: readonly string[] = PROTO_CLASSES.map(entry => entry.label);
 
-/** Keys per slot of COUNTERS_MAP: its total, and one per class. */
-export const SLOT_KEYS = 1 + PROTO_CLASSES.length;
+/** struct slot_counters: a datarec per class, in PROTO_CLASSES order (the value of a COUNTERS_MAP key). */
+export const SLOT_SIZE = PROTO_CLASSES.length * DATAREC_SIZE;
 
-/** Where an instance counts in COUNTERS_MAP: what it is given in .rodata. */
-export interface SlotKeys {
-	readonly totalKey: number;
-	readonly firstClassKey: number;
-}
+export const BPF_MAP_TYPE_ARRAY = 2;
+export const BPF_MAP_TYPE_PERCPU_ARRAY = 6;
 
-/** In a map of `slots` slots the totals come first, a key each, then every slot's classes. */
-export function slotKeys(slot: number, slots: number): SlotKeys {
-	return {totalKey: slot, firstClassKey: slots + slot * PROTO_CLASSES.length};
+/** A map of an earlier layout, as its program's proof checks it (a name starting with '.' is a suffix: libbpf prefixes it). */
+export interface LegacyMap {
+	readonly name: string;
+	readonly type: number;
+	readonly valueSize: number;
+	/** max_entries is this many, or a multiple of it. */
+	readonly entries: {readonly exactly: number} | {readonly multipleOf: number};
 }
 
 /**
- * bpf/legacy/xdp_stats_v1.bpf.c: the layout before slots (a verdict map and a protocol map per
- * instance). Only `--cleanup` proves it, to remove what an older xdptop kept.
+ * The earlier layouts of xdptop_stats (bpf/legacy/), each its object and exactly its maps. Only
+ * `--cleanup` proves them, to remove what an older xdptop kept; nothing of them is read.
  */
-export const LEGACY_MAPS = [
-	{name: 'xdp_actions', maxEntries: XDP_ACTIONS.length},
-	{name: 'xdp_protos', maxEntries: PROTO_CLASSES.length},
-] as const;
+export const LEGACY_LAYOUTS = [
+	{
+		// Before slots: a verdict map and a protocol map per instance.
+		object: 'legacy/xdp_stats_v1.bpf.o',
+		maps: [
+			{name: 'xdp_actions', type: BPF_MAP_TYPE_PERCPU_ARRAY, valueSize: DATAREC_SIZE, entries: {exactly: XDP_ACTIONS.length}},
+			{name: 'xdp_protos', type: BPF_MAP_TYPE_PERCPU_ARRAY, valueSize: DATAREC_SIZE, entries: {exactly: PROTO_CLASSES.length}},
+		],
+	},
+	{
+		// Slots of a total key and a key per class, given in an 8-byte .rodata: two lookups per frame.
+		object: 'legacy/xdp_stats_v2.bpf.o',
+		maps: [
+			{name: COUNTERS_MAP, type: BPF_MAP_TYPE_PERCPU_ARRAY, valueSize: DATAREC_SIZE, entries: {multipleOf: 1 + PROTO_CLASSES.length}},
+			{name: RODATA_MAP, type: BPF_MAP_TYPE_ARRAY, valueSize: 8, entries: {exactly: 1}},
+		],
+	},
+] as const satisfies ReadonlyArray<{readonly object: string; readonly maps: readonly LegacyMap[]}>;
 
 /** bpf/xdp_exceptions.bpf.c: a program per raw tracepoint, and the table both count into. */
 export const EXCEPTION_PROGRAMS = {xdp_exception: 'xdptop_exception', xdp_redirect_err: 'xdptop_redirect_err'} as const;

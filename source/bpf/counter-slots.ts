@@ -5,12 +5,11 @@
  * maps of its own. Maps grow by doubling (16, 32, 64 ... slots), since a map's size is fixed
  * at creation and per-CPU memory is paid for every slot.
  */
-import {COUNTERS_MAP, DATAREC_SIZE, PROTO_CLASSES, SLOT_KEYS, slotKeys, type SlotKeys} from './abi.js';
+import {BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, SLOT_SIZE} from './abi.js';
 import {mapInfoByFd} from './info.js';
 import {check, closeFd, libbpf} from './libbpf.js';
 import {CounterTable, possibleCpuCount} from './maps.js';
 
-const BPF_MAP_TYPE_PERCPU_ARRAY = 6;
 const FIRST_MAP_SLOTS = 16;
 
 /** One slot: the map's fd (borrowed, valid while the slots live) and the table that reads it. */
@@ -19,7 +18,6 @@ export interface CounterSlot {
 	readonly mapFd: number;
 	readonly mapId: number;
 	readonly slot: number;
-	readonly keys: SlotKeys;
 }
 
 interface SlotMap {
@@ -67,9 +65,8 @@ export class CounterSlots {
 	#create(): SlotMap {
 		const last = this.#maps.at(-1);
 		const slots = last ? last.slots * 2 : FIRST_MAP_SLOTS;
-		const entries = slots * SLOT_KEYS;
-		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, 4, DATAREC_SIZE, entries, null));
-		const map: SlotMap = {fd, id: mapInfoByFd(fd).id, table: new CounterTable(fd, entries), slots, next: 0, freed: []};
+		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, 4, SLOT_SIZE, slots, null));
+		const map: SlotMap = {fd, id: mapInfoByFd(fd).id, table: new CounterTable(fd, slots), slots, next: 0, freed: []};
 		this.#maps.push(map);
 		return map;
 	}
@@ -89,16 +86,12 @@ export class CounterSlots {
 	#slot(map: SlotMap, slot: number): CounterSlot {
 		map.table.want(slot);
 		map.table.invalidate(); // What it read before is not this slot's any more.
-		return {table: map.table, mapFd: map.fd, mapId: map.id, slot, keys: slotKeys(slot, map.slots)};
+		return {table: map.table, mapFd: map.fd, mapId: map.id, slot};
 	}
 
 	#zero(map: SlotMap, slot: number): void {
 		const key = Buffer.alloc(4);
-		const zeros = Buffer.alloc(possibleCpuCount() * DATAREC_SIZE);
-		const {totalKey, firstClassKey} = slotKeys(slot, map.slots);
-		for (const index of [totalKey, ...PROTO_CLASSES.map((_, at) => firstClassKey + at)]) {
-			key.writeUInt32LE(index);
-			check('zero a counters slot', libbpf().mapUpdateElem(map.fd, key, zeros, 0));
-		}
+		key.writeUInt32LE(slot);
+		check('zero a counters slot', libbpf().mapUpdateElem(map.fd, key, Buffer.alloc(possibleCpuCount() * SLOT_SIZE), 0));
 	}
 }

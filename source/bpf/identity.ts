@@ -1,8 +1,8 @@
 /**
  * What makes an XDP program provably xdptop's: its instruction tag equals the tag of the object
  * xdptop ships (read by loading that object, so it can never drift from the build), and its maps
- * are exactly the ABI's: a counters map with the ABI's type, key size, value size and a whole
- * number of slots, and a frozen read-only .rodata holding the first key of a slot inside it. A
+ * are exactly the ABI's: a counters map with the ABI's type, key size and value size, and a
+ * frozen read-only .rodata holding a slot inside it. A
  * name proves nothing: any root process can load a program called xdptop_stats with maps of any
  * layout, and reading such a map into our buffers would corrupt memory. The tag ignores which
  * maps (and which .rodata) the instructions reference, so the map check is what rules out our
@@ -10,16 +10,14 @@
  * attachment brings its slot back to whoever adopts it.
  */
 import {readFileSync} from 'node:fs';
-import {COUNTERS_MAP, DATAREC_SIZE, LEGACY_MAPS, RODATA_MAP, RODATA_SIZE, SLOT_KEYS, slotKeys, type SlotKeys} from './abi.js';
+import {BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, LEGACY_LAYOUTS, RODATA_MAP, RODATA_SIZE, SLOT_SIZE, type LegacyMap} from './abi.js';
 import {linkInfoByFd, mapInfoByFd, programInfoByFd, type MapInfo, type XdpLinkInfo} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
 import {loadLegacyStatsObject, StatsObject} from './object.js';
 
-const BPF_MAP_TYPE_ARRAY = 2;
-const BPF_MAP_TYPE_PERCPU_ARRAY = 6;
 const BPF_F_RDONLY_PROG = 1 << 7;
 
-/** A proven program's counters: its map (fd for the holder to close) and its slot in it. */
+/** A proven program's counters: its map (fd for the holder to close), its slots, and its slot in it. */
 export interface ProvenCounters {
 	readonly mapFd: number;
 	readonly mapId: number;
@@ -27,12 +25,13 @@ export interface ProvenCounters {
 	readonly slot: number;
 }
 
-const shippedTags = new Map<'current' | 'legacy', string>();
+type Layout = 'current' | (typeof LEGACY_LAYOUTS)[number];
+const shippedTags = new Map<Layout, string>();
 
-function tagOf(layout: 'current' | 'legacy'): string {
+function tagOf(layout: Layout): string {
 	let tag = shippedTags.get(layout);
 	if (tag === undefined) {
-		const object = layout === 'current' ? StatsObject.load() : loadLegacyStatsObject();
+		const object = layout === 'current' ? StatsObject.load() : loadLegacyStatsObject(layout);
 		try {
 			tag = programInfoByFd(object.progFd).tag;
 		} finally {
@@ -52,9 +51,8 @@ const isCounters = (info: MapInfo) =>
 	info.name === COUNTERS_MAP &&
 	info.type === BPF_MAP_TYPE_PERCPU_ARRAY &&
 	info.keySize === 4 &&
-	info.valueSize === DATAREC_SIZE &&
-	info.maxEntries > 0 &&
-	info.maxEntries % SLOT_KEYS === 0;
+	info.valueSize === SLOT_SIZE &&
+	info.maxEntries > 0;
 
 const isRodata = (info: MapInfo) =>
 	info.name.endsWith(RODATA_MAP) &&
@@ -100,9 +98,9 @@ function openMaps(mapIds: readonly number[]): Array<{fd: number; info: MapInfo}>
 	return opened;
 }
 
-function readKeys(rodataFd: number): SlotKeys | undefined {
+function readSlot(rodataFd: number): number | undefined {
 	const value = Buffer.alloc(RODATA_SIZE);
-	return libbpf().mapLookupElem(rodataFd, Buffer.alloc(4), value) === 0 ? {totalKey: value.readUInt32LE(0), firstClassKey: value.readUInt32LE(4)} : undefined;
+	return libbpf().mapLookupElem(rodataFd, Buffer.alloc(4), value) === 0 ? value.readUInt32LE(0) : undefined;
 }
 
 /**
@@ -128,43 +126,39 @@ export function proveByFd(progFd: number): ProvenCounters | undefined {
 	}
 	const counters = maps.find(map => isCounters(map.info));
 	const rodata = maps.find(map => isRodata(map.info) && isFrozen(map.fd));
-	const keys = counters && rodata ? readKeys(rodata.fd) : undefined;
+	const slot = counters && rodata ? readSlot(rodata.fd) : undefined;
+	// A slot of this map: nothing else is read as one.
+	const proven = counters && slot !== undefined && slot < counters.info.maxEntries;
 	for (const map of maps) {
-		if (map !== counters || keys === undefined) {
+		if (map !== counters || !proven) {
 			closeFd(map.fd);
 		}
 	}
-	if (!counters || keys === undefined) {
-		return undefined;
-	}
-	// A slot of this map, its total and its classes both: nothing else is read as one.
-	const slots = counters.info.maxEntries / SLOT_KEYS;
-	const expected = slotKeys(keys.totalKey, slots);
-	if (keys.totalKey >= slots || keys.firstClassKey !== expected.firstClassKey) {
-		closeFd(counters.fd);
-		return undefined;
-	}
-	return {mapFd: counters.fd, mapId: counters.info.id, maxEntries: counters.info.maxEntries, slot: keys.totalKey};
+	return proven ? {mapFd: counters.fd, mapId: counters.info.id, maxEntries: counters.info.maxEntries, slot} : undefined;
 }
 
+const matchesLegacy = (spec: LegacyMap, map: MapInfo) =>
+	(spec.name.startsWith('.') ? map.name.endsWith(spec.name) : map.name === spec.name) &&
+	map.type === spec.type &&
+	map.keySize === 4 &&
+	map.valueSize === spec.valueSize &&
+	('exactly' in spec.entries ? map.maxEntries === spec.entries.exactly : map.maxEntries > 0 && map.maxEntries % spec.entries.multipleOf === 0);
+
 /**
- * The previous layout's program (bpf/legacy/): its tag, and exactly its two maps. Proven only so
- * that `--cleanup` can remove what an older xdptop kept; nothing of it is read.
+ * An earlier layout's program (bpf/legacy/): its tag, and exactly its maps. Proven only so that
+ * `--cleanup` can remove what an older xdptop kept; nothing of it is read.
  */
 function isLegacyOurs(progFd: number): boolean {
 	try {
 		const info = programInfoByFd(progFd);
-		if (info.tag !== tagOf('legacy') || info.mapIds.length !== LEGACY_MAPS.length) {
-			return false;
-		}
-		const maps = openMaps(info.mapIds);
-		if (!maps) {
+		const layout = LEGACY_LAYOUTS.find(candidate => candidate.maps.length === info.mapIds.length && info.tag === tagOf(candidate));
+		const maps = layout && openMaps(info.mapIds);
+		if (!layout || !maps) {
 			return false;
 		}
 		maps.forEach(map => closeFd(map.fd));
-		return LEGACY_MAPS.every(spec =>
-			maps.some(({info: map}) => map.name === spec.name && map.type === BPF_MAP_TYPE_PERCPU_ARRAY && map.keySize === 4 && map.valueSize === DATAREC_SIZE && map.maxEntries === spec.maxEntries),
-		);
+		const specs: readonly LegacyMap[] = layout.maps;
+		return specs.every(spec => maps.some(({info: map}) => matchesLegacy(spec, map)));
 	} catch {
 		return false;
 	}
@@ -215,7 +209,7 @@ export function proveLink(linkFd: number): ProvenLink | undefined {
 	return {...opened, counters};
 }
 
-/** The XDP link behind linkFd when it holds the previous layout's program (see isLegacyOurs). */
+/** The XDP link behind linkFd when it holds an earlier layout's program (see isLegacyOurs). */
 export function proveLegacyLink(linkFd: number): XdpLinkInfo | undefined {
 	const opened = openLinkProgram(linkFd);
 	if (!opened) {

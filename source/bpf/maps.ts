@@ -1,6 +1,6 @@
-/** Reads xdptop_stats's counters: one batch lookup per counters map for every slot's total, however many slots it holds. */
-import {packetsPerCpu, sumAsDouble, sumKey, sumPerCpu, perCpuStride, totalOf, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
-import {DATAREC_SIZE, PROTO_CLASSES, SLOT_KEYS, slotKeys, XDP_ACTIONS} from './abi.js';
+/** Reads xdptop_stats's counters: one batch lookup per counters map for every slot, however many slots it holds. */
+import {sumAsDouble, sumRecords, perCpuStride, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
+import {DATAREC_SIZE, PROTO_CLASSES, SLOT_SIZE, XDP_ACTIONS} from './abi.js';
 import {check, libbpf} from './libbpf.js';
 
 let possibleCpus: number | undefined;
@@ -24,17 +24,20 @@ class BatchReader {
 	readonly #outBatch = Buffer.alloc(4);
 	readonly #count = Buffer.alloc(4);
 
-	constructor(fd: number, keys: number, cpus: number) {
+	readonly #stride: number;
+
+	constructor(fd: number, keys: number, cpus: number, valueSize: number) {
 		this.#fd = fd;
 		this.#cpus = cpus;
-		this.values = Buffer.alloc(keys * cpus * perCpuStride(DATAREC_SIZE));
+		this.#stride = perCpuStride(valueSize);
+		this.values = Buffer.alloc(keys * cpus * this.#stride);
 		this.view = viewOf(this.values);
 		this.#keys = Buffer.alloc(keys * 4);
 	}
 
 	/** The keys read; an array's batch starts after the key it is given, so `first - 1`. */
 	read(first: number, count: number): number {
-		if (count * this.#cpus * perCpuStride(DATAREC_SIZE) > this.values.length) {
+		if (count * this.#cpus * this.#stride > this.values.length) {
 			throw new RangeError(`${count} keys do not fit the buffer`);
 		}
 		this.#count.writeUInt32LE(count);
@@ -53,18 +56,16 @@ class BatchReader {
 const CLASSES = PROTO_CLASSES.length;
 
 /**
- * One counters map (a per-CPU array of SLOT_KEYS keys per slot: every slot's total first, then
- * every slot's classes). The totals are read from key 0 up to the highest slot anyone reads, with
- * one batch lookup that serves every slot once within a round: reading a slot again, or reading
- * after invalidate() (the end of a monitor tick, a slot zeroed or handed out), reads the map
- * again. So a round over all slots costs one system call and no read is older than its round.
- * A slot's classes (the focused row's) are one more batch lookup of their own keys.
+ * One counters map (a per-CPU array of one slot per key, each a counter pair per class). Slots
+ * are read from key 0 up to the highest slot anyone reads, with one batch lookup that serves
+ * every slot once within a round: reading a slot again, or reading after invalidate() (the end of
+ * a monitor tick, a slot zeroed or handed out), reads the map again. So a round over all slots
+ * costs one system call and no read is older than its round.
  */
 export class CounterTable {
 	readonly #slots: number;
 	readonly #cpus = possibleCpuCount();
-	readonly #totals: BatchReader;
-	readonly #classes: BatchReader;
+	readonly #reader: BatchReader;
 	/** Slots [0, #wanted) are read; grown by want(). */
 	#wanted = 0;
 	/**
@@ -77,11 +78,10 @@ export class CounterTable {
 	/** Each slot's last totals, with the sums they were made from: a slot that counted nothing since keeps its object. */
 	readonly #lastTotals: Array<{readonly packets: number; readonly bytes: number; readonly counters: XdpCounters} | undefined> = [];
 
-	constructor(fd: number, maxEntries: number) {
-		this.#slots = Math.floor(maxEntries / SLOT_KEYS);
-		this.#totals = new BatchReader(fd, this.#slots, this.#cpus);
-		this.#classes = new BatchReader(fd, CLASSES, this.#cpus);
-		this.#servedFrom = new Uint32Array(this.#slots);
+	constructor(fd: number, slots: number) {
+		this.#slots = slots;
+		this.#reader = new BatchReader(fd, slots, this.#cpus, SLOT_SIZE);
+		this.#servedFrom = new Uint32Array(slots);
 	}
 
 	/** Includes that slot in every lookup from now on (the next one first). */
@@ -96,24 +96,30 @@ export class CounterTable {
 	}
 
 	/**
-	 * One slot's counters. Our program passes every frame, so PASS is its total; with the classes,
-	 * PASS is their sum, from the same read, so the two always agree.
+	 * One slot's counters. Our program passes every frame, so PASS is its total: the sum of its
+	 * classes, from the same read, so the two always agree.
 	 */
 	read(slot: number, withProtos = true): XdpCounters {
 		this.want(slot);
+		if (this.#stale || this.#servedFrom[slot] === this.#lookup) {
+			this.#lookupAll();
+		}
+		this.#servedFrom[slot] = this.#lookup;
+		const totals = this.#totalsOf(slot);
 		if (!withProtos) {
-			if (this.#stale || this.#servedFrom[slot] === this.#lookup) {
-				this.#lookupTotals();
-			}
-			this.#servedFrom[slot] = this.#lookup;
-			return this.#totalsOf(slot);
+			return totals;
 		}
-		const {firstClassKey} = slotKeys(slot, this.#slots);
-		if (this.#classes.read(firstClassKey, CLASSES) !== CLASSES) {
-			throw new RangeError(`the counters map returned fewer than ${CLASSES} classes`);
+		const {view} = this.#reader;
+		const first = this.#firstByte(slot);
+		const protos: Datarec[] = [];
+		for (let at = 0; at < CLASSES; at++) {
+			protos.push(sumRecords(view, first + at * DATAREC_SIZE, this.#cpus, SLOT_SIZE));
 		}
-		const protos = sumPerCpu(this.#classes.values, CLASSES, this.#cpus, DATAREC_SIZE);
-		return {actions: actionsPassing(totalOf(protos)), protos, perCpu: packetsPerCpu(this.#classes.values, CLASSES, this.#cpus, DATAREC_SIZE)};
+		const perCpu: bigint[] = [];
+		for (let cpu = 0; cpu < this.#cpus; cpu++) {
+			perCpu.push(sumRecords(view, first + cpu * SLOT_SIZE, CLASSES, DATAREC_SIZE).packets);
+		}
+		return {actions: totals.actions, protos, perCpu};
 	}
 
 	/** The next read looks the map up again. */
@@ -121,25 +127,31 @@ export class CounterTable {
 		this.#stale = true;
 	}
 
+	/** Where a slot starts in the batch buffer: its CPUs' values, each CLASSES datarecs in a row. */
+	#firstByte(slot: number): number {
+		return slot * this.#cpus * SLOT_SIZE;
+	}
+
+	/** A slot's total: every class on every CPU, which lie in one run of datarecs. */
 	#totalsOf(slot: number): XdpCounters {
-		const {view} = this.#totals;
-		const stride = perCpuStride(DATAREC_SIZE);
-		const first = slot * this.#cpus * stride;
-		const packets = sumAsDouble(view, first, this.#cpus, stride);
-		const bytes = sumAsDouble(view, first + 8, this.#cpus, stride);
+		const {view} = this.#reader;
+		const first = this.#firstByte(slot);
+		const records = this.#cpus * CLASSES;
+		const packets = sumAsDouble(view, first, records, DATAREC_SIZE);
+		const bytes = sumAsDouble(view, first + 8, records, DATAREC_SIZE);
 		const last = this.#lastTotals[slot];
 		if (last && last.packets === packets && last.bytes === bytes) {
 			return last.counters;
 		}
 		// The doubles are the exact sums unless one is NaN (past 2^53): only then sum again in BigInt.
-		const total = Number.isNaN(packets) || Number.isNaN(bytes) ? sumKey(view, slot, this.#cpus, DATAREC_SIZE) : {packets: BigInt(packets), bytes: BigInt(bytes)};
+		const total = Number.isNaN(packets) || Number.isNaN(bytes) ? sumRecords(view, first, records, DATAREC_SIZE) : {packets: BigInt(packets), bytes: BigInt(bytes)};
 		const counters = {actions: actionsPassing(total)};
 		this.#lastTotals[slot] = {packets, bytes, counters};
 		return counters;
 	}
 
-	#lookupTotals(): void {
-		const read = this.#totals.read(0, this.#wanted);
+	#lookupAll(): void {
+		const read = this.#reader.read(0, this.#wanted);
 		if (read < this.#wanted) {
 			throw new RangeError(`the counters map returned ${read} of ${this.#wanted} slots`);
 		}

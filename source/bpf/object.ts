@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, LEGACY_MAPS, PROG_NAME, RODATA_MAP, RODATA_SIZE, slotKeys, type SlotKeys} from './abi.js';
+import {COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, RODATA_MAP, RODATA_SIZE, type LEGACY_LAYOUTS} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
 import {objectSource, type ObjectBytes} from './object-source.js';
@@ -95,10 +95,10 @@ export class LoadedObject {
 	}
 }
 
-/** Where an instance counts: the shared counters map, and its slot's keys there. */
+/** Where an instance counts: the shared counters map, and its slot there. */
 export interface CounterSlotRef {
 	readonly mapFd: number;
-	readonly keys: SlotKeys;
+	readonly slot: number;
 }
 
 /**
@@ -109,10 +109,8 @@ export interface CounterSlotRef {
 export class StatsObject {
 	static load(options: {offloadIfindex?: number; slot?: CounterSlotRef} = {}): StatsObject {
 		const {slot, offloadIfindex} = options;
-		const keys = slot?.keys ?? slotKeys(0, 1);
 		const rodata = Buffer.alloc(RODATA_SIZE);
-		rodata.writeUInt32LE(keys.totalKey, 0);
-		rodata.writeUInt32LE(keys.firstClassKey, 4);
+		rodata.writeUInt32LE(slot?.slot ?? 0);
 		return new StatsObject(
 			LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
 				offloadIfindex,
@@ -137,9 +135,10 @@ export class StatsObject {
 	}
 }
 
-/** The previous layout's program (bpf/legacy/), loaded only to learn its tag. */
-export function loadLegacyStatsObject(): LoadedObject {
-	return LoadedObject.load(objectSource('legacy/xdp_stats_v1.bpf.o'), PROG_NAME, LEGACY_MAPS.map(map => map.name));
+/** An earlier layout's program (bpf/legacy/), loaded only to learn its tag. */
+export function loadLegacyStatsObject(layout: (typeof LEGACY_LAYOUTS)[number]): LoadedObject {
+	const maps = layout.maps.map(map => map.name).filter(name => !name.startsWith('.'));
+	return LoadedObject.load(objectSource(layout.object), PROG_NAME, maps);
 }
 
 /** xdp_exceptions.bpf.o loaded: its two tracepoint programs, not yet attached (see exceptions.ts). */

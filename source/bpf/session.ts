@@ -7,7 +7,6 @@ import {type XdpCounters} from '../model/counters.js';
 import {blockingAttachment, describeConflict, explainAttachFailure} from '../model/messages.js';
 import {escapeControl} from '../model/escape.js';
 import {type XdpMode, type XdpState} from '../model/xdp.js';
-import {SLOT_KEYS} from './abi.js';
 import {BpfError, XdpConflictError, XdpModeRefusedError} from './errors.js';
 import {CounterSlots, type CounterSlot} from './counter-slots.js';
 import {proveById, proveLink, releaseProof, type ProvenCounters} from './identity.js';
@@ -444,7 +443,7 @@ export class XdpSession {
 				throw this.#explain(error, target, mode);
 			}
 			const mapId = mapInfoByFd(object.countersMapFd).id;
-			return {object, counters: {table: new CounterTable(object.countersMapFd, SLOT_KEYS), mapId, slot: 0, release: () => undefined}};
+			return {object, counters: {table: new CounterTable(object.countersMapFd, 1), mapId, slot: 0, release: () => undefined}};
 		}
 		let slot: CounterSlot | undefined;
 		try {

@@ -37,27 +37,35 @@ export function sumAsDouble(view: DataView, first: number, cpus: number, stride:
 	return sum <= Number.MAX_SAFE_INTEGER ? sum : Number.NaN;
 }
 
-/** The exact sum of one u64 field over every CPU of a key, with BigInt only past 2^53. */
-function sumField(view: DataView, first: number, cpus: number, stride: number): bigint {
-	const sum = sumAsDouble(view, first, cpus, stride);
+/** The exact sum of `count` u64s `stride` bytes apart from `first`, with BigInt only past 2^53. */
+function sumField(view: DataView, first: number, count: number, stride: number): bigint {
+	const sum = sumAsDouble(view, first, count, stride);
 	if (!Number.isNaN(sum)) {
 		return BigInt(sum);
 	}
 	let exact = 0n;
-	for (let cpu = 0, at = first; cpu < cpus; cpu++, at += stride) {
+	for (let index = 0, at = first; index < count; index++, at += stride) {
 		exact += view.getBigUint64(at, true);
 	}
 	return exact;
 }
 
+/**
+ * {packets, bytes} summed exactly over `count` datarecs `stride` bytes apart from `first`: a key's
+ * CPUs, one class of a slot on every CPU, or every class and CPU of a slot (stride 16).
+ */
+export function sumRecords(view: DataView, first: number, count: number, stride: number): Datarec {
+	const end = first + (count - 1) * stride + 16;
+	if (count > 0 && view.byteLength < end) {
+		throw new RangeError(`per-CPU buffer holds ${view.byteLength} bytes, ${end} needed`);
+	}
+	return {packets: sumField(view, first, count, stride), bytes: sumField(view, first + 8, count, stride)};
+}
+
 /** {packets, bytes} of one key summed over every CPU, in a batch-lookup buffer (key-major: key 0's CPUs, then key 1's ...). */
 export function sumKey(view: DataView, key: number, cpus: number, valueSize = 16): Datarec {
 	const stride = perCpuStride(valueSize);
-	const offset = key * cpus * stride;
-	if (view.byteLength < offset + cpus * stride) {
-		throw new RangeError(`per-CPU buffer holds ${view.byteLength} bytes, ${offset + cpus * stride} needed`);
-	}
-	return {packets: sumField(view, offset, cpus, stride), bytes: sumField(view, offset + 8, cpus, stride)};
+	return sumRecords(view, key * cpus * stride, cpus, stride);
 }
 
 /** sumKey() for `keys` keys from `firstKey`. */

@@ -12,9 +12,10 @@ import {
 	EXCEPTION_PROGRAMS,
 	EXCEPTIONS_MAP,
 	PROG_NAME,
+	LEGACY_LAYOUTS,
 	PROTO_CLASSES,
-	SLOT_KEYS,
-	slotKeys,
+	RODATA_SIZE,
+	SLOT_SIZE,
 	XDP_ACTIONS,
 } from '../../source/bpf/abi.js';
 
@@ -35,15 +36,34 @@ test('XDP verdicts in the kernel\'s order, ABORTED..REDIRECT', () => {
 	assert.deepEqual([...XDP_ACTIONS], ['ABORTED', 'DROP', 'PASS', 'TX', 'REDIRECT']);
 });
 
-test('a slot is its total and one key per protocol class, at the keys .rodata gives', () => {
-	assert.match(header, /#define XDPTOP_SLOT_KEYS \(1 \+ PROTO_CLASS_MAX\)/);
-	assert.equal(SLOT_KEYS, 1 + PROTO_CLASSES.length);
-	assert.equal(Number(define('XDPTOP_SLOT_TOTALS')), 1);
-	assert.deepEqual(slotKeys(0, 1), {totalKey: 0, firstClassKey: 1}, "the object's own one-slot map");
-	assert.deepEqual(slotKeys(3, 16), {totalKey: 3, firstClassKey: 16 + 3 * PROTO_CLASSES.length});
+test('a slot is one key holding a counter pair per protocol class, at the key .rodata gives', () => {
+	assert.match(header, /struct slot_counters \{\n\tstruct datarec classes\[PROTO_CLASS_MAX\];\n\};/);
+	assert.equal(SLOT_SIZE, PROTO_CLASSES.length * DATAREC_SIZE);
+	const maps = readFileSync(new URL('../../bpf/xdp_stats_maps.h', import.meta.url), 'utf8');
+	assert.match(maps, /__uint\(max_entries, 1\);\n\t__type\(key, __u32\);\n\t__type\(value, struct slot_counters\);/);
 	const program = readFileSync(new URL('../../bpf/xdp_stats.bpf.c', import.meta.url), 'utf8');
-	assert.match(program, /const volatile __u32 total_key = 0;\nconst volatile __u32 first_class_key = XDPTOP_SLOT_TOTALS;/);
-	assert.match(program, /count\(total_key, bytes\);\n\tcount\(first_class_key \+ classify\(data, data_end\), bytes\);/);
+	assert.match(program, /const volatile __u32 slot = 0;/);
+	assert.equal(RODATA_SIZE, 4, 'one u32 in .rodata');
+	assert.match(program, /bpf_map_lookup_elem\(&xdptop_counters, &key\);/);
+	assert.equal([...program.matchAll(/bpf_map_lookup_elem/g)].length, 1, 'one lookup per frame');
+});
+
+test('the earlier layouts are described as their sources declare them', () => {
+	const [v1, v2] = LEGACY_LAYOUTS;
+	const source = (layout: {object: string}) => readFileSync(new URL(`../../bpf/${layout.object.replace(/\.o$/, '.c')}`, import.meta.url), 'utf8');
+	const first = source(v1);
+	for (const map of v1.maps) {
+		assert.match(first, new RegExp(`\\} ${map.name} SEC\\("\\.maps"\\)`));
+	}
+	assert.match(first, /__uint\(max_entries, 5\);[^}]*\} xdp_actions/);
+	assert.equal(XDP_ACTIONS.length, 5);
+	assert.match(first, /__uint\(max_entries, PROTO_CLASS_MAX\);[^}]*\} xdp_protos/);
+	const second = source(v2);
+	assert.match(second, /#define XDPTOP_SLOT_KEYS \(1 \+ PROTO_CLASS_MAX\)/);
+	assert.deepEqual(v2.maps[0].entries, {multipleOf: 1 + PROTO_CLASSES.length});
+	assert.match(second, /__type\(value, struct datarec\);\n\} xdptop_counters SEC/);
+	assert.match(second, /const volatile __u32 total_key = 0;\nconst volatile __u32 first_class_key = XDPTOP_SLOT_TOTALS;/);
+	assert.equal(v2.maps[1].valueSize, 8, 'two u32 in its .rodata');
 });
 
 test('protocol classes have the header values, in order, up to the _MAX sentinel', () => {

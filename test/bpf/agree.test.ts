@@ -1,6 +1,7 @@
 /**
  * The detail pane's PASS row and its protocol rows come from one read, so they agree exactly
- * even while frames arrive between two system calls; the rows' total key counts the same frames
+ * even while frames arrive between two system calls; the rows' totals (read without the classes)
+ * count the same frames
  * (real kernel, veth pair of our own).
  */
 import assert from 'node:assert/strict';
@@ -36,7 +37,7 @@ test('PASS equals the sum of the protocol classes in every read, with traffic fl
 			const counters = (await agent.ok({op: 'counters', ifname: lab.localIf})) as {actions: number[]; protos: number[]};
 			const classes = counters.protos.reduce((sum, value) => sum + value, 0);
 			assert.equal(counters.actions[PASS], classes, `read ${read}: PASS and the classes disagree`);
-			// The rows show the total key: a frame is counted there before its class, so a total read
+			// The rows show the total read without the classes: counters only grow, so a total read
 			// after the classes is never below them, and one read before is never above.
 			const total = (await agent.ok({op: 'total', ifname: lab.localIf})) as number;
 			assert.ok(total >= classes && total >= previousTotal, `read ${read}: total ${total}, classes ${classes}, total before ${previousTotal}`);
@@ -51,7 +52,7 @@ test('PASS equals the sum of the protocol classes in every read, with traffic fl
 		assert.ok(moving > 0, 'some reads were taken while frames arrived');
 		const last = (await agent.ok({op: 'counters', ifname: lab.localIf})) as {actions: number[]; protos: number[]};
 		assert.equal(last.actions[PASS], FRAMES);
-		assert.equal(await agent.ok({op: 'total', ifname: lab.localIf}), FRAMES, 'the total key counted every frame too');
+		assert.equal(await agent.ok({op: 'total', ifname: lab.localIf}), FRAMES, 'the total counted every frame too');
 	} finally {
 		await agent.kill('SIGKILL').catch(() => undefined);
 		lab.remove();

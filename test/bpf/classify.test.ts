@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
-import {PROTO_CLASSES, SLOT_KEYS, XDP_ACTIONS} from '../../source/bpf/abi.js';
+import {PROTO_CLASSES, XDP_ACTIONS} from '../../source/bpf/abi.js';
 import {CounterTable} from '../../source/bpf/maps.js';
 import {StatsObject} from '../../source/bpf/object.js';
 import {testRun} from '../../source/bpf/test-run.js';
@@ -67,7 +67,7 @@ describe('xdptop_stats under BPF_PROG_TEST_RUN', () => {
 
 	before(() => {
 		object = StatsObject.load();
-		const table = new CounterTable(object.countersMapFd, SLOT_KEYS);
+		const table = new CounterTable(object.countersMapFd, 1);
 		reader = {read: () => table.read(0)};
 		previous = reader.read();
 	});

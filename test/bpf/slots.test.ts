@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {after, describe, test} from 'node:test';
 import {readFileSync} from 'node:fs';
-import {COUNTERS_MAP, PROG_NAME, PROTO_CLASSES, RODATA_MAP, SLOT_KEYS, XDP_ACTIONS} from '../../source/bpf/abi.js';
+import {COUNTERS_MAP, PROG_NAME, PROTO_CLASSES, RODATA_MAP, SLOT_SIZE, XDP_ACTIONS} from '../../source/bpf/abi.js';
 import {CounterSlots, type CounterSlot} from '../../source/bpf/counter-slots.js';
 import {proveByFd} from '../../source/bpf/identity.js';
 import {mapInfoByFd, programInfo, programInfoByFd} from '../../source/bpf/info.js';
@@ -64,7 +64,7 @@ describe('counter slots', () => {
 		assert.ok(infoA.mapIds.includes(mapId) && infoB.mapIds.includes(mapId), 'both use the one counters map');
 	});
 
-	test("one read of the totals serves each slot once; reading a slot again reads the map again; the classes are always read", () => {
+	test('one read serves each slot once, totals and classes alike; reading a slot again reads the map again', () => {
 		const [first, second] = [slots.allocate(), slots.allocate()];
 		const [a, b] = [load(first), load(second)];
 		testRun(a.progFd, udp, 5);
@@ -73,9 +73,13 @@ describe('counter slots', () => {
 		testRun(b.progFd, udp, 4); // after the read that served the first slot
 		assert.equal(total(second), 6, 'the second slot comes from the same read as the first');
 		assert.equal(total(second), 10, 'asked again: a fresh read');
+		testRun(a.progFd, udp, 2);
+		assert.deepEqual(packets(first), only(classOf('PROTO_IPV4_UDP'), 5), "the first slot's classes: from the read that served the second, before these 2");
 		testRun(b.progFd, udp, 1);
-		assert.equal(packets(second)[classOf('PROTO_IPV4_UDP')], 11, 'the classes: a read of their own');
-		assert.equal(Number(second.table.read(second.slot).actions[PASS]!.packets), 11, 'PASS from the same read as the classes');
+		const counters = second.table.read(second.slot);
+		assert.equal(Number(counters.protos![classOf('PROTO_IPV4_UDP')]!.packets), 11, 'the second slot again: a fresh read');
+		assert.equal(Number(counters.actions[PASS]!.packets), 11, 'PASS from the same read as the classes');
+		assert.deepEqual(packets(first), only(classOf('PROTO_IPV4_UDP'), 7), 'the first slot: from that fresh read');
 	});
 
 	test('a read is never older than its round: a new round, or a slot handed out again, looks the map up', () => {
@@ -140,25 +144,32 @@ describe('counter slots', () => {
 		taken.forEach(each => slots.free(each));
 	});
 
-	test('totals past 2^53 read exactly (summed again in BigInt), and are read afresh each round', () => {
+	test('totals and classes past 2^53 read exactly (summed again in BigInt), and are read afresh each round', () => {
 		const slot = slots.allocate();
 		const cpus = libbpf().numPossibleCpus();
-		const values = Buffer.alloc(cpus * 16);
-		values.writeBigUInt64LE(2n ** 53n, 0); // packets on CPU 0
-		values.writeBigUInt64LE(2n ** 64n - 2n, 8); // bytes on CPU 0
+		const values = Buffer.alloc(cpus * SLOT_SIZE);
+		const [tcp4, arp] = [classOf('PROTO_IPV4_TCP'), classOf('PROTO_ARP')];
+		values.writeBigUInt64LE(2n ** 53n, tcp4 * 16); // packets on CPU 0
+		values.writeBigUInt64LE(2n ** 64n - 4n, tcp4 * 16 + 8); // bytes on CPU 0
+		values.writeBigUInt64LE(1n, arp * 16); // and one ARP frame of one byte on CPU 0
+		values.writeBigUInt64LE(1n, arp * 16 + 8);
 		if (cpus > 1) {
-			values.writeBigUInt64LE(1n, 16);
-			values.writeBigUInt64LE(1n, 24);
+			values.writeBigUInt64LE(1n, SLOT_SIZE + tcp4 * 16); // on the last CPU
+			values.writeBigUInt64LE(1n, SLOT_SIZE + tcp4 * 16 + 8);
 		}
 		const key = Buffer.alloc(4);
-		key.writeUInt32LE(slot.keys.totalKey);
-		check('write a total', libbpf().mapUpdateElem(slot.mapFd, key, values, 0));
+		key.writeUInt32LE(slot.slot);
+		check('write a slot', libbpf().mapUpdateElem(slot.mapFd, key, values, 0));
 		slot.table.invalidate();
 		const first = slot.table.read(slot.slot, false).actions[PASS]!;
 		const extra = cpus > 1 ? 1n : 0n;
-		assert.deepEqual([first.packets, first.bytes], [2n ** 53n + extra, 2n ** 64n - 2n + extra]);
+		assert.deepEqual([first.packets, first.bytes], [2n ** 53n + 1n + extra, 2n ** 64n - 3n + extra]);
 		slot.table.invalidate();
-		assert.deepEqual(slot.table.read(slot.slot, false).actions[PASS], first, 'the same values again');
+		const again = slot.table.read(slot.slot);
+		assert.deepEqual(again.actions[PASS], first, 'the same values again');
+		assert.deepEqual(again.protos![tcp4], {packets: 2n ** 53n + extra, bytes: 2n ** 64n - 4n + extra});
+		assert.deepEqual(again.protos![arp], {packets: 1n, bytes: 1n});
+		assert.deepEqual(again.perCpu, cpus > 1 ? [2n ** 53n + 1n, 1n, ...Array.from({length: cpus - 2}, () => 0n)] : [2n ** 53n + 1n]);
 		slots.free(slot);
 	});
 
@@ -183,7 +194,7 @@ describe('counter slots', () => {
 		}
 		const [firstMap, secondMap] = [mapInfoByFd(taken[0]!.mapFd), mapInfoByFd(taken.at(-1)!.mapFd)];
 		assert.equal(secondMap.maxEntries, firstMap.maxEntries * 2);
-		assert.equal(firstMap.maxEntries % SLOT_KEYS, 0);
+		assert.equal(firstMap.valueSize, SLOT_SIZE, 'a slot per key');
 
 		const used = taken.at(-1)!;
 		const object = StatsObject.load({slot: used});
@@ -198,21 +209,20 @@ describe('counter slots', () => {
 		}
 		const again = handedOut.at(-1)!;
 		assert.deepEqual([again.mapFd, again.slot], [used.mapFd, used.slot], 'reused only once every fresh slot was taken');
-		assert.equal(handedOut.length, secondMap.maxEntries / SLOT_KEYS, 'after the 31 fresh ones');
+		assert.equal(handedOut.length, secondMap.maxEntries, 'after the 31 fresh ones');
 		assert.deepEqual(packets(again), only(-1, 0));
 	});
 });
 
 test('the proof refuses our instructions with a .rodata that is not frozen (it could be rewritten after the proof)', () => {
-	const counters = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, 16, SLOT_KEYS, null));
+	const counters = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, SLOT_SIZE, 1, null));
 	// struct bpf_map_create_opts: sz, then map_flags at 28: BPF_F_RDONLY_PROG, as libbpf sets on .rodata.
 	const opts = Buffer.alloc(48);
 	opts.writeBigUInt64LE(48n, 0);
 	opts.writeUInt32LE(1 << 7, 28);
-	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 8, 1, opts as never));
-	const keys = Buffer.alloc(8);
-	keys.writeUInt32LE(1, 4); // total_key 0, first_class_key 1: the one slot of the map, right but for frozen
-	check('write the keys', libbpf().mapUpdateElem(rodata, Buffer.alloc(4), keys, 0));
+	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 4, 1, opts as never));
+	// Slot 0: the one slot of the map, right but for frozen.
+	check('write the slot', libbpf().mapUpdateElem(rodata, Buffer.alloc(4), Buffer.alloc(4), 0));
 	const object = LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
 		reuseMaps: new Map([
 			[COUNTERS_MAP, counters],
@@ -228,22 +238,24 @@ test('the proof refuses our instructions with a .rodata that is not frozen (it c
 	}
 });
 
-describe('the proof refuses our instructions counting anywhere but one slot of their map', () => {
-	const classes = PROTO_CLASSES.length;
-	for (const [label, slots, totalKey, firstClassKey] of [
-		['a total past the totals', 2, 2, 2 + 2 * classes],
-		["one slot's total with another's classes", 2, 0, 2 + classes],
-		['classes on no slot boundary', 2, 1, 2 + classes + 3],
-		['classes among the totals', 2, 0, 1],
+describe('the proof takes our instructions counting in one slot of their map, and nowhere else', () => {
+	for (const [label, slots, slot, proven] of [
+		['the last slot', 2, 1, true],
+		['a slot past the end', 2, 2, false],
+		['far past the end', 2, 0xff_ff_ff_ff, false],
 	] as const) {
 		test(label, () => {
-			const mapFd = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, 16, slots * SLOT_KEYS, null));
-			const object = StatsObject.load({slot: {mapFd, keys: {totalKey, firstClassKey}}});
+			const mapFd = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, SLOT_SIZE, slots, null));
+			const object = StatsObject.load({slot: {mapFd, slot}});
+			const result = proveByFd(object.progFd);
 			try {
-				assert.equal(proveByFd(object.progFd), undefined);
+				assert.equal(result?.slot, proven ? slot : undefined);
 			} finally {
 				object.close();
 				closeFd(mapFd);
+				if (result) {
+					closeFd(result.mapFd);
+				}
 			}
 		});
 	}

@@ -7,7 +7,7 @@ import {createInterface} from 'node:readline';
 import {XdpSession} from '../../source/bpf/session.js';
 import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
 import {linkInfoByFd} from '../../source/bpf/info.js';
-import {SLOT_KEYS, slotKeys} from '../../source/bpf/abi.js';
+import {LEGACY_LAYOUTS} from '../../source/bpf/abi.js';
 import {proveById} from '../../source/bpf/identity.js';
 import {LoadedObject, loadLegacyStatsObject, StatsObject} from '../../source/bpf/object.js';
 import {netnsCookie} from '../../source/bpf/netns.js';
@@ -27,7 +27,7 @@ export type AgentRequest =
 	/** Attaches a fixture through a bpf_link this process holds open until it exits (another tool's running loader). */
 	| {op: 'holdForeign'; object: string; program: string; ifname: string; mode: XdpMode}
 	/** What `--keep` of an xdptop with the previous counters layout left: its program linked and pinned under its name. */
-	| {op: 'keepPrevious'; ifname: string; mode: XdpMode}
+	| {op: 'keepPrevious'; ifname: string; mode: XdpMode; layout: number}
 	/** xdptop's own object attached on `ifname`, counting in the very slot of the program on `slotOf` (a root process borrowing it). */
 	| {op: 'impostorOnSlotOf'; ifname: string; slotOf: string}
 	| {op: 'close'; keep: boolean};
@@ -66,7 +66,7 @@ async function handle(request: AgentRequest): Promise<unknown> {
 			};
 		}
 		case 'total': {
-			// What a table row shows: the slot's total key, read without the classes.
+			// What a table row shows: the slot's total, read without the classes.
 			const entry = await target(request.ifname);
 			const ours = queryXdp(entry.ifindex).attachments.find(attachment => attachment.ours);
 			const counters = ours ? session.readCounters(entry, ours.progId, false) : undefined;
@@ -96,7 +96,7 @@ async function handle(request: AgentRequest): Promise<unknown> {
 			return null;
 		}
 		case 'keepPrevious': {
-			const object = loadLegacyStatsObject();
+			const object = loadLegacyStatsObject(LEGACY_LAYOUTS[request.layout]!);
 			const {ifindex} = await target(request.ifname);
 			try {
 				const linkFd = createXdpLink(object.progFd, ifindex, request.mode);
@@ -111,7 +111,7 @@ async function handle(request: AgentRequest): Promise<unknown> {
 		case 'impostorOnSlotOf': {
 			const victim = queryXdp((await target(request.slotOf)).ifindex).attachments[0]!;
 			const proven = proveById(victim.progId)!;
-			const object = StatsObject.load({slot: {mapFd: proven.mapFd, keys: slotKeys(proven.slot, proven.maxEntries / SLOT_KEYS)}});
+			const object = StatsObject.load({slot: {mapFd: proven.mapFd, slot: proven.slot}});
 			held.push(object, createXdpLink(object.progFd, (await target(request.ifname)).ifindex, 'skb'));
 			closeFd(proven.mapFd);
 			return null;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {perCpuStride, sumAsDouble, sumPerCpu, totalOf, viewOf} from '../../source/model/counters.js';
+import {perCpuStride, sumAsDouble, sumPerCpu, sumRecords, totalOf, viewOf} from '../../source/model/counters.js';
 
 function perCpuBuffer(values: Array<Array<[number, number]>>): Buffer {
 	// values[key][cpu] = [packets, bytes]
@@ -89,4 +89,19 @@ test('sumAsDouble: exact under 2^53, NaN once a value or the sum could lose a un
 	assert.ok(Number.isNaN(sumAsDouble(values(2n ** 51n, 2n ** 51n, 2n ** 51n, 2n ** 51n), 0, 4, 16)), 'the sum reaches 2^53');
 	assert.ok(Number.isNaN(sumAsDouble(values(2n ** 52n, 0n), 0, 2, 16)), 'a value of 2^52');
 	assert.ok(Number.isNaN(sumAsDouble(values(2n ** 64n - 1n), 0, 1, 16)));
+});
+
+test('sumRecords: a class of a slot over its CPUs, a CPU over its classes, or the whole slot; exact past 2^53', () => {
+	// Two CPUs of one slot of 3 classes: [cpu][class] = [packets, bytes], each CPU's value 48 bytes.
+	const slot = perCpuBuffer([
+		[[1, 10], [2, 20], [3, 30]],
+		[[4, 40], [5, 50], [2 ** 53, 2 ** 53]],
+	]);
+	const view = viewOf(slot);
+	assert.deepEqual(sumRecords(view, 16, 2, 48), {packets: 2n + 5n, bytes: 20n + 50n}, 'class 1 on both CPUs');
+	assert.deepEqual(sumRecords(view, 32, 2, 48), {packets: 3n + 2n ** 53n, bytes: 30n + 2n ** 53n}, 'class 2: past 2^53, exact');
+	assert.deepEqual(sumRecords(view, 48, 3, 16), {packets: 9n + 2n ** 53n, bytes: 90n + 2n ** 53n}, 'CPU 1 over its classes');
+	assert.deepEqual(sumRecords(view, 0, 6, 16), {packets: 15n + 2n ** 53n, bytes: 150n + 2n ** 53n}, 'the whole slot');
+	assert.throws(() => sumRecords(view, 32, 3, 48), RangeError, 'a third CPU is past the buffer');
+	assert.throws(() => sumRecords(view, 8, 6, 16), RangeError, 'one byte run past the end');
 });
