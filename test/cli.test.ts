@@ -135,6 +135,7 @@ describe('on a veth pair', () => {
 				progName: 'foreign_pass',
 				tag: listed?.tag,
 				ours: false,
+				olderXdptop: false,
 				via: 'netlink',
 				linkId: null,
 				// ip loaded it and let go: a netlink attachment that no process holds.

@@ -145,8 +145,8 @@ describe('root programs that borrow xdptop names', () => {
 			lab.send(10);
 			const listed = xdptop(['list', '--json', '-i', lab.localIf], lab.local);
 			assert.equal(listed.status, 0, listed.stderr);
-			const [entry] = JSON.parse(listed.stdout) as Array<{xdp: Array<{progName: string; ours: boolean}>}>;
-			assert.deepEqual(entry!.xdp.map(({progName, ours}) => ({progName, ours})), [{progName: 'xdptop_stats', ours: false}]);
+			const [entry] = JSON.parse(listed.stdout) as Array<{xdp: Array<{progName: string; ours: boolean; olderXdptop: boolean}>}>;
+			assert.deepEqual(entry!.xdp.map(({progName, ours, olderXdptop}) => ({progName, ours, olderXdptop})), [{progName: 'xdptop_stats', ours: false, olderXdptop: false}]);
 
 			const sampled = xdptop(['--once', '--json', '-i', lab.localIf, '-n', '0.2'], lab.local);
 			assert.equal(sampled.status, 0, sampled.stderr);
@@ -197,8 +197,17 @@ describe('several xdptops at once', () => {
 			const agent = agents.start(lab);
 			await agent.ok({op: 'keepPrevious', ifname: lab.localIf, mode: 'skb', layout});
 			await agent.ok({op: 'close', keep: false});
-			assert.equal(lab.ipLinkXdp()?.prog?.name, 'xdptop_stats');
+			const kept = lab.ipLinkXdp()?.prog;
+			assert.equal(kept?.name, 'xdptop_stats');
 			assert.equal(readdirSync(PIN_ROOT).length, 1);
+			// Shown as what it is, and a refused attach says what removes it.
+			assert.match(xdptop(['list', '-i', lab.localIf], lab.local).stdout, / xdptop_stats .* an older xdptop's --keep, bpf_link \d+\n/);
+			const [entry] = JSON.parse(xdptop(['list', '--json', '-i', lab.localIf], lab.local).stdout) as Array<{xdp: Array<{ours: boolean; olderXdptop: boolean}>}>;
+			assert.deepEqual(entry!.xdp.map(({ours, olderXdptop}) => ({ours, olderXdptop})), [{ours: false, olderXdptop: true}]);
+			const refused = xdptop(['--once', '--attach', 'skb', '-i', lab.localIf, '-n', '0.1'], lab.local);
+			assert.equal(refused.status, 1);
+			assert.match(refused.stderr, new RegExp(`^xdptop: ${lab.localIf} already has 'xdptop_stats' \\(id ${kept!.id}\\), kept by an older xdptop, attached in skb mode; xdptop --cleanup removes it\n$`));
+			assert.equal(lab.ipLinkXdp()?.prog?.id, kept!.id, 'left as it was');
 			const monitor = agents.start(lab);
 			assert.deepEqual(await monitor.ok({op: 'adopt'}), [], 'not adopted: nothing of it is read');
 			await monitor.ok({op: 'close', keep: false});

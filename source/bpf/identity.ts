@@ -10,7 +10,7 @@
  * attachment brings its slot back to whoever adopts it.
  */
 import {readFileSync} from 'node:fs';
-import {BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, LEGACY_LAYOUTS, RODATA_MAP, RODATA_SIZE, SLOT_SIZE, type LegacyMap} from './abi.js';
+import {BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, LEGACY_LAYOUTS, PROG_NAME, RODATA_MAP, RODATA_SIZE, SLOT_SIZE, type LegacyMap} from './abi.js';
 import {linkInfoByFd, mapInfoByFd, programInfoByFd, type MapInfo, type XdpLinkInfo} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
 import {loadLegacyStatsObject, StatsObject} from './object.js';
@@ -164,17 +164,22 @@ function isLegacyOurs(progFd: number): boolean {
 	}
 }
 
-/** proveByFd for a program id. */
-export function proveById(progId: number): ProvenCounters | undefined {
+/** What `use` says of the program of that id, through an fd closed after; `gone` when it is gone. */
+function withProgramById<T>(progId: number, use: (progFd: number) => T, gone: T): T {
 	const fd = libbpf().progGetFdById(progId);
 	if (fd < 0) {
-		return undefined;
+		return gone;
 	}
 	try {
-		return proveByFd(fd);
+		return use(fd);
 	} finally {
 		closeFd(fd);
 	}
+}
+
+/** proveByFd for a program id. */
+export function proveById(progId: number): ProvenCounters | undefined {
+	return withProgramById(progId, proveByFd, undefined);
 }
 
 /** A kept or adopted link, proven to hold our program; the holder closes progFd and the map fd. */
@@ -227,17 +232,40 @@ export function releaseProof(proven: ProvenLink): void {
 	[proven.progFd, proven.counters.mapFd].forEach(closeFd);
 }
 
-const verdicts = new Map<number, boolean>();
+/**
+ * A verdict on a program id, decided once: program ids are not reused while the kernel's id space
+ * lasts, so it is kept for the process's life (the cache is emptied past 4,096 programs).
+ */
+function remembered(verdicts: Map<number, boolean>, progId: number, decide: () => boolean): boolean {
+	let verdict = verdicts.get(progId);
+	if (verdict === undefined) {
+		verdict = decide();
+		if (verdicts.size > 4096) {
+			verdicts.clear();
+		}
+		verdicts.set(progId, verdict);
+	}
+	return verdict;
+}
+
+const ourVerdicts = new Map<number, boolean>();
+const olderVerdicts = new Map<number, boolean>();
+
+/** Whether the attached program of that id is ours, for display (● and "ours"). */
+export function isProvenOurs(progId: number, tag: string): boolean {
+	return remembered(ourVerdicts, progId, () => proveOurs(progId, tag));
+}
 
 /**
- * Whether the attached program of that id is ours, for display (● and "ours"). Program ids are
- * not reused while the kernel's id space lasts, so a verdict is kept for the process's life.
+ * Whether the attached program of that id is an older xdptop's (see isLegacyOurs), so that
+ * `list` and a refused attach can say that `--cleanup` removes it. Only a program with our name is
+ * looked at: no other can be one.
  */
-export function isProvenOurs(progId: number, tag: string): boolean {
-	const known = verdicts.get(progId);
-	if (known !== undefined) {
-		return known;
-	}
+export function isOlderXdptop(progId: number, progName: string): boolean {
+	return progName === PROG_NAME && remembered(olderVerdicts, progId, () => withProgramById(progId, isLegacyOurs, false));
+}
+
+function proveOurs(progId: number, tag: string): boolean {
 	let ours = false;
 	try {
 		ours = tag === shippedProgramTag();
@@ -251,9 +279,5 @@ export function isProvenOurs(progId: number, tag: string): boolean {
 			closeFd(counters.mapFd);
 		}
 	}
-	if (verdicts.size > 4096) {
-		verdicts.clear();
-	}
-	verdicts.set(progId, ours);
 	return ours;
 }

@@ -1,7 +1,7 @@
 /** Attaching, detaching and querying XDP on an interface. */
 import {NO_XDP, type XdpAttachMode, type XdpAttachment, type XdpMode, type XdpState} from '../model/xdp.js';
 import {BpfError} from './errors.js';
-import {isProvenOurs} from './identity.js';
+import {isOlderXdptop, isProvenOurs} from './identity.js';
 import {programInfo, xdpLinks, type XdpLinkInfo} from './info.js';
 import {check, libbpf} from './libbpf.js';
 
@@ -99,12 +99,14 @@ export function queryXdp(ifindex: number, links: readonly XdpLinkInfo[] = xdpLin
 		} catch {
 			// Detached between the two calls: report the id alone.
 		}
+		const ours = isProvenOurs(progId, tag);
 		attachments.push({
 			mode,
 			progId,
 			progName,
 			tag,
-			ours: isProvenOurs(progId, tag),
+			ours,
+			...(!ours && isOlderXdptop(progId, progName) ? {olderXdptop: true as const} : {}),
 			via: link ? 'link' : 'netlink',
 			...(link ? {linkId: link.linkId} : {}),
 		});

@@ -18,7 +18,7 @@ function cell(text: string, width: number): string {
 
 export function describeAttachment(attachment: XdpAttachment): string {
 	const name = attachment.progName ? escapeControl(attachment.progName) : '?';
-	const owner = attachment.ours ? 'ours' : 'foreign';
+	const owner = attachment.ours ? 'ours' : attachment.olderXdptop ? 'an older xdptop\'s --keep' : 'foreign';
 	const via = attachment.via === 'link' ? `bpf_link ${attachment.linkId ?? '?'}` : 'netlink';
 	const tag = attachment.tag ? `  tag ${attachment.tag}` : '';
 	return `${attachment.mode.padEnd(3)}  id ${String(attachment.progId).padEnd(6)} ${name.padEnd(15)}${tag}  ${owner}, ${via}`;
@@ -83,6 +83,8 @@ export interface ListJsonEntry {
 		readonly progName: string;
 		readonly tag: string;
 		readonly ours: boolean;
+		/** A --keep of an older xdptop (not read; xdptop --cleanup removes it). */
+		readonly olderXdptop: boolean;
 		readonly via: string;
 		readonly linkId: number | null;
 		/** Processes holding its link (or its program, for netlink); null where not read. */
@@ -117,6 +119,7 @@ export function listJson(interfaces: readonly InterfaceStatus[], netns?: NetnsLa
 			progName: attachment.progName,
 			tag: attachment.tag,
 			ours: attachment.ours,
+			olderXdptop: attachment.olderXdptop === true,
 			via: attachment.via,
 			linkId: attachment.linkId ?? null,
 			holders: attachment.facts?.holders ?? null,

@@ -42,6 +42,9 @@ export function explainAttachFailure(context: AttachContext, code: string, descr
 /** Why xdptop will not attach where another program already is. */
 export function describeConflict(ifname: string, blocking: XdpAttachment): string {
 	const program = blocking.progName ? `'${escapeControl(blocking.progName)}' (id ${blocking.progId})` : `id ${blocking.progId}`;
+	if (blocking.olderXdptop) {
+		return `${escapeControl(ifname)} already has ${program}, kept by an older xdptop, attached in ${blocking.mode} mode; xdptop --cleanup removes it`;
+	}
 	const owner = blocking.ours ? 'an xdptop program of another process' : `program ${program}`;
 	return `${escapeControl(ifname)} already has ${owner} attached in ${blocking.mode} mode; xdptop does not replace or detach it`;
 }

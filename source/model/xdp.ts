@@ -20,6 +20,11 @@ export interface XdpAttachment {
 	 * attached it). A program that only borrows the name is not ours.
 	 */
 	readonly ours: boolean;
+	/**
+	 * A --keep of an older xdptop's counters layout (proven against its program in bpf/legacy/):
+	 * not read, and removed only by `xdptop --cleanup`. Left out for everything else.
+	 */
+	readonly olderXdptop?: true;
 	/** A bpf_link goes away with its last fd; a netlink attachment stays until detached. */
 	readonly via: 'link' | 'netlink';
 	readonly linkId?: number;
@@ -88,16 +93,27 @@ export interface ReportedLink {
 /** Decides whether an attached program is provably ours; a name never does. */
 export type OwnershipProof = (program: ReportedProgram) => boolean;
 
-/** Combines a dump's programs with the link list: ours by proof, link or netlink by link match. */
-export function xdpStateOf(ifindex: number, programs: readonly ReportedProgram[], links: readonly ReportedLink[], isOurs: OwnershipProof): XdpState {
+/**
+ * Combines a dump's programs with the link list: ours by proof (and, for a program that is not,
+ * an older xdptop's by its own proof), link or netlink by link match.
+ */
+export function xdpStateOf(
+	ifindex: number,
+	programs: readonly ReportedProgram[],
+	links: readonly ReportedLink[],
+	isOurs: OwnershipProof,
+	isOlderXdptop?: OwnershipProof,
+): XdpState {
 	if (programs.length === 0) {
 		return NO_XDP;
 	}
 	const attachments = programs.map(program => {
 		const link = links.find(candidate => candidate.ifindex === ifindex && candidate.progId === program.progId);
+		const ours = isOurs(program);
 		return {
 			...program,
-			ours: isOurs(program),
+			ours,
+			...(!ours && isOlderXdptop?.(program) ? {olderXdptop: true as const} : {}),
 			via: link ? ('link' as const) : ('netlink' as const),
 			...(link ? {linkId: link.linkId} : {}),
 		};

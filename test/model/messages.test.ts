@@ -56,3 +56,8 @@ test('a conflict message names the foreign program', () => {
 	);
 	assert.match(describeConflict('eth1', attachment('skb', true)), /an xdptop program of another process/);
 });
+
+test("a conflict with an older xdptop's --keep says that --cleanup removes it", () => {
+	const kept: XdpAttachment = {...attachment('skb'), progName: 'xdptop_stats', olderXdptop: true};
+	assert.equal(describeConflict('eth1', kept), "eth1 already has 'xdptop_stats' (id 42), kept by an older xdptop, attached in skb mode; xdptop --cleanup removes it");
+});

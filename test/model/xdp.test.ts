@@ -14,6 +14,26 @@ test('ours by proof (never by name); link or netlink by matching the link list o
 	assert.equal(impostor.attachments[0]!.ours, false, 'our name without the proof is foreign');
 });
 
+test("an older xdptop's --keep is marked only when its own proof holds and ours does not; asked only for programs not ours", () => {
+	const asked: number[] = [];
+	const older = (candidate: {progId: number}) => {
+		asked.push(candidate.progId);
+		return candidate.progId !== 13;
+	};
+	const state = xdpStateOf(7, [program('drv', 10, 'xdptop_stats'), program('hw', 12, 'xdptop_stats'), program('hw', 13, 'xdptop_stats')], [], candidate => candidate.progId === 10, older);
+	assert.deepEqual(
+		state.attachments.map(({progId, ours, olderXdptop}) => ({progId, ours, olderXdptop})),
+		[
+			{progId: 10, ours: true, olderXdptop: undefined},
+			{progId: 12, ours: false, olderXdptop: true},
+			{progId: 13, ours: false, olderXdptop: undefined},
+		],
+	);
+	assert.deepEqual(asked, [12, 13], 'never asked of our own program');
+	assert.equal('olderXdptop' in state.attachments[2]!, false, 'left out, not false');
+	assert.equal(xdpStateOf(7, [program('drv', 12, 'xdptop_stats')], [], () => false).attachments[0]!.olderXdptop, undefined, 'without the check: not marked');
+});
+
 test('two modes at once are multi; none is NO_XDP', () => {
 	assert.equal(xdpStateOf(1, [program('drv', 1, 'a'), program('hw', 2, 'b')], [], () => false).attachMode, 'multi');
 	assert.equal(xdpStateOf(1, [], [], () => false), NO_XDP);

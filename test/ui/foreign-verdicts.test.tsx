@@ -114,3 +114,12 @@ test('exceptions that cannot be counted: "—" in the table and why in the pane;
 	assert.match(early, /exceptions: after one interval/);
 	assert.doesNotMatch(early, /exceptions 0/);
 });
+
+test("an older xdptop's --keep is named as such in the pane (a refused attach names --cleanup)", () => {
+	const row = makeRow('kept0', 2, {
+		xdp: {attachMode: 'skb', attachments: [{mode: 'skb', progId: 88, progName: 'xdptop_stats', tag: '6425015d81fb6e67', ours: false, olderXdptop: true, via: 'link', linkId: 5}]},
+	});
+	const frame = frameOf(row);
+	assert.match(frame, /prog 88 xdptop_stats .*· an older xdptop's --keep, /);
+	assert.doesNotMatch(frame, /· foreign,/);
+});

@@ -38,7 +38,7 @@ export function titleLine(row: InterfaceRow): string {
 		for (const attachment of row.xdp.attachments) {
 			const via = attachment.via === 'link' ? `bpf_link ${attachment.linkId ?? '?'}` : 'netlink';
 			const tag = attachment.tag ? ` (tag ${attachment.tag.slice(0, 8)})` : '';
-			parts.push(`prog ${attachment.progId} ${safeName(attachment.progName)}${tag} · ${attachment.ours ? 'ours' : 'foreign'}, ${via}`);
+			parts.push(`prog ${attachment.progId} ${safeName(attachment.progName)}${tag} · ${attachment.ours ? 'ours' : attachment.olderXdptop ? 'an older xdptop\'s --keep' : 'foreign'}, ${via}`);
 		}
 	} else {
 		parts.push('no XDP program');
