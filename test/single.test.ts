@@ -11,7 +11,9 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
 import {deleteNamespaces, listNamespaces} from '../source/demo/namespaces.js';
-import {checkList, checkOnceAttach, collect, type Run, type Runner} from './helpers/installed.js';
+import {Agent} from './helpers/agent.js';
+import {checkList, checkOnceAttach, collect, ROOT, type Run, type Runner} from './helpers/installed.js';
+import {VethLab} from './helpers/netns.js';
 import {TmuxTerminal} from './helpers/tmux.js';
 
 const SINGLE = fileURLToPath(new URL('../build/xdptop', import.meta.url));
@@ -102,6 +104,28 @@ test('without node, with a noexec /tmp: list --json in a namespace of the test\'
 test('without node: --once --attach skb loads the built-in object, counts what the peer sent, then detaches', async () => {
 	const result = await checkOnceAttach(singleRunner());
 	assert.equal(result.left, NOTHING_LEFT);
+});
+
+test("without node: an older xdptop's --keep is named by list and removed by --cleanup, proven with the objects it carries inside", async () => {
+	const lab = new VethLab();
+	const agent = new Agent(lab.local);
+	try {
+		await agent.ok({op: 'keepPrevious', ifname: lab.localIf, mode: 'skb', layout: 1});
+		await agent.ok({op: 'close', keep: false});
+		const run = singleRunner();
+		const listed = await run(['list', '-i', lab.localIf], lab.local);
+		assert.equal(listed.status, 0, listed.stderr);
+		assert.match(listed.stdout, / xdptop_stats .* an older xdptop's --keep, bpf_link \d+\n/);
+		const cleaned = await run(['--cleanup'], lab.local);
+		assert.equal(cleaned.status, 0, cleaned.stderr);
+		assert.equal(cleaned.stdout, `detached xdptop_stats kept on ${lab.localIf} and removed its pins\n`);
+		assert.equal(lab.ipLinkXdp(), undefined);
+	} finally {
+		await agent.kill('SIGKILL').catch(() => undefined);
+		// Whatever failed above, the pin goes with the lab (the tree's own xdptop removes it).
+		await collect(['/usr/bin/nsenter', `--net=/run/netns/${lab.local}`, process.execPath, `${ROOT}dist/xdptop.mjs`, '--cleanup'], {});
+		lab.remove();
+	}
 });
 
 test('the single file\'s --demo starts its monitor child (no script argument), and q removes the lab', async () => {
