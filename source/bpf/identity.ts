@@ -11,6 +11,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, LEGACY_LAYOUTS, PROG_NAME, RODATA_MAP, RODATA_SIZE, SLOT_SIZE, type LegacyMap} from './abi.js';
+import {type OwnershipProof} from '../model/xdp.js';
 import {linkInfoByFd, mapInfoByFd, programInfoByFd, type MapInfo, type XdpLinkInfo} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
 import {loadLegacyStatsObject, StatsObject} from './object.js';
@@ -264,6 +265,10 @@ export function isProvenOurs(progId: number, tag: string): boolean {
 export function isOlderXdptop(progId: number, progName: string): boolean {
 	return progName === PROG_NAME && remembered(olderVerdicts, progId, () => withProgramById(progId, isLegacyOurs, false));
 }
+
+/** The two proofs as xdpStateOf and ownershipOf take them. */
+export const provenOurs: OwnershipProof = program => isProvenOurs(program.progId, program.tag);
+export const provenOlderXdptop: OwnershipProof = program => isOlderXdptop(program.progId, program.progName);
 
 function proveOurs(progId: number, tag: string): boolean {
 	let ours = false;

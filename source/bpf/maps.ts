@@ -13,14 +13,13 @@ export function possibleCpuCount(): number {
 
 const ENOENT = 2;
 
-/** One batch lookup of `count` keys from `first`, into reused buffers. */
+/** One batch lookup of keys 0 to count - 1, into reused buffers. */
 class BatchReader {
 	readonly #fd: number;
 	readonly #cpus: number;
 	readonly values: Buffer;
 	readonly view: DataView;
 	readonly #keys: Buffer;
-	readonly #inBatch = Buffer.alloc(4);
 	readonly #outBatch = Buffer.alloc(4);
 	readonly #count = Buffer.alloc(4);
 
@@ -35,16 +34,13 @@ class BatchReader {
 		this.#keys = Buffer.alloc(keys * 4);
 	}
 
-	/** The keys read; an array's batch starts after the key it is given, so `first - 1`. */
-	read(first: number, count: number): number {
+	/** Keys 0 to count - 1; the keys read. */
+	read(count: number): number {
 		if (count * this.#cpus * this.#stride > this.values.length) {
 			throw new RangeError(`${count} keys do not fit the buffer`);
 		}
 		this.#count.writeUInt32LE(count);
-		if (first > 0) {
-			this.#inBatch.writeUInt32LE(first - 1);
-		}
-		const result = libbpf().mapLookupBatch(this.#fd, first === 0 ? null : this.#inBatch, this.#outBatch, this.#keys, this.values, this.#count, null);
+		const result = libbpf().mapLookupBatch(this.#fd, null, this.#outBatch, this.#keys, this.values, this.#count, null);
 		// ENOENT means "that was the last batch", with every key read.
 		if (result < 0 && -result !== ENOENT) {
 			check('read counters', result);
@@ -151,7 +147,7 @@ export class CounterTable {
 	}
 
 	#lookupAll(): void {
-		const read = this.#reader.read(0, this.#wanted);
+		const read = this.#reader.read(this.#wanted);
 		if (read < this.#wanted) {
 			throw new RangeError(`the counters map returned ${read} of ${this.#wanted} slots`);
 		}

@@ -1,7 +1,7 @@
 /** Attaching, detaching and querying XDP on an interface. */
-import {NO_XDP, type XdpAttachMode, type XdpAttachment, type XdpMode, type XdpState} from '../model/xdp.js';
+import {NO_XDP, ownershipOf, type XdpAttachMode, type XdpAttachment, type XdpMode, type XdpState} from '../model/xdp.js';
 import {BpfError} from './errors.js';
-import {isOlderXdptop, isProvenOurs} from './identity.js';
+import {provenOlderXdptop, provenOurs} from './identity.js';
 import {programInfo, xdpLinks, type XdpLinkInfo} from './info.js';
 import {check, libbpf} from './libbpf.js';
 
@@ -99,14 +99,10 @@ export function queryXdp(ifindex: number, links: readonly XdpLinkInfo[] = xdpLin
 		} catch {
 			// Detached between the two calls: report the id alone.
 		}
-		const ours = isProvenOurs(progId, tag);
+		const program = {mode, progId, progName, tag};
 		attachments.push({
-			mode,
-			progId,
-			progName,
-			tag,
-			ours,
-			...(!ours && isOlderXdptop(progId, progName) ? {olderXdptop: true as const} : {}),
+			...program,
+			...ownershipOf(program, provenOurs, provenOlderXdptop),
 			via: link ? 'link' : 'netlink',
 			...(link ? {linkId: link.linkId} : {}),
 		});

@@ -1,9 +1,9 @@
 /** Interfaces with their XDP state: the facts `list` prints and the monitor's left half shows. */
 import {xdpLinks} from '../bpf/info.js';
-import {isOlderXdptop, isProvenOurs} from '../bpf/identity.js';
+import {provenOlderXdptop, provenOurs} from '../bpf/identity.js';
 import {escapeControl} from '../model/escape.js';
 import {parseEscapedName, selectsInterface} from '../model/ifname.js';
-import {xdpStateOf, type ReportedProgram, type XdpState} from '../model/xdp.js';
+import {xdpStateOf, type XdpState} from '../model/xdp.js';
 import {listInterfaces, type NetInterface} from '../net/interfaces.js';
 import {UsageError} from '../options.js';
 
@@ -39,7 +39,5 @@ export async function selectInterfaces(names: readonly string[], listed?: readon
  */
 export function withXdpState(interfaces: readonly NetInterface[]): InterfaceStatus[] {
 	const links = interfaces.some(candidate => candidate.xdpPrograms.length > 0) ? xdpLinks() : [];
-	const ours = (program: ReportedProgram) => isProvenOurs(program.progId, program.tag);
-	const older = (program: ReportedProgram) => isOlderXdptop(program.progId, program.progName);
-	return interfaces.map(candidate => ({...candidate, xdp: xdpStateOf(candidate.ifindex, candidate.xdpPrograms, links, ours, older)}));
+	return interfaces.map(candidate => ({...candidate, xdp: xdpStateOf(candidate.ifindex, candidate.xdpPrograms, links, provenOurs, provenOlderXdptop)}));
 }

@@ -3,7 +3,7 @@ import {fitCells} from '../model/cells.js';
 import {escapeControl} from '../model/escape.js';
 import {ifnameHex, ifnameText} from '../model/ifname.js';
 import {netnsTitle, type NetnsLabel} from '../model/netns.js';
-import {type XdpAttachment} from '../model/xdp.js';
+import {ownerText, type XdpAttachment} from '../model/xdp.js';
 import {type NamespaceListing} from './all-namespaces.js';
 import {type InterfaceStatus} from './inventory.js';
 
@@ -18,10 +18,9 @@ function cell(text: string, width: number): string {
 
 export function describeAttachment(attachment: XdpAttachment): string {
 	const name = attachment.progName ? escapeControl(attachment.progName) : '?';
-	const owner = attachment.ours ? 'ours' : attachment.olderXdptop ? 'an older xdptop\'s --keep' : 'foreign';
 	const via = attachment.via === 'link' ? `bpf_link ${attachment.linkId ?? '?'}` : 'netlink';
 	const tag = attachment.tag ? `  tag ${attachment.tag}` : '';
-	return `${attachment.mode.padEnd(3)}  id ${String(attachment.progId).padEnd(6)} ${name.padEnd(15)}${tag}  ${owner}, ${via}`;
+	return `${attachment.mode.padEnd(3)}  id ${String(attachment.progId).padEnd(6)} ${name.padEnd(15)}${tag}  ${ownerText(attachment)}, ${via}`;
 }
 
 /**

@@ -62,40 +62,6 @@ export function sumRecords(view: DataView, first: number, count: number, stride:
 	return {packets: sumField(view, first, count, stride), bytes: sumField(view, first + 8, count, stride)};
 }
 
-/** {packets, bytes} of one key summed over every CPU, in a batch-lookup buffer (key-major: key 0's CPUs, then key 1's ...). */
-export function sumKey(view: DataView, key: number, cpus: number, valueSize = 16): Datarec {
-	const stride = perCpuStride(valueSize);
-	return sumRecords(view, key * cpus * stride, cpus, stride);
-}
-
-/** sumKey() for `keys` keys from `firstKey`. */
-export function sumPerCpu(values: Uint8Array, keys: number, cpus: number, valueSize = 16, firstKey = 0): Datarec[] {
-	const stride = perCpuStride(valueSize);
-	const needed = (firstKey + keys) * cpus * stride;
-	if (values.length < needed) {
-		throw new RangeError(`per-CPU buffer holds ${values.length} bytes, ${needed} needed`);
-	}
-	const view = viewOf(values);
-	const sums: Datarec[] = [];
-	for (let key = firstKey; key < firstKey + keys; key++) {
-		sums.push(sumKey(view, key, cpus, valueSize));
-	}
-	return sums;
-}
-
-/** Packets per CPU over `keys` keys from `firstKey` of a batch-lookup buffer: where the frames were counted. */
-export function packetsPerCpu(values: Uint8Array, keys: number, cpus: number, valueSize = 16, firstKey = 0): bigint[] {
-	const stride = perCpuStride(valueSize);
-	const view = viewOf(values);
-	const perCpu = Array.from({length: cpus}, () => 0n);
-	for (let key = firstKey; key < firstKey + keys; key++) {
-		for (let cpu = 0; cpu < cpus; cpu++) {
-			perCpu[cpu]! += view.getBigUint64((key * cpus + cpu) * stride, true);
-		}
-	}
-	return perCpu;
-}
-
 export function totalOf(records: readonly Datarec[]): Datarec {
 	let packets = 0n;
 	let bytes = 0n;

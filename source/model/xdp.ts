@@ -93,9 +93,20 @@ export interface ReportedLink {
 /** Decides whether an attached program is provably ours; a name never does. */
 export type OwnershipProof = (program: ReportedProgram) => boolean;
 
+/** Whose an attached program is, by the proofs: ours, else an older xdptop's --keep when that proof is given and holds. */
+export function ownershipOf(program: ReportedProgram, isOurs: OwnershipProof, isOlderXdptop?: OwnershipProof): Pick<XdpAttachment, 'ours' | 'olderXdptop'> {
+	const ours = isOurs(program);
+	return !ours && isOlderXdptop?.(program) ? {ours, olderXdptop: true} : {ours};
+}
+
+/** The owner in words, as `list` and the detail pane say it. */
+export function ownerText(attachment: XdpAttachment): string {
+	return attachment.ours ? 'ours' : attachment.olderXdptop ? "an older xdptop's --keep" : 'foreign';
+}
+
 /**
- * Combines a dump's programs with the link list: ours by proof (and, for a program that is not,
- * an older xdptop's by its own proof), link or netlink by link match.
+ * Combines a dump's programs with the link list: whose by ownershipOf, link or netlink by link
+ * match.
  */
 export function xdpStateOf(
 	ifindex: number,
@@ -109,11 +120,9 @@ export function xdpStateOf(
 	}
 	const attachments = programs.map(program => {
 		const link = links.find(candidate => candidate.ifindex === ifindex && candidate.progId === program.progId);
-		const ours = isOurs(program);
 		return {
 			...program,
-			ours,
-			...(!ours && isOlderXdptop?.(program) ? {olderXdptop: true as const} : {}),
+			...ownershipOf(program, isOurs, isOlderXdptop),
 			via: link ? ('link' as const) : ('netlink' as const),
 			...(link ? {linkId: link.linkId} : {}),
 		};

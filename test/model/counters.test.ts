@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {perCpuStride, sumAsDouble, sumPerCpu, sumRecords, totalOf, viewOf} from '../../source/model/counters.js';
+import {perCpuStride, sumAsDouble, sumRecords, totalOf, viewOf} from '../../source/model/counters.js';
+
+/** `keys` keys from `firstKey` of a batch-lookup buffer (key-major: key 0's CPUs, then key 1's ...), each summed over its CPUs. */
+function sumPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16, firstKey = 0) {
+	const stride = perCpuStride(valueSize);
+	return Array.from({length: keys}, (_, at) => sumRecords(viewOf(values), (firstKey + at) * cpus * stride, cpus, stride));
+}
 
 function perCpuBuffer(values: Array<Array<[number, number]>>): Buffer {
 	// values[key][cpu] = [packets, bytes]

@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import {formatPercent, formatSi} from '../../model/format.js';
 import {type BreakdownRow, type History, type InterfaceRow} from '../../model/monitor.js';
 import {NOT_NATIVE} from '../../model/driver-verdicts.js';
-import {holdersText, type XdpAttachment} from '../../model/xdp.js';
+import {holdersText, ownerText, type XdpAttachment} from '../../model/xdp.js';
 import {axisLabelFormatter} from '../chart-axis.js';
 import {type Theme} from '../theme.js';
 import {fit, safeName} from '../text.js';
@@ -38,7 +38,7 @@ export function titleLine(row: InterfaceRow): string {
 		for (const attachment of row.xdp.attachments) {
 			const via = attachment.via === 'link' ? `bpf_link ${attachment.linkId ?? '?'}` : 'netlink';
 			const tag = attachment.tag ? ` (tag ${attachment.tag.slice(0, 8)})` : '';
-			parts.push(`prog ${attachment.progId} ${safeName(attachment.progName)}${tag} · ${attachment.ours ? 'ours' : attachment.olderXdptop ? 'an older xdptop\'s --keep' : 'foreign'}, ${via}`);
+			parts.push(`prog ${attachment.progId} ${safeName(attachment.progName)}${tag} · ${ownerText(attachment)}, ${via}`);
 		}
 	} else {
 		parts.push('no XDP program');
