@@ -4,22 +4,25 @@
  */
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
 import {deleteNamespaces} from '../source/demo/namespaces.js';
 
 const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
 const SOAK = fileURLToPath(new URL('soak-main.ts', import.meta.url));
+const LAUNCHER = fileURLToPath(new URL('../source/launcher.mjs', import.meta.url));
 
 interface Report {
 	rows: number;
 	ticks: number;
 	tickMs: number;
 	framesWritten: number;
-	rssStartMb: number;
-	rssEndMb: number;
-	heapStartMb: number;
-	heapEndMb: number;
+	/** Sampled at rest (full GC, malloc trimmed) after the warm-up, then after every tenth of the ticks. */
+	rssMb: number[];
+	heapMb: number[];
+	/** RSS less the V8 heap's reserved pages: code, native and malloc memory. */
+	offHeapMb: number[];
 	handlesStart: number;
 	handlesEnd: number;
 }
@@ -43,9 +46,18 @@ function withoutCi(): NodeJS.ProcessEnv {
 	return environment;
 }
 
-/** The real engine ticking into the real UI, rendered headless, with React as shipped (production). */
+/** The V8 flags xdptop ships with (the launcher's shebang): they size the heap, so memory is measured under them. */
+function shippedV8Flags(): string[] {
+	const shebang = readFileSync(LAUNCHER, 'utf8').split('\n', 1)[0]!;
+	const flags = shebang.split(/\s+/).filter(word => word.startsWith('--'));
+	assert.ok(flags.length > 0, `no V8 flags in ${shebang}`);
+	return flags;
+}
+
+/** The real engine ticking into the real UI, rendered headless, with React and V8 flags as shipped. */
 function soak(namespace: string, ticks: number): Report {
-	const result = spawnSync('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '--expose-gc', '--import', 'tsx', SOAK, String(ticks)], {
+	const node = [process.execPath, '--expose-gc', ...shippedV8Flags(), '--import', 'tsx'];
+	const result = spawnSync('nsenter', [`--net=/run/netns/${namespace}`, ...node, SOAK, String(ticks)], {
 		encoding: 'utf8',
 		// Without CI: Ink in CI mode holds every frame back until exit.
 		env: {...withoutCi(), NODE_ENV: 'production'},
@@ -55,6 +67,15 @@ function soak(namespace: string, ticks: number): Report {
 	const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Report;
 	process.stdout.write(`# ${JSON.stringify(report)}\n`);
 	return report;
+}
+
+const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** A leak grows steadily: the last three samples' median against the first three's, so one sample's noise cannot fail it. */
+function assertFlat(what: string, samplesMb: number[], limitMb: number): void {
+	const first = median(samplesMb.slice(0, 3));
+	const last = median(samplesMb.slice(-3));
+	assert.ok(last - first < limitMb, `${what} grew from ${first} to ${last} MB (samples: ${samplesMb.join(', ')})`);
 }
 
 withInterfaces(250, namespace => {
@@ -78,8 +99,10 @@ withInterfaces(10, namespace => {
 	test('a soak of 100,000 ticks: heap and RSS flat, no timer or handle left', () => {
 		const report = soak(namespace, 100_000);
 		assert.equal(report.rows, 21);
-		assert.ok(report.heapEndMb - report.heapStartMb < 10, `heap grew from ${report.heapStartMb} to ${report.heapEndMb} MB`);
-		assert.ok(report.rssEndMb - report.rssStartMb < 30, `RSS grew from ${report.rssStartMb} to ${report.rssEndMb} MB`);
+		assert.equal(report.rssMb.length, 11);
+		assertFlat('heap', report.heapMb, 10);
+		assertFlat('RSS', report.rssMb, 30);
+		assertFlat('memory off the V8 heap', report.offHeapMb, 20);
 		assert.equal(report.handlesEnd, report.handlesStart);
 	});
 });
