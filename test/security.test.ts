@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {afterEach, beforeEach, describe, test} from 'node:test';
+import {after, afterEach, before, beforeEach, describe, test} from 'node:test';
 import {Agent} from './helpers/agent.js';
 import {VethLab} from './helpers/netns.js';
 
@@ -78,7 +78,25 @@ function labsForEachTest(count: number) {
 	};
 }
 
+/**
+ * bpffs as a plain `mount -t bpf` leaves it, world-writable (mode 1777), for these tests only:
+ * the mode it had is put back after them, also when they fail.
+ */
+function worldWritableBpffs(): void {
+	let mode: number | undefined;
+	before(() => {
+		mode = statSync('/sys/fs/bpf').mode & 0o7777;
+		chmodSync('/sys/fs/bpf', 0o1777);
+	});
+	after(() => {
+		if (mode !== undefined) {
+			chmodSync('/sys/fs/bpf', mode);
+		}
+	});
+}
+
 describe('an unprivileged user planting in bpffs', () => {
+	worldWritableBpffs();
 	const {labs, agents} = labsForEachTest(1);
 
 	test("symlinks to another tool's pinned link make neither --cleanup nor a monitor detach it", async () => {
@@ -191,6 +209,7 @@ describe('several xdptops at once', () => {
 	for (const [layout, label] of [
 		[0, 'the first counters layout (two maps per program)'],
 		[1, 'the second counters layout (slots of a total and a key per class)'],
+		[2, 'the third counters layout (a per-CPU key per slot, read by batch lookup)'],
 	] as const) {
 		test(`--cleanup removes a --keep of ${label}, proven by its own tag and maps`, async () => {
 			const [lab] = labs() as [VethLab];
