@@ -15,7 +15,7 @@ APT_PACKAGES := clang libbpf-dev libbpf1 iproute2 util-linux
 # (systemd-analyze verify, for the README's unit; nothing starts systemd).
 TEST_APT_PACKAGES := bpftool netsniff-ng tmux git procps util-linux systemd
 # `make bench` adds: its anchors (top, bmon, bpftool), trafgen, tmux, strace (write counts), CPU
-# pinning (taskset) and a C compiler (cc) for bench/batch_lookup.c and bench/stats_dump.c.
+# pinning (taskset) and a C compiler (cc) for bench/map_read.c and bench/stats_dump.c.
 BENCH_APT_PACKAGES := procps bmon bpftool netsniff-ng tmux strace util-linux gcc
 NODE_TESTS = $(shell find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 
@@ -30,7 +30,7 @@ FIXTURE_OBJECTS := $(patsubst test/fixtures/%.bpf.c,$(OUTPUT)/fixtures/%.bpf.o,$
 BENCH_OBJECTS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard bench/*.bpf.c))
 SOURCES := $(shell find source test -name '*.ts' -o -name '*.tsx')
 
-.PHONY: all deps apt-deps test-apt-deps bench-apt-deps node-check node-deps bpf build run test test-long bench install install-check uninstall clean single
+.PHONY: all deps apt-deps test-apt-deps test-bpffs bench-apt-deps node-check node-deps bpf build run test test-long bench install install-check uninstall clean single
 .DELETE_ON_ERROR:
 
 all: build
@@ -137,8 +137,8 @@ $(SINGLE): source/single/main.cjs $(OUTPUT)/single/xdptop.mjs $(BPF_OBJECTS)
 	@echo "  SEA     $@"
 	$(Q)node=$$(node -p process.execPath) && arch=$$(node -p process.arch) && \
 	if ldd "$$node" | grep -q libnode; then echo "make single needs a Node.js with its runtime built in (an official build); $$node loads libnode" >&2; exit 1; fi && \
-	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","xdp_exceptions.bpf.o":"%s","legacy/xdp_stats_v1.bpf.o":"%s","legacy/xdp_stats_v2.bpf.o":"%s","koffi.node":"%s"}}\n' \
-		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o $(OUTPUT)/xdp_exceptions.bpf.o $(OUTPUT)/legacy/xdp_stats_v1.bpf.o $(OUTPUT)/legacy/xdp_stats_v2.bpf.o \
+	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","xdp_exceptions.bpf.o":"%s","legacy/xdp_stats_v1.bpf.o":"%s","legacy/xdp_stats_v2.bpf.o":"%s","legacy/xdp_stats_v3.bpf.o":"%s","koffi.node":"%s"}}\n' \
+		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o $(OUTPUT)/xdp_exceptions.bpf.o $(OUTPUT)/legacy/xdp_stats_v1.bpf.o $(OUTPUT)/legacy/xdp_stats_v2.bpf.o $(OUTPUT)/legacy/xdp_stats_v3.bpf.o \
 		node_modules/@koromix/koffi-linux-$$arch/linux_$$arch/koffi.node >$(OUTPUT)/single/sea-config.json && \
 	strip -o $@.tmp "$$node" && \
 	{ { node --experimental-sea-config $(OUTPUT)/single/sea-config.json && \
@@ -173,15 +173,21 @@ $(PROMETHEUS):
 	dpkg-deb -x prometheus_*.deb . && rm prometheus_*.deb
 	$(Q)$(PROMETHEUS) --version >/dev/null
 
-test: build test-apt-deps $(NODE18) $(SINGLE) $(PROMETHEUS)
+# The tests keep attachments (pins under /sys/fs/bpf): bpffs is mounted there, as systemd does at
+# boot, where a machine has none (xdptop mounts it itself only where it can tell that it runs in
+# the host's mount namespace).
+test-bpffs:
+	$(Q)mountpoint -q /sys/fs/bpf || { echo "  MOUNT   bpffs at /sys/fs/bpf (mode 700)"; mount -t bpf -o mode=700 bpf /sys/fs/bpf; }
+
+test: build test-apt-deps test-bpffs $(NODE18) $(SINGLE) $(PROMETHEUS)
 	$(Q)node --import tsx --test --test-concurrency=1 $(NODE_TESTS)
 
 # Scale and soak (500 interfaces, 100,000 ticks): minutes, not seconds; CI runs it too.
-test-long: build test-apt-deps $(PROMETHEUS)
+test-long: build test-apt-deps test-bpffs $(PROMETHEUS)
 	$(Q)node --import tsx --test --test-concurrency=1 $(shell find test-long -name '*.test.ts' | sort)
 
 # Prints every figure with its anchor; BENCH_JSON=FILE also writes them as JSON.
-$(OUTPUT)/bench/batch_lookup: bench/batch_lookup.c
+$(OUTPUT)/bench/map_read: bench/map_read.c
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -o $@ $< -lbpf
@@ -192,7 +198,7 @@ $(OUTPUT)/bench/stats_dump: bench/stats_dump.c
 	$(Q)$(CC) -O2 -Wall -o $@ $<
 
 bench:
-	$(Q)$(MAKE) --no-print-directory build bench-apt-deps $(OUTPUT)/bench/batch_lookup $(OUTPUT)/bench/stats_dump $(OUTPUT)/bench/frames.mjs $(OUTPUT)/bench/ink-floor.mjs
+	$(Q)$(MAKE) --no-print-directory build bench-apt-deps $(OUTPUT)/bench/map_read $(OUTPUT)/bench/stats_dump $(OUTPUT)/bench/frames.mjs $(OUTPUT)/bench/ink-floor.mjs
 	$(Q)node --import tsx bench/run.ts
 
 # The npm package's layout (package.json "files", and the run-time modules npm would install:

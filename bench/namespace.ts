@@ -5,6 +5,7 @@
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {fileURLToPath} from 'node:url';
+import {launcherV8Flags} from '../test/helpers/launcher-flags.js';
 import {type Figure, record} from './report.js';
 
 const MARKER = 'FIGURES ';
@@ -14,10 +15,10 @@ export function sendFigures(figures: readonly Figure[]): void {
 	process.stdout.write(`${MARKER}${JSON.stringify(figures)}\n`);
 }
 
-/** In the parent: run `script args...` inside `namespace`, record what it sends back. */
+/** In the parent: run `script args...` inside `namespace`, with the V8 flags xdptop runs with, and record what it sends back. */
 export async function runInNamespace(namespace: string, script: string, args: readonly string[] = []): Promise<void> {
 	const path = fileURLToPath(new URL(script, import.meta.url));
-	await runChild('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, '--import', 'tsx', path, ...args]);
+	await runChild('nsenter', [`--net=/run/netns/${namespace}`, process.execPath, ...launcherV8Flags(), '--import', 'tsx', path, ...args]);
 }
 
 /** Runs a program that reports with sendFigures(), and records its figures here. */

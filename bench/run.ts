@@ -30,7 +30,7 @@ if (sections.has('2')) {
 	}
 }
 if (sections.has('3')) {
-	section('3. Cost per tick in userspace (medians of 50 ticks after 200 warm-up ones, idle and with every interface receiving a frame before each tick; interfaces are veths in a bench namespace)');
+	section('3. Cost per tick in userspace (medians of 200 ticks after 1,000 warm-up ones, run with the V8 flags of xdptop, idle and with every interface receiving a frame before each tick; interfaces are veths in a bench namespace)');
 	await untilQuiet();
 	const namespace = `xdptop-bench-${process.pid}-t`;
 	execFileSync('ip', ['netns', 'add', namespace]);

@@ -11,6 +11,7 @@ import {fileURLToPath} from 'node:url';
 import {ETH_P_IP, ethernet, IPPROTO_UDP, ipv4, padded, trafgenConfig} from '../source/demo/frames.js';
 import {deleteNamespaces} from '../source/demo/namespaces.js';
 import {median, record} from './report.js';
+import {launcherV8Flags} from '../test/helpers/launcher-flags.js';
 
 const COLUMNS = 120;
 const ROWS = 40;
@@ -20,12 +21,6 @@ const CLK_TCK = 100;
 const PAIRS = 20;
 const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
 const INK_FLOOR = fileURLToPath(new URL('../build/bench/ink-floor.mjs', import.meta.url));
-
-/** The V8 flags xdptop's launcher starts Node with (its shebang): the floor starts with them too. */
-function launcherFlags(): string[] {
-	const shebang = readFileSync(fileURLToPath(new URL('../source/launcher.mjs', import.meta.url)), 'utf8').split('\n', 1)[0]!;
-	return shebang.split(' ').filter(word => word.startsWith('--'));
-}
 
 interface Usage {
 	readonly cpuPercent: number;
@@ -192,7 +187,7 @@ export async function measureTerminal(): Promise<void> {
 		const xdptop = await measure('xdptop', [CLI], /IFACE/, local);
 		const top = await measure('top', ['top', '-d', '1'], /PID/);
 		const bmon = await measure('bmon', ['bmon'], /lan\d/, local);
-		const floor = await measure('ink-floor', [process.execPath, ...launcherFlags(), INK_FLOOR], /READY/);
+		const floor = await measure('ink-floor', [process.execPath, ...launcherV8Flags(), INK_FLOOR], /READY/);
 
 		record({metric: 'terminal: top -d 1 bytes/s', value: top.bytesPerSecond, unit: 'B/s'});
 		record({metric: 'terminal: bmon bytes/s', value: bmon.bytesPerSecond, unit: 'B/s'});

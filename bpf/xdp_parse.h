@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The frame parser of xdp_stats.bpf.c, shared with the earlier layouts' programs (bpf/legacy/):
- * v2 uses classify_frame() as it is, v1 its VLAN tag and the classes of L4 protocols, IPv4 and IPv6
+ * v2 and v3 use classify_frame() as it is, v1 its VLAN tag and the classes of L4 protocols, IPv4 and IPv6
  * headers. A change here changes a legacy program's instructions, and with them the tag that
  * proves an old --keep is ours: leave it as it is (a new parser goes in a new function).
  */

@@ -15,7 +15,7 @@ struct datarec {
 	__u64 bytes;
 };
 
-/* A slot's classes, in key order of struct slot_counters. */
+/* The classes of a frame, in the order of struct cpu_row. */
 enum proto_class {
 	PROTO_IPV4_TCP = 0,
 	PROTO_IPV4_UDP = 1,
@@ -32,11 +32,13 @@ enum proto_class {
 };
 
 /*
- * One slot of xdptop_counters (one key per attached interface): a counter pair per class. The
- * slot's total is their sum, so a frame costs one lookup.
+ * One row of xdptop_counters: what one instance counted on one CPU, a counter pair per class
+ * (the total is their sum, so a frame costs one lookup). Padded to three whole cache lines, so no
+ * two CPUs write into the same line. An instance's rows are one per possible CPU, in CPU order.
  */
-struct slot_counters {
+struct cpu_row {
 	struct datarec classes[PROTO_CLASS_MAX];
+	__u64 pad[2];
 };
 
 #endif /* XDPTOP_XDP_STATS_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The counter map of xdp_stats.bpf.c, in the layout source/bpf/identity.ts proves before it reads
- * a byte: a per-CPU array of struct slot_counters, one key per slot. One slot is declared here;
- * xdptop gives every instance of a process one shared map with room for many.
+ * a byte: a plain array of struct cpu_row that userspace maps into its memory (BPF_F_MMAPABLE),
+ * so a tick reads every instance's counters without a system call. One row is declared here;
+ * xdptop gives every instance of a process one shared map with a row per CPU for each of many.
  */
 #ifndef XDPTOP_XDP_STATS_MAPS_H
 #define XDPTOP_XDP_STATS_MAPS_H
@@ -10,10 +11,11 @@
 #include "xdp_stats.h"
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct slot_counters);
+	__type(value, struct cpu_row);
 } xdptop_counters SEC(".maps");
 
 #endif /* XDPTOP_XDP_STATS_MAPS_H */

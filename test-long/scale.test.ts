@@ -4,14 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
 import {deleteNamespaces} from '../source/demo/namespaces.js';
+import {launcherV8Flags} from '../test/helpers/launcher-flags.js';
 
 const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
 const SOAK = fileURLToPath(new URL('soak-main.ts', import.meta.url));
-const LAUNCHER = fileURLToPath(new URL('../source/launcher.mjs', import.meta.url));
 
 interface Report {
 	rows: number;
@@ -46,17 +45,9 @@ function withoutCi(): NodeJS.ProcessEnv {
 	return environment;
 }
 
-/** The V8 flags xdptop ships with (the launcher's shebang): they size the heap, so memory is measured under them. */
-function shippedV8Flags(): string[] {
-	const shebang = readFileSync(LAUNCHER, 'utf8').split('\n', 1)[0]!;
-	const flags = shebang.split(/\s+/).filter(word => word.startsWith('--'));
-	assert.ok(flags.length > 0, `no V8 flags in ${shebang}`);
-	return flags;
-}
-
-/** The real engine ticking into the real UI, rendered headless, with React and V8 flags as shipped. */
+/** The real engine ticking into the real UI, rendered headless, with React as shipped, and the V8 flags xdptop runs with (they size the heap). */
 function soak(namespace: string, ticks: number): Report {
-	const node = [process.execPath, '--expose-gc', ...shippedV8Flags(), '--import', 'tsx'];
+	const node = [process.execPath, '--expose-gc', ...launcherV8Flags(), '--import', 'tsx'];
 	const result = spawnSync('nsenter', [`--net=/run/netns/${namespace}`, ...node, SOAK, String(ticks)], {
 		encoding: 'utf8',
 		// Without CI: Ink in CI mode holds every frame back until exit.

@@ -106,27 +106,29 @@ test('without node: --once --attach skb loads the built-in object, counts what t
 	assert.equal(result.left, NOTHING_LEFT);
 });
 
-test("without node: an older xdptop's --keep is named by list and removed by --cleanup, proven with the objects it carries inside", async () => {
-	const lab = new VethLab();
-	const agent = new Agent(lab.local);
-	try {
-		await agent.ok({op: 'keepPrevious', ifname: lab.localIf, mode: 'skb', layout: 1});
-		await agent.ok({op: 'close', keep: false});
-		const run = singleRunner();
-		const listed = await run(['list', '-i', lab.localIf], lab.local);
-		assert.equal(listed.status, 0, listed.stderr);
-		assert.match(listed.stdout, / xdptop_stats .* an older xdptop's --keep, bpf_link \d+\n/);
-		const cleaned = await run(['--cleanup'], lab.local);
-		assert.equal(cleaned.status, 0, cleaned.stderr);
-		assert.equal(cleaned.stdout, `detached xdptop_stats kept on ${lab.localIf} and removed its pins\n`);
-		assert.equal(lab.ipLinkXdp(), undefined);
-	} finally {
-		await agent.kill('SIGKILL').catch(() => undefined);
-		// Whatever failed above, the pin goes with the lab (the tree's own xdptop removes it).
-		await collect(['/usr/bin/nsenter', `--net=/run/netns/${lab.local}`, process.execPath, `${ROOT}dist/xdptop.mjs`, '--cleanup'], {});
-		lab.remove();
-	}
-});
+for (const layout of [1, 2]) {
+	test(`without node: an older xdptop's --keep (layout ${layout + 1}) is named by list and removed by --cleanup, proven with the objects it carries inside`, async () => {
+		const lab = new VethLab();
+		const agent = new Agent(lab.local);
+		try {
+			await agent.ok({op: 'keepPrevious', ifname: lab.localIf, mode: 'skb', layout});
+			await agent.ok({op: 'close', keep: false});
+			const run = singleRunner();
+			const listed = await run(['list', '-i', lab.localIf], lab.local);
+			assert.equal(listed.status, 0, listed.stderr);
+			assert.match(listed.stdout, / xdptop_stats .* an older xdptop's --keep, bpf_link \d+\n/);
+			const cleaned = await run(['--cleanup'], lab.local);
+			assert.equal(cleaned.status, 0, cleaned.stderr);
+			assert.equal(cleaned.stdout, `detached xdptop_stats kept on ${lab.localIf} and removed its pins\n`);
+			assert.equal(lab.ipLinkXdp(), undefined);
+		} finally {
+			await agent.kill('SIGKILL').catch(() => undefined);
+			// Whatever failed above, the pin goes with the lab (the tree's own xdptop removes it).
+			await collect(['/usr/bin/nsenter', `--net=/run/netns/${lab.local}`, process.execPath, `${ROOT}dist/xdptop.mjs`, '--cleanup'], {});
+			lab.remove();
+		}
+	});
+}
 
 test('the single file\'s --demo starts its monitor child (no script argument), and q removes the lab', async () => {
 	const terminal = new TmuxTerminal([SINGLE, '--demo', '--interval', '0.5'], {columns: 120, rows: 40}, {LANG: 'C.UTF-8'});

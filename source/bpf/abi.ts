@@ -3,9 +3,9 @@
  * the two drift.
  */
 export const PROG_NAME = 'xdptop_stats';
-/** The per-CPU array every instance of a process counts into: one key (a slot) per instance. */
+/** The array every instance of a process counts into: a row per possible CPU per instance (its slot), mapped into memory to be read. */
 export const COUNTERS_MAP = 'xdptop_counters';
-/** The .rodata of xdp_stats.bpf.c: an instance's slot in COUNTERS_MAP (u32). */
+/** The .rodata of xdp_stats.bpf.c: an instance's first row in COUNTERS_MAP (u32). */
 export const RODATA_SIZE = 4;
 export const RODATA_MAP = '.rodata';
 
@@ -33,11 +33,15 @@ export const PROTO_CLASSES = [
 
 export const PROTO_LABELS: readonly string[] = PROTO_CLASSES.map(entry => entry.label);
 
-/** struct slot_counters: a datarec per class, in PROTO_CLASSES order (the value of a COUNTERS_MAP key). */
-export const SLOT_SIZE = PROTO_CLASSES.length * DATAREC_SIZE;
+/** A datarec per class, in PROTO_CLASSES order: what a slot holds for one CPU. */
+export const CLASSES_SIZE = PROTO_CLASSES.length * DATAREC_SIZE;
+/** struct cpu_row: the classes, padded to three cache lines (the value of a COUNTERS_MAP key). */
+export const ROW_SIZE = 192;
 
 export const BPF_MAP_TYPE_ARRAY = 2;
 export const BPF_MAP_TYPE_PERCPU_ARRAY = 6;
+/** Map flag: userspace may mmap() the map's values (arrays only). */
+export const BPF_F_MMAPABLE = 1 << 10;
 
 /** A map of an earlier layout, as its program's proof checks it (a name starting with '.' is a suffix: libbpf prefixes it). */
 export interface LegacyMap {
@@ -67,6 +71,14 @@ export const LEGACY_LAYOUTS = [
 		maps: [
 			{name: COUNTERS_MAP, type: BPF_MAP_TYPE_PERCPU_ARRAY, valueSize: DATAREC_SIZE, entries: {multipleOf: 1 + PROTO_CLASSES.length}},
 			{name: RODATA_MAP, type: BPF_MAP_TYPE_ARRAY, valueSize: 8, entries: {exactly: 1}},
+		],
+	},
+	{
+		// A per-CPU key per slot holding every class, its slot in .rodata: read with a batch lookup per tick.
+		object: 'legacy/xdp_stats_v3.bpf.o',
+		maps: [
+			{name: COUNTERS_MAP, type: BPF_MAP_TYPE_PERCPU_ARRAY, valueSize: CLASSES_SIZE, entries: {multipleOf: 1}},
+			{name: RODATA_MAP, type: BPF_MAP_TYPE_ARRAY, valueSize: 4, entries: {exactly: 1}},
 		],
 	},
 ] as const satisfies ReadonlyArray<{readonly object: string; readonly maps: readonly LegacyMap[]}>;

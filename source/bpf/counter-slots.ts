@@ -1,14 +1,22 @@
 /**
  * The counters maps this process creates, shared by all its attachments: each attachment's
- * program instance counts at the keys of its own slot. A map is only ever written by the
- * programs given its slots, and slots are handed out by this process alone: another xdptop has
- * maps of its own. Maps grow by doubling (16, 32, 64 ... slots), since a map's size is fixed
- * at creation and per-CPU memory is paid for every slot.
+ * program instance counts in the rows of its own slot (a row per possible CPU). A map is only
+ * ever written by the programs given its slots, and slots are handed out by this process alone:
+ * another xdptop has maps of its own. Maps grow by doubling (16, 32, 64 ... slots), since a map's
+ * size is fixed at creation and every slot is paid for on every CPU.
  */
-import {BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, SLOT_SIZE} from './abi.js';
+import {BPF_F_MMAPABLE, BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, ROW_SIZE} from './abi.js';
 import {mapInfoByFd} from './info.js';
 import {check, closeFd, libbpf} from './libbpf.js';
 import {CounterTable, possibleCpuCount} from './maps.js';
+
+/** struct bpf_map_create_opts as libbpf 1.0 knows it (sz first, map_flags at 28): the kernel then lets the map be mapped. */
+function mmapableOpts(): Buffer {
+	const opts = Buffer.alloc(48);
+	opts.writeBigUInt64LE(48n, 0);
+	opts.writeUInt32LE(BPF_F_MMAPABLE, 28);
+	return opts;
+}
 
 const FIRST_MAP_SLOTS = 16;
 
@@ -18,6 +26,8 @@ export interface CounterSlot {
 	readonly mapFd: number;
 	readonly mapId: number;
 	readonly slot: number;
+	/** The slot's row for CPU 0, where its program instance is told to count from. */
+	readonly firstRow: number;
 }
 
 interface SlotMap {
@@ -55,9 +65,10 @@ export class CounterSlots {
 		}
 	}
 
-	/** Closes this process's fds of the maps; programs still attached (kept) hold their own references. */
+	/** Closes this process's fds and mappings of the maps; programs still attached (kept) hold their own references. */
 	close(): void {
 		for (const map of this.#maps.splice(0)) {
+			map.table.close();
 			closeFd(map.fd);
 		}
 	}
@@ -65,10 +76,16 @@ export class CounterSlots {
 	#create(): SlotMap {
 		const last = this.#maps.at(-1);
 		const slots = last ? last.slots * 2 : FIRST_MAP_SLOTS;
-		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, 4, SLOT_SIZE, slots, null));
-		const map: SlotMap = {fd, id: mapInfoByFd(fd).id, table: new CounterTable(fd, slots), slots, next: 0, freed: []};
-		this.#maps.push(map);
-		return map;
+		const rows = slots * possibleCpuCount();
+		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, 4, ROW_SIZE, rows, mmapableOpts()));
+		try {
+			const map: SlotMap = {fd, id: mapInfoByFd(fd).id, table: CounterTable.mapped(fd, rows), slots, next: 0, freed: []};
+			this.#maps.push(map);
+			return map;
+		} catch (error) {
+			closeFd(fd);
+			throw error;
+		}
 	}
 
 	/** Whether that map is one of this process's: only its own programs may count there. */
@@ -86,12 +103,17 @@ export class CounterSlots {
 	#slot(map: SlotMap, slot: number): CounterSlot {
 		map.table.want(slot);
 		map.table.invalidate(); // What it read before is not this slot's any more.
-		return {table: map.table, mapFd: map.fd, mapId: map.id, slot};
+		return {table: map.table, mapFd: map.fd, mapId: map.id, slot, firstRow: slot * possibleCpuCount()};
 	}
 
+	/** Through the kernel: the mapping is read-only. */
 	#zero(map: SlotMap, slot: number): void {
 		const key = Buffer.alloc(4);
-		key.writeUInt32LE(slot);
-		check('zero a counters slot', libbpf().mapUpdateElem(map.fd, key, Buffer.alloc(possibleCpuCount() * SLOT_SIZE), 0));
+		const zeros = Buffer.alloc(ROW_SIZE);
+		const cpus = possibleCpuCount();
+		for (let row = slot * cpus; row < (slot + 1) * cpus; row++) {
+			key.writeUInt32LE(row);
+			check('zero a counters slot', libbpf().mapUpdateElem(map.fd, key, zeros, 0));
+		}
 	}
 }

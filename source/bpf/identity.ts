@@ -1,8 +1,9 @@
 /**
  * What makes an XDP program provably xdptop's: its instruction tag equals the tag of the object
  * xdptop ships (read by loading that object, so it can never drift from the build), and its maps
- * are exactly the ABI's: a counters map with the ABI's type, key size and value size, and a
- * frozen read-only .rodata holding a slot inside it. A
+ * are exactly the ABI's: a counters map with the ABI's type, flags, key size and value size, a
+ * row per possible CPU for each slot, and a frozen read-only .rodata holding the first row of a
+ * slot inside it. A
  * name proves nothing: any root process can load a program called xdptop_stats with maps of any
  * layout, and reading such a map into our buffers would corrupt memory. The tag ignores which
  * maps (and which .rodata) the instructions reference, so the map check is what rules out our
@@ -10,20 +11,24 @@
  * attachment brings its slot back to whoever adopts it.
  */
 import {readFileSync} from 'node:fs';
-import {BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, COUNTERS_MAP, LEGACY_LAYOUTS, PROG_NAME, RODATA_MAP, RODATA_SIZE, SLOT_SIZE, type LegacyMap} from './abi.js';
+import {BPF_F_MMAPABLE, BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, LEGACY_LAYOUTS, PROG_NAME, RODATA_MAP, RODATA_SIZE, ROW_SIZE, type LegacyMap} from './abi.js';
 import {type OwnershipProof} from '../model/xdp.js';
 import {linkInfoByFd, mapInfoByFd, programInfoByFd, type MapInfo, type XdpLinkInfo} from './info.js';
 import {closeFd, libbpf} from './libbpf.js';
+import {possibleCpuCount} from './maps.js';
 import {loadLegacyStatsObject, StatsObject} from './object.js';
 
 const BPF_F_RDONLY_PROG = 1 << 7;
 
-/** A proven program's counters: its map (fd for the holder to close), its slots, and its slot in it. */
+/** A proven program's counters: its map (fd for the holder to close), the map's rows, and its slot in it. */
 export interface ProvenCounters {
 	readonly mapFd: number;
 	readonly mapId: number;
-	readonly maxEntries: number;
+	/** max_entries: a row per possible CPU for every slot. */
+	readonly rows: number;
 	readonly slot: number;
+	/** The slot's row for CPU 0 (the program's .rodata). */
+	readonly firstRow: number;
 }
 
 type Layout = 'current' | (typeof LEGACY_LAYOUTS)[number];
@@ -48,12 +53,15 @@ export function shippedProgramTag(): string {
 	return tagOf('current');
 }
 
+/** Mapped into memory to be read: so the flag that allows it, and no other. */
 const isCounters = (info: MapInfo) =>
 	info.name === COUNTERS_MAP &&
-	info.type === BPF_MAP_TYPE_PERCPU_ARRAY &&
+	info.type === BPF_MAP_TYPE_ARRAY &&
+	info.flags === BPF_F_MMAPABLE &&
 	info.keySize === 4 &&
-	info.valueSize === SLOT_SIZE &&
-	info.maxEntries > 0;
+	info.valueSize === ROW_SIZE &&
+	info.maxEntries > 0 &&
+	info.maxEntries % possibleCpuCount() === 0;
 
 const isRodata = (info: MapInfo) =>
 	info.name.endsWith(RODATA_MAP) &&
@@ -99,7 +107,7 @@ function openMaps(mapIds: readonly number[]): Array<{fd: number; info: MapInfo}>
 	return opened;
 }
 
-function readSlot(rodataFd: number): number | undefined {
+function readFirstRow(rodataFd: number): number | undefined {
 	const value = Buffer.alloc(RODATA_SIZE);
 	return libbpf().mapLookupElem(rodataFd, Buffer.alloc(4), value) === 0 ? value.readUInt32LE(0) : undefined;
 }
@@ -127,15 +135,16 @@ export function proveByFd(progFd: number): ProvenCounters | undefined {
 	}
 	const counters = maps.find(map => isCounters(map.info));
 	const rodata = maps.find(map => isRodata(map.info) && isFrozen(map.fd));
-	const slot = counters && rodata ? readSlot(rodata.fd) : undefined;
-	// A slot of this map: nothing else is read as one.
-	const proven = counters && slot !== undefined && slot < counters.info.maxEntries;
+	const firstRow = counters && rodata ? readFirstRow(rodata.fd) : undefined;
+	const cpus = possibleCpuCount();
+	// The first row of a slot of this map: the program then counts in that slot's rows alone.
+	const proven = counters && firstRow !== undefined && firstRow % cpus === 0 && firstRow < counters.info.maxEntries;
 	for (const map of maps) {
 		if (map !== counters || !proven) {
 			closeFd(map.fd);
 		}
 	}
-	return proven ? {mapFd: counters.fd, mapId: counters.info.id, maxEntries: counters.info.maxEntries, slot} : undefined;
+	return proven ? {mapFd: counters.fd, mapId: counters.info.id, rows: counters.info.maxEntries, slot: firstRow / cpus, firstRow} : undefined;
 }
 
 const matchesLegacy = (spec: LegacyMap, map: MapInfo) =>

@@ -62,6 +62,7 @@ function bind() {
 		mapFd: lib.func('int bpf_map__fd(void *map)'),
 		mapSetIfindex: lib.func('int bpf_map__set_ifindex(void *map, uint32_t ifindex)'),
 		mapReuseFd: lib.func('int bpf_map__reuse_fd(void *map, int fd)'),
+		mapSetMaxEntries: lib.func('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),
 		mapSetInitialValue: lib.func('int bpf_map__set_initial_value(void *map, const uint8_t *data, size_t size)'),
 		mapCreate: lib.func('int bpf_map_create(int map_type, const char *map_name, uint32_t key_size, uint32_t value_size, uint32_t max_entries, void *opts)'),
 		linkCreate: lib.func('int bpf_link_create(int prog_fd, int target_fd, int attach_type, void *opts)'),
@@ -108,9 +109,12 @@ export interface LibbpfApi {
 	mapSetIfindex(map: Pointer, ifindex: number): number;
 	/** The object's map becomes that existing map (libbpf dups the fd) instead of a new one. */
 	mapReuseFd(map: Pointer, fd: number): number;
+	/** Before load: the size of a map libbpf is to create. */
+	mapSetMaxEntries(map: Pointer, maxEntries: number): number;
 	/** Before load: the contents of a global data map (.rodata); libbpf copies them. */
 	mapSetInitialValue(map: Pointer, data: Buffer, size: number): number;
-	mapCreate(type: number, name: string, keySize: number, valueSize: number, maxEntries: number, opts: null): number;
+	/** opts: a struct bpf_map_create_opts, or null for none. */
+	mapCreate(type: number, name: string, keySize: number, valueSize: number, maxEntries: number, opts: Buffer | null): number;
 	linkCreate(progFd: number, targetFd: number, attachType: number, opts: Buffer): number;
 	linkDetach(linkFd: number): number;
 	xdpQuery(ifindex: number, flags: number, opts: Buffer): number;
@@ -249,6 +253,8 @@ export function readUint32(pointer: Pointer, offset: number): number {
 
 const PAGE = 4096;
 const PROT_NONE = 0;
+const PROT_READ = 1;
+const MAP_SHARED = 1;
 const PROT_READ_WRITE = 3;
 const MAP_PRIVATE_ANONYMOUS = 0x22;
 const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
@@ -274,4 +280,30 @@ export function withGuardedMemory<T>(size: number, fn: (address: Pointer, memory
 	} finally {
 		api.munmap(address, usable + PAGE);
 	}
+}
+
+/** A BPF map's values mapped read-only into this process's memory: the map lives while the mapping does. */
+export interface MappedMap {
+	/** The first `length` bytes of the map's values, as u64s: valid until unmap(). */
+	readonly counters: BigUint64Array;
+	unmap(): void;
+}
+
+/** Maps the first `length` bytes of an mmap-able map's values (BPF_F_MMAPABLE), read-only and shared with the kernel. */
+export function mapMapReadOnly(fd: number, length: number): MappedMap {
+	const api = libbpf();
+	const address = api.mmap(null, length, PROT_READ, MAP_SHARED, fd, 0);
+	if (address === MAP_FAILED || address === 0n) {
+		throw failure('map the counters into memory', lastErrno());
+	}
+	let mapped = true;
+	return {
+		counters: new BigUint64Array(koffi.view(address, length)),
+		unmap() {
+			if (mapped) {
+				mapped = false;
+				api.munmap(address, length);
+			}
+		},
+	};
 }

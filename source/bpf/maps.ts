@@ -1,7 +1,7 @@
-/** Reads xdptop_stats's counters: one batch lookup per counters map for every slot, however many slots it holds. */
-import {sumAsDouble, sumRecords, perCpuStride, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
-import {DATAREC_SIZE, PROTO_CLASSES, SLOT_SIZE, XDP_ACTIONS} from './abi.js';
-import {check, libbpf} from './libbpf.js';
+/** Reads xdptop_stats's counters: one copy of each counters map's memory per tick, however many slots it holds. */
+import {copyCounters, sumGrid, sumGridAsDouble, sumRecords, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
+import {DATAREC_SIZE, PROTO_CLASSES, ROW_SIZE, XDP_ACTIONS} from './abi.js';
+import {check, libbpf, mapMapReadOnly, type MappedMap} from './libbpf.js';
 
 let possibleCpus: number | undefined;
 
@@ -13,74 +13,115 @@ export function possibleCpuCount(): number {
 
 const ENOENT = 2;
 
-/** One batch lookup of keys 0 to count - 1, into reused buffers. */
-class BatchReader {
-	readonly #fd: number;
-	readonly #cpus: number;
-	readonly values: Buffer;
+/** Where a table's rows come from, into one buffer of `rows` struct cpu_rows in key order. */
+interface RowSource {
 	readonly view: DataView;
+	/** Rows 0 to rows - 1 as they are now. */
+	read(rows: number): void;
+	close(): void;
+}
+
+/**
+ * The map's values mapped into memory: a read is a copy, with no system call. The mapping costs
+ * address space only; the copy grows with the rows read, not with the map.
+ */
+class MappedRows implements RowSource {
+	view = new DataView(new ArrayBuffer(0));
+	readonly #mapped: MappedMap;
+	#copy = new BigUint64Array(0);
+
+	constructor(fd: number, rows: number) {
+		this.#mapped = mapMapReadOnly(fd, rows * ROW_SIZE);
+	}
+
+	read(rows: number): void {
+		const counters = rows * (ROW_SIZE / 8);
+		if (counters > this.#copy.length) {
+			this.#copy = new BigUint64Array(Math.min(this.#mapped.counters.length, Math.max(counters, 2 * this.#copy.length)));
+			this.view = new DataView(this.#copy.buffer);
+		}
+		copyCounters(this.#mapped.counters, this.#copy, counters);
+	}
+
+	close(): void {
+		this.#mapped.unmap();
+	}
+}
+
+/** Rows looked up in one batch: for a map bound to a device (hardware offload), which cannot be mapped. */
+class LookedUpRows implements RowSource {
+	readonly view: DataView;
+	readonly #fd: number;
+	readonly #values: Buffer;
 	readonly #keys: Buffer;
 	readonly #outBatch = Buffer.alloc(4);
 	readonly #count = Buffer.alloc(4);
 
-	readonly #stride: number;
-
-	constructor(fd: number, keys: number, cpus: number, valueSize: number) {
+	constructor(fd: number, rows: number) {
 		this.#fd = fd;
-		this.#cpus = cpus;
-		this.#stride = perCpuStride(valueSize);
-		this.values = Buffer.alloc(keys * cpus * this.#stride);
-		this.view = viewOf(this.values);
-		this.#keys = Buffer.alloc(keys * 4);
+		this.#values = Buffer.alloc(rows * ROW_SIZE);
+		this.#keys = Buffer.alloc(rows * 4);
+		this.view = viewOf(this.#values);
 	}
 
-	/** Keys 0 to count - 1; the keys read. */
-	read(count: number): number {
-		if (count * this.#cpus * this.#stride > this.values.length) {
-			throw new RangeError(`${count} keys do not fit the buffer`);
-		}
-		this.#count.writeUInt32LE(count);
-		const result = libbpf().mapLookupBatch(this.#fd, null, this.#outBatch, this.#keys, this.values, this.#count, null);
+	read(rows: number): void {
+		this.#count.writeUInt32LE(rows);
+		const result = libbpf().mapLookupBatch(this.#fd, null, this.#outBatch, this.#keys, this.#values, this.#count, null);
 		// ENOENT means "that was the last batch", with every key read.
 		if (result < 0 && -result !== ENOENT) {
 			check('read counters', result);
 		}
-		return this.#count.readUInt32LE(0);
+		if (this.#count.readUInt32LE(0) < rows) {
+			throw new RangeError(`the counters map returned ${this.#count.readUInt32LE(0)} of ${rows} rows`);
+		}
 	}
+
+	close(): void {}
 }
 
 const CLASSES = PROTO_CLASSES.length;
 
 /**
- * One counters map (a per-CPU array of one slot per key, each a counter pair per class). Slots
- * are read from key 0 up to the highest slot anyone reads, with one batch lookup that serves
- * every slot once within a round: reading a slot again, or reading after invalidate() (the end of
- * a monitor tick, a slot zeroed or handed out), reads the map again. So a round over all slots
- * costs one system call and no read is older than its round.
+ * One counters map: an array of a row per possible CPU per slot, each row a counter pair per
+ * class. Slots are read from the first up to the highest slot anyone reads, in one read that
+ * serves every slot once within a round: reading a slot again, or reading after invalidate() (the
+ * end of a monitor tick, a slot zeroed or handed out), reads the map again. So no read is older
+ * than its round, and a round over all slots costs one copy of the mapped map.
  */
 export class CounterTable {
+	/** A map of this process or a proven one, mapped into memory (it must be BPF_F_MMAPABLE). */
+	static mapped(fd: number, rows: number): CounterTable {
+		return new CounterTable(new MappedRows(fd, rows), rows);
+	}
+
+	/** A map bound to a device (hardware offload): looked up. */
+	static lookedUp(fd: number, rows: number): CounterTable {
+		return new CounterTable(new LookedUpRows(fd, rows), rows);
+	}
+
 	readonly #slots: number;
 	readonly #cpus = possibleCpuCount();
-	readonly #reader: BatchReader;
+	readonly #source: RowSource;
 	/** Slots [0, #wanted) are read; grown by want(). */
 	#wanted = 0;
 	/**
-	 * Which lookup each slot was last handed out from (lookups are numbered from 1): a slot read
-	 * twice from one lookup means a new round. A number per slot, as a Set costs more than the sum.
+	 * Which read each slot was last handed out from (reads are numbered from 1): a slot read
+	 * twice from one read means a new round. A number per slot, as a Set costs more than the sum.
 	 */
 	readonly #servedFrom: Uint32Array;
-	#lookup = 0;
+	#read = 0;
 	#stale = true;
+	#closed = false;
 	/** Each slot's last totals, with the sums they were made from: a slot that counted nothing since keeps its object. */
 	readonly #lastTotals: Array<{readonly packets: number; readonly bytes: number; readonly counters: XdpCounters} | undefined> = [];
 
-	constructor(fd: number, slots: number) {
-		this.#slots = slots;
-		this.#reader = new BatchReader(fd, slots, this.#cpus, SLOT_SIZE);
-		this.#servedFrom = new Uint32Array(slots);
+	private constructor(source: RowSource, rows: number) {
+		this.#source = source;
+		this.#slots = Math.floor(rows / this.#cpus);
+		this.#servedFrom = new Uint32Array(this.#slots);
 	}
 
-	/** Includes that slot in every lookup from now on (the next one first). */
+	/** Includes that slot in every read from now on (the next one first). */
 	want(slot: number): void {
 		if (!Number.isInteger(slot) || slot < 0 || slot >= this.#slots) {
 			throw new RangeError(`slot ${slot} is not in a map of ${this.#slots} slots`);
@@ -97,62 +138,67 @@ export class CounterTable {
 	 */
 	read(slot: number, withProtos = true): XdpCounters {
 		this.want(slot);
-		if (this.#stale || this.#servedFrom[slot] === this.#lookup) {
-			this.#lookupAll();
+		if (this.#stale || this.#servedFrom[slot] === this.#read) {
+			this.#readAll();
 		}
-		this.#servedFrom[slot] = this.#lookup;
+		this.#servedFrom[slot] = this.#read;
 		const totals = this.#totalsOf(slot);
 		if (!withProtos) {
 			return totals;
 		}
-		const {view} = this.#reader;
+		const {view} = this.#source;
 		const first = this.#firstByte(slot);
 		const protos: Datarec[] = [];
 		for (let at = 0; at < CLASSES; at++) {
-			protos.push(sumRecords(view, first + at * DATAREC_SIZE, this.#cpus, SLOT_SIZE));
+			protos.push(sumRecords(view, first + at * DATAREC_SIZE, this.#cpus, ROW_SIZE));
 		}
 		const perCpu: bigint[] = [];
 		for (let cpu = 0; cpu < this.#cpus; cpu++) {
-			perCpu.push(sumRecords(view, first + cpu * SLOT_SIZE, CLASSES, DATAREC_SIZE).packets);
+			perCpu.push(sumRecords(view, first + cpu * ROW_SIZE, CLASSES, DATAREC_SIZE).packets);
 		}
 		return {actions: totals.actions, protos, perCpu};
 	}
 
-	/** The next read looks the map up again. */
+	/** The next read reads the map again. */
 	invalidate(): void {
 		this.#stale = true;
 	}
 
-	/** Where a slot starts in the batch buffer: its CPUs' values, each CLASSES datarecs in a row. */
-	#firstByte(slot: number): number {
-		return slot * this.#cpus * SLOT_SIZE;
+	/** Lets go of the map's memory: the table reads nothing after. */
+	close(): void {
+		this.#closed = true;
+		this.#source.close();
 	}
 
-	/** A slot's total: every class on every CPU, which lie in one run of datarecs. */
+	/** Where a slot starts: its rows, one per CPU in CPU order. */
+	#firstByte(slot: number): number {
+		return slot * this.#cpus * ROW_SIZE;
+	}
+
+	/** A slot's total: every class on every CPU. */
 	#totalsOf(slot: number): XdpCounters {
-		const {view} = this.#reader;
+		const {view} = this.#source;
 		const first = this.#firstByte(slot);
-		const records = this.#cpus * CLASSES;
-		const packets = sumAsDouble(view, first, records, DATAREC_SIZE);
-		const bytes = sumAsDouble(view, first + 8, records, DATAREC_SIZE);
+		const packets = sumGridAsDouble(view, first, this.#cpus, ROW_SIZE, CLASSES, DATAREC_SIZE);
+		const bytes = sumGridAsDouble(view, first + 8, this.#cpus, ROW_SIZE, CLASSES, DATAREC_SIZE);
 		const last = this.#lastTotals[slot];
 		if (last && last.packets === packets && last.bytes === bytes) {
 			return last.counters;
 		}
 		// The doubles are the exact sums unless one is NaN (past 2^53): only then sum again in BigInt.
-		const total = Number.isNaN(packets) || Number.isNaN(bytes) ? sumRecords(view, first, records, DATAREC_SIZE) : {packets: BigInt(packets), bytes: BigInt(bytes)};
+		const total = Number.isNaN(packets) || Number.isNaN(bytes) ? sumGrid(view, first, this.#cpus, ROW_SIZE, CLASSES, DATAREC_SIZE) : {packets: BigInt(packets), bytes: BigInt(bytes)};
 		const counters = {actions: actionsPassing(total)};
 		this.#lastTotals[slot] = {packets, bytes, counters};
 		return counters;
 	}
 
-	#lookupAll(): void {
-		const read = this.#reader.read(this.#wanted);
-		if (read < this.#wanted) {
-			throw new RangeError(`the counters map returned ${read} of ${this.#wanted} slots`);
+	#readAll(): void {
+		if (this.#closed) {
+			throw new Error('the counters table is closed');
 		}
+		this.#source.read(this.#wanted * this.#cpus);
 		// Kept within the Uint32Array's range, so what is stored is what is compared.
-		this.#lookup = this.#lookup === 0xff_ff_ff_ff ? 1 : this.#lookup + 1;
+		this.#read = this.#read === 0xff_ff_ff_ff ? 1 : this.#read + 1;
 		this.#stale = false;
 	}
 }

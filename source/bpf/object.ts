@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs';
 import {COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, RODATA_MAP, RODATA_SIZE, type LEGACY_LAYOUTS} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
+import {possibleCpuCount} from './maps.js';
 import {objectSource, type ObjectBytes} from './object-source.js';
 
 export interface LoadOptions {
@@ -11,6 +12,8 @@ export interface LoadOptions {
 	readonly reuseMaps?: ReadonlyMap<string, number>;
 	/** Initial contents of global data maps (by name, e.g. .rodata). */
 	readonly initialValues?: ReadonlyMap<string, Buffer>;
+	/** Sizes of new maps (by name), in place of what the object declares. */
+	readonly maxEntries?: ReadonlyMap<string, number>;
 }
 
 /** A BPF object file opened and loaded into the kernel: the programs and the maps it names. */
@@ -37,6 +40,9 @@ export class LoadedObject {
 			const map = (name: string) => maps.find(([mapName]) => mapName === name)?.[1] ?? checkPointer(`find map ${name}`, api.findMap(object, name));
 			for (const [name, fd] of options.reuseMaps ?? []) {
 				check(`use the existing map for ${name}`, api.mapReuseFd(map(name), fd));
+			}
+			for (const [name, entries] of options.maxEntries ?? []) {
+				check(`size map ${name}`, api.mapSetMaxEntries(map(name), entries));
 			}
 			for (const [name, value] of options.initialValues ?? []) {
 				check(`set ${name}`, api.mapSetInitialValue(map(name), value, value.length));
@@ -95,26 +101,27 @@ export class LoadedObject {
 	}
 }
 
-/** Where an instance counts: the shared counters map, and its slot there. */
+/** Where an instance counts: the shared counters map, and its slot's first row there. */
 export interface CounterSlotRef {
 	readonly mapFd: number;
-	readonly slot: number;
+	readonly firstRow: number;
 }
 
 /**
  * One loaded instance of xdp_stats.bpf.o. With a slot, it counts into that existing map at that
- * slot; without, into a map of its own with one slot (hardware offload: the map lives on the
- * device).
+ * slot's rows; without, into a map of its own with one slot: a row per possible CPU (hardware
+ * offload: the map lives on the device).
  */
 export class StatsObject {
 	static load(options: {offloadIfindex?: number; slot?: CounterSlotRef} = {}): StatsObject {
 		const {slot, offloadIfindex} = options;
 		const rodata = Buffer.alloc(RODATA_SIZE);
-		rodata.writeUInt32LE(slot?.slot ?? 0);
+		rodata.writeUInt32LE(slot?.firstRow ?? 0);
 		return new StatsObject(
 			LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
 				offloadIfindex,
 				reuseMaps: slot ? new Map([[COUNTERS_MAP, slot.mapFd]]) : undefined,
+				maxEntries: slot ? undefined : new Map([[COUNTERS_MAP, possibleCpuCount()]]),
 				initialValues: new Map([[RODATA_MAP, rodata]]),
 			}),
 		);

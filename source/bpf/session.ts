@@ -395,7 +395,8 @@ export class XdpSession {
 		this.#adopted.clear();
 		this.#slots.close();
 		// Kept attachments re-adopted from another process's map: the program holds the map now.
-		for (const {fd} of this.#tables.values()) {
+		for (const {table, fd} of this.#tables.values()) {
+			table.close();
 			closeFd(fd);
 		}
 		this.#tables.clear();
@@ -442,8 +443,9 @@ export class XdpSession {
 			} catch (error) {
 				throw this.#explain(error, target, mode);
 			}
-			const mapId = mapInfoByFd(object.countersMapFd).id;
-			return {object, counters: {table: new CounterTable(object.countersMapFd, 1), mapId, slot: 0, release: () => undefined}};
+			const {id: mapId, maxEntries} = mapInfoByFd(object.countersMapFd);
+			const table = CounterTable.lookedUp(object.countersMapFd, maxEntries);
+			return {object, counters: {table, mapId, slot: 0, release: () => table.close()}};
 		}
 		let slot: CounterSlot | undefined;
 		try {
@@ -494,7 +496,7 @@ export class XdpSession {
 		if (shared) {
 			closeFd(proven.mapFd);
 		} else {
-			shared = {table: new CounterTable(proven.mapFd, proven.maxEntries), fd: proven.mapFd, users: 0};
+			shared = {table: CounterTable.mapped(proven.mapFd, proven.rows), fd: proven.mapFd, users: 0};
 			this.#tables.set(proven.mapId, shared);
 		}
 		shared.users++;
@@ -512,6 +514,7 @@ export class XdpSession {
 				}
 				released = true;
 				if (--entry.users === 0) {
+					entry.table.close();
 					closeFd(entry.fd);
 					this.#tables.delete(proven.mapId);
 				}

@@ -7,11 +7,6 @@ export interface Datarec {
 
 export const ZERO_DATAREC: Datarec = {packets: 0n, bytes: 0n};
 
-/** Per-CPU values are laid out one 8-byte-rounded value per possible CPU, for each key. */
-export function perCpuStride(valueSize: number): number {
-	return Math.ceil(valueSize / 8) * 8;
-}
-
 /** A u64 whose high word is below this is under 2^52: several of them add up exactly as doubles. */
 const SMALL_HIGH_WORD = 2 ** 20;
 const TWO_32 = 2 ** 32;
@@ -35,6 +30,47 @@ export function sumAsDouble(view: DataView, first: number, cpus: number, stride:
 		sum += high * TWO_32 + view.getUint32(offset, true);
 	}
 	return sum <= Number.MAX_SAFE_INTEGER ? sum : Number.NaN;
+}
+
+/**
+ * sumAsDouble over a grid: `rows` runs of `count` u64s `stride` bytes apart, the runs `rowStride`
+ * bytes apart (a slot's classes on each of its CPUs' rows). Exact, or NaN as sumAsDouble.
+ */
+export function sumGridAsDouble(view: DataView, first: number, rows: number, rowStride: number, count: number, stride: number): number {
+	let sum = 0;
+	for (let row = 0, offset = first; row < rows; row++, offset += rowStride) {
+		sum += sumAsDouble(view, offset, count, stride);
+	}
+	// The partial sums only grow, so a total within range had every partial within range.
+	return sum <= Number.MAX_SAFE_INTEGER ? sum : Number.NaN;
+}
+
+/** sumRecords over a grid of datarecs laid out as sumGridAsDouble's u64s. */
+export function sumGrid(view: DataView, first: number, rows: number, rowStride: number, count: number, stride: number): Datarec {
+	let packets = 0n;
+	let bytes = 0n;
+	for (let row = 0, offset = first; row < rows; row++, offset += rowStride) {
+		const sum = sumRecords(view, offset, count, stride);
+		packets += sum.packets;
+		bytes += sum.bytes;
+	}
+	return {packets, bytes};
+}
+
+/**
+ * Copies `count` u64 counters that another CPU may be adding to meanwhile, so that each one copied
+ * is a value the counter really held: each is read whole, with one aligned 64-bit load (what V8
+ * makes of a BigUint64Array element on a 64-bit machine, and single-copy atomic on x86-64 and
+ * arm64), as the BPF program stores it whole. Two 32-bit reads could pair a low word from before
+ * a carry with a high word from after it. The elements are copied as they are, with no BigInt made.
+ */
+export function copyCounters(from: BigUint64Array, to: BigUint64Array, count: number): void {
+	if (count > from.length || count > to.length) {
+		throw new RangeError(`cannot copy ${count} counters between ${from.length} and ${to.length}`);
+	}
+	for (let index = 0; index < count; index++) {
+		to[index] = from[index]!;
+	}
 }
 
 /** The exact sum of `count` u64s `stride` bytes apart from `first`, with BigInt only past 2^53. */

@@ -15,7 +15,8 @@ import {
 	LEGACY_LAYOUTS,
 	PROTO_CLASSES,
 	RODATA_SIZE,
-	SLOT_SIZE,
+	ROW_SIZE,
+	CLASSES_SIZE,
 	XDP_ACTIONS,
 } from '../../source/bpf/abi.js';
 
@@ -36,20 +37,22 @@ test('XDP verdicts in the kernel\'s order, ABORTED..REDIRECT', () => {
 	assert.deepEqual([...XDP_ACTIONS], ['ABORTED', 'DROP', 'PASS', 'TX', 'REDIRECT']);
 });
 
-test('a slot is one key holding a counter pair per protocol class, at the key .rodata gives', () => {
-	assert.match(header, /struct slot_counters \{\n\tstruct datarec classes\[PROTO_CLASS_MAX\];\n\};/);
-	assert.equal(SLOT_SIZE, PROTO_CLASSES.length * DATAREC_SIZE);
+test('a slot is a row per CPU, each holding a counter pair per protocol class, from the row .rodata gives', () => {
+	assert.match(header, /struct cpu_row \{\n\tstruct datarec classes\[PROTO_CLASS_MAX\];\n\t__u64 pad\[2\];\n\};/);
+	assert.equal(CLASSES_SIZE, PROTO_CLASSES.length * DATAREC_SIZE);
+	assert.equal(ROW_SIZE, CLASSES_SIZE + 2 * 8);
+	assert.equal(ROW_SIZE % 64, 0, 'whole cache lines');
 	const maps = readFileSync(new URL('../../bpf/xdp_stats_maps.h', import.meta.url), 'utf8');
-	assert.match(maps, /__uint\(max_entries, 1\);\n\t__type\(key, __u32\);\n\t__type\(value, struct slot_counters\);/);
+	assert.match(maps, /__uint\(type, BPF_MAP_TYPE_ARRAY\);\n\t__uint\(map_flags, BPF_F_MMAPABLE\);\n\t__uint\(max_entries, 1\);\n\t__type\(key, __u32\);\n\t__type\(value, struct cpu_row\);/);
 	const program = readFileSync(new URL('../../bpf/xdp_stats.bpf.c', import.meta.url), 'utf8');
-	assert.match(program, /const volatile __u32 slot = 0;/);
+	assert.match(program, /const volatile __u32 first_row = 0;/);
 	assert.equal(RODATA_SIZE, 4, 'one u32 in .rodata');
-	assert.match(program, /bpf_map_lookup_elem\(&xdptop_counters, &key\);/);
+	assert.match(program, /__u32 key = first_row \+ bpf_get_smp_processor_id\(\);\n\tstruct cpu_row \*row = bpf_map_lookup_elem\(&xdptop_counters, &key\);/);
 	assert.equal([...program.matchAll(/bpf_map_lookup_elem/g)].length, 1, 'one lookup per frame');
 });
 
 test('the earlier layouts are described as their sources declare them', () => {
-	const [v1, v2] = LEGACY_LAYOUTS;
+	const [v1, v2, v3] = LEGACY_LAYOUTS;
 	const source = (layout: {object: string}) => readFileSync(new URL(`../../bpf/${layout.object.replace(/\.o$/, '.c')}`, import.meta.url), 'utf8');
 	const first = source(v1);
 	for (const map of v1.maps) {
@@ -64,6 +67,12 @@ test('the earlier layouts are described as their sources declare them', () => {
 	assert.match(second, /__type\(value, struct datarec\);\n\} xdptop_counters SEC/);
 	assert.match(second, /const volatile __u32 total_key = 0;\nconst volatile __u32 first_class_key = XDPTOP_SLOT_TOTALS;/);
 	assert.equal(v2.maps[1].valueSize, 8, 'two u32 in its .rodata');
+	const third = source(v3);
+	assert.match(third, /struct slot_counters_v3 \{\n\tstruct datarec classes\[PROTO_CLASS_MAX\];\n\};/);
+	assert.equal(v3.maps[0].valueSize, CLASSES_SIZE);
+	assert.match(third, /__uint\(type, BPF_MAP_TYPE_PERCPU_ARRAY\);\n\t__uint\(max_entries, 1\);\n\t__type\(key, __u32\);\n\t__type\(value, struct slot_counters_v3\);\n\} xdptop_counters SEC/);
+	assert.match(third, /const volatile __u32 slot = 0;/);
+	assert.equal(v3.maps[1].valueSize, 4, 'one u32 in its .rodata');
 });
 
 test('protocol classes have the header values, in order, up to the _MAX sentinel', () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {PROTO_CLASSES, XDP_ACTIONS} from '../../source/bpf/abi.js';
-import {CounterTable} from '../../source/bpf/maps.js';
+import {CounterTable, possibleCpuCount} from '../../source/bpf/maps.js';
 import {StatsObject} from '../../source/bpf/object.js';
 import {testRun} from '../../source/bpf/test-run.js';
 import {totalOf, type XdpCounters} from '../../source/model/counters.js';
@@ -62,16 +62,20 @@ const cases: Array<{name: string; frame: Buffer; expected: ClassKey}> = [
 
 describe('xdptop_stats under BPF_PROG_TEST_RUN', () => {
 	let object: StatsObject;
+	let table: CounterTable | undefined;
 	let reader: {read(): XdpCounters};
 	let previous: XdpCounters;
 
 	before(() => {
 		object = StatsObject.load();
-		const table = new CounterTable(object.countersMapFd, 1);
-		reader = {read: () => table.read(0)};
+		table = CounterTable.mapped(object.countersMapFd, possibleCpuCount());
+		reader = {read: () => table!.read(0)};
 		previous = reader.read();
 	});
-	after(() => object?.close());
+	after(() => {
+		table?.close();
+		object?.close();
+	});
 
 	for (const {name, frame, expected} of cases) {
 		test(`${name} counts as ${expected}`, () => {

@@ -1,16 +1,18 @@
 /**
- * One counters map for every attachment of a process, a slot each (real kernel, BPF_PROG_TEST_RUN):
- * each instance counts only in its slot, a reused slot starts at zero, a read serves every slot
- * once, and the proof finds an instance's map and slot, refusing a slot outside the map.
+ * One counters map for every attachment of a process, a slot (a row per CPU) each (real kernel,
+ * BPF_PROG_TEST_RUN): each instance counts only in its slot, a reused slot starts at zero, a read
+ * serves every slot once, and the proof finds an instance's map and slot, refusing a slot outside
+ * the map or a map of another kind.
  */
 import assert from 'node:assert/strict';
 import {after, describe, test} from 'node:test';
 import {readFileSync} from 'node:fs';
-import {COUNTERS_MAP, PROG_NAME, PROTO_CLASSES, RODATA_MAP, SLOT_SIZE, XDP_ACTIONS} from '../../source/bpf/abi.js';
+import {BPF_F_MMAPABLE, BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, CLASSES_SIZE, COUNTERS_MAP, PROG_NAME, PROTO_CLASSES, RODATA_MAP, ROW_SIZE, XDP_ACTIONS} from '../../source/bpf/abi.js';
 import {CounterSlots, type CounterSlot} from '../../source/bpf/counter-slots.js';
 import {proveByFd} from '../../source/bpf/identity.js';
 import {mapInfoByFd, programInfo, programInfoByFd} from '../../source/bpf/info.js';
 import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
+import {possibleCpuCount} from '../../source/bpf/maps.js';
 import {LoadedObject, StatsObject} from '../../source/bpf/object.js';
 import {objectSource} from '../../source/bpf/object-source.js';
 import {testRun} from '../../source/bpf/test-run.js';
@@ -30,6 +32,21 @@ const bytesAndPackets = (slot: CounterSlot) => {
 };
 /** The slot's total, from the read of every slot's total. */
 const total = (slot: CounterSlot) => Number(slot.table.read(slot.slot, false).actions[PASS]!.packets);
+
+const cpus = possibleCpuCount();
+
+/** struct bpf_map_create_opts with only sz and map_flags (at 28). */
+function createOpts(flags: number): Buffer {
+	const opts = Buffer.alloc(48);
+	opts.writeBigUInt64LE(48n, 0);
+	opts.writeUInt32LE(flags, 28);
+	return opts;
+}
+
+/** A counters map as xdptop makes it, or with one thing changed. */
+function countersMap({type = BPF_MAP_TYPE_ARRAY, valueSize = ROW_SIZE, rows = cpus, flags = BPF_F_MMAPABLE} = {}): number {
+	return check('create a map', libbpf().mapCreate(type, COUNTERS_MAP, 4, valueSize, rows, createOpts(flags)));
+}
 
 function only(index: number, count: number): number[] {
 	return PROTO_CLASSES.map((_, at) => (at === index ? count : 0));
@@ -146,20 +163,26 @@ describe('counter slots', () => {
 
 	test('totals and classes past 2^53 read exactly (summed again in BigInt), and are read afresh each round', () => {
 		const slot = slots.allocate();
-		const cpus = libbpf().numPossibleCpus();
-		const values = Buffer.alloc(cpus * SLOT_SIZE);
 		const [tcp4, arp] = [classOf('PROTO_IPV4_TCP'), classOf('PROTO_ARP')];
-		values.writeBigUInt64LE(2n ** 53n, tcp4 * 16); // packets on CPU 0
-		values.writeBigUInt64LE(2n ** 64n - 4n, tcp4 * 16 + 8); // bytes on CPU 0
-		values.writeBigUInt64LE(1n, arp * 16); // and one ARP frame of one byte on CPU 0
-		values.writeBigUInt64LE(1n, arp * 16 + 8);
+		const writeRow = (cpu: number, fill: (row: Buffer) => void) => {
+			const row = Buffer.alloc(ROW_SIZE);
+			fill(row);
+			const key = Buffer.alloc(4);
+			key.writeUInt32LE(slot.firstRow + cpu);
+			check('write a row', libbpf().mapUpdateElem(slot.mapFd, key, row, 0));
+		};
+		writeRow(0, row => {
+			row.writeBigUInt64LE(2n ** 53n, tcp4 * 16); // packets on CPU 0
+			row.writeBigUInt64LE(2n ** 64n - 4n, tcp4 * 16 + 8); // bytes on CPU 0
+			row.writeBigUInt64LE(1n, arp * 16); // and one ARP frame of one byte on CPU 0
+			row.writeBigUInt64LE(1n, arp * 16 + 8);
+		});
 		if (cpus > 1) {
-			values.writeBigUInt64LE(1n, SLOT_SIZE + tcp4 * 16); // on the last CPU
-			values.writeBigUInt64LE(1n, SLOT_SIZE + tcp4 * 16 + 8);
+			writeRow(cpus - 1, row => {
+				row.writeBigUInt64LE(1n, tcp4 * 16); // on the last CPU
+				row.writeBigUInt64LE(1n, tcp4 * 16 + 8);
+			});
 		}
-		const key = Buffer.alloc(4);
-		key.writeUInt32LE(slot.slot);
-		check('write a slot', libbpf().mapUpdateElem(slot.mapFd, key, values, 0));
 		slot.table.invalidate();
 		const first = slot.table.read(slot.slot, false).actions[PASS]!;
 		const extra = cpus > 1 ? 1n : 0n;
@@ -169,7 +192,7 @@ describe('counter slots', () => {
 		assert.deepEqual(again.actions[PASS], first, 'the same values again');
 		assert.deepEqual(again.protos![tcp4], {packets: 2n ** 53n + extra, bytes: 2n ** 64n - 4n + extra});
 		assert.deepEqual(again.protos![arp], {packets: 1n, bytes: 1n});
-		assert.deepEqual(again.perCpu, cpus > 1 ? [2n ** 53n + 1n, 1n, ...Array.from({length: cpus - 2}, () => 0n)] : [2n ** 53n + 1n]);
+		assert.deepEqual(again.perCpu, cpus > 1 ? [2n ** 53n + 1n, ...Array.from({length: cpus - 2}, () => 0n), 1n] : [2n ** 53n + 1n]);
 		slots.free(slot);
 	});
 
@@ -180,8 +203,9 @@ describe('counter slots', () => {
 		assert.ok(proven);
 		try {
 			assert.equal(proven.slot, slot.slot);
+			assert.equal(proven.firstRow, slot.slot * cpus);
 			assert.equal(proven.mapId, mapInfoByFd(slot.mapFd).id);
-			assert.equal(proven.maxEntries, mapInfoByFd(slot.mapFd).maxEntries);
+			assert.equal(proven.rows, mapInfoByFd(slot.mapFd).maxEntries);
 		} finally {
 			closeFd(proven.mapFd);
 		}
@@ -194,7 +218,8 @@ describe('counter slots', () => {
 		}
 		const [firstMap, secondMap] = [mapInfoByFd(taken[0]!.mapFd), mapInfoByFd(taken.at(-1)!.mapFd)];
 		assert.equal(secondMap.maxEntries, firstMap.maxEntries * 2);
-		assert.equal(firstMap.valueSize, SLOT_SIZE, 'a slot per key');
+		assert.equal(firstMap.valueSize, ROW_SIZE, 'a row per key');
+		assert.equal(firstMap.maxEntries, 16 * cpus, 'a row per CPU per slot');
 
 		const used = taken.at(-1)!;
 		const object = StatsObject.load({slot: used});
@@ -209,19 +234,16 @@ describe('counter slots', () => {
 		}
 		const again = handedOut.at(-1)!;
 		assert.deepEqual([again.mapFd, again.slot], [used.mapFd, used.slot], 'reused only once every fresh slot was taken');
-		assert.equal(handedOut.length, secondMap.maxEntries, 'after the 31 fresh ones');
+		assert.equal(handedOut.length, secondMap.maxEntries / cpus, 'after the 31 fresh ones');
 		assert.deepEqual(packets(again), only(-1, 0));
 	});
 });
 
 test('the proof refuses our instructions with a .rodata that is not frozen (it could be rewritten after the proof)', () => {
-	const counters = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, SLOT_SIZE, 1, null));
-	// struct bpf_map_create_opts: sz, then map_flags at 28: BPF_F_RDONLY_PROG, as libbpf sets on .rodata.
-	const opts = Buffer.alloc(48);
-	opts.writeBigUInt64LE(48n, 0);
-	opts.writeUInt32LE(1 << 7, 28);
-	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 4, 1, opts as never));
-	// Slot 0: the one slot of the map, right but for frozen.
+	const counters = countersMap();
+	// BPF_F_RDONLY_PROG, as libbpf sets on .rodata.
+	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 4, 1, createOpts(1 << 7)));
+	// Row 0: the first row of the one slot of the map, right but for frozen.
 	check('write the slot', libbpf().mapUpdateElem(rodata, Buffer.alloc(4), Buffer.alloc(4), 0));
 	const object = LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
 		reuseMaps: new Map([
@@ -239,17 +261,18 @@ test('the proof refuses our instructions with a .rodata that is not frozen (it c
 });
 
 describe('the proof takes our instructions counting in one slot of their map, and nowhere else', () => {
-	for (const [label, slots, slot, proven] of [
-		['the last slot', 2, 1, true],
-		['a slot past the end', 2, 2, false],
-		['far past the end', 2, 0xff_ff_ff_ff, false],
+	for (const [label, slots, firstRow, provenSlot] of [
+		['the last slot', 2, cpus, 1],
+		['a slot past the end', 2, 2 * cpus, undefined],
+		['far past the end', 2, 0xff_ff_ff_ff, undefined],
+		...(cpus > 1 ? [['a row that does not start a slot (it would count into the next slot on the last CPU)', 2, 1, undefined] as const] : []),
 	] as const) {
 		test(label, () => {
-			const mapFd = check('create a map', libbpf().mapCreate(6, 'xdptop_counters', 4, SLOT_SIZE, slots, null));
-			const object = StatsObject.load({slot: {mapFd, slot}});
+			const mapFd = countersMap({rows: slots * cpus});
+			const object = StatsObject.load({slot: {mapFd, firstRow}});
 			const result = proveByFd(object.progFd);
 			try {
-				assert.equal(result?.slot, proven ? slot : undefined);
+				assert.equal(result?.slot, provenSlot);
 			} finally {
 				object.close();
 				closeFd(mapFd);
@@ -259,6 +282,40 @@ describe('the proof takes our instructions counting in one slot of their map, an
 			}
 		});
 	}
+});
+
+describe('the proof refuses our instructions bound to a counters map of another kind', () => {
+	for (const [label, map] of [
+		['an array that cannot be mapped into memory', {flags: 0}],
+		['rows shorter than ours (the previous layout\'s values)', {valueSize: CLASSES_SIZE}],
+		['a per-CPU array (the previous layout\'s map)', {type: BPF_MAP_TYPE_PERCPU_ARRAY, valueSize: ROW_SIZE, flags: 0}],
+		...(cpus > 1 ? [['rows that are not a whole number of slots', {rows: 2 * cpus + 1}] as const] : []),
+	] as const) {
+		test(label, () => {
+			const mapFd = countersMap(map);
+			const object = StatsObject.load({slot: {mapFd, firstRow: 0}});
+			try {
+				assert.equal(proveByFd(object.progFd), undefined);
+			} finally {
+				object.close();
+				closeFd(mapFd);
+			}
+		});
+	}
+	test('and takes it bound to one as xdptop makes it (the cases above differ in one thing)', () => {
+		const mapFd = countersMap();
+		const object = StatsObject.load({slot: {mapFd, firstRow: 0}});
+		const result = proveByFd(object.progFd);
+		try {
+			assert.equal(result?.slot, 0);
+		} finally {
+			object.close();
+			closeFd(mapFd);
+			if (result) {
+				closeFd(result.mapFd);
+			}
+		}
+	});
 });
 
 describe('slots on real interfaces (veth pairs of the test)', () => {

@@ -111,7 +111,7 @@ async function handle(request: AgentRequest): Promise<unknown> {
 		case 'impostorOnSlotOf': {
 			const victim = queryXdp((await target(request.slotOf)).ifindex).attachments[0]!;
 			const proven = proveById(victim.progId)!;
-			const object = StatsObject.load({slot: {mapFd: proven.mapFd, slot: proven.slot}});
+			const object = StatsObject.load({slot: {mapFd: proven.mapFd, firstRow: proven.firstRow}});
 			held.push(object, createXdpLink(object.progFd, (await target(request.ifname)).ifindex, 'skb'));
 			closeFd(proven.mapFd);
 			return null;

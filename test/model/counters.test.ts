@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {perCpuStride, sumAsDouble, sumRecords, totalOf, viewOf} from '../../source/model/counters.js';
+import {Worker} from 'node:worker_threads';
+import {copyCounters, sumAsDouble, sumGrid, sumGridAsDouble, sumRecords, totalOf, viewOf} from '../../source/model/counters.js';
 
 /** `keys` keys from `firstKey` of a batch-lookup buffer (key-major: key 0's CPUs, then key 1's ...), each summed over its CPUs. */
-function sumPerCpu(values: Buffer, keys: number, cpus: number, valueSize = 16, firstKey = 0) {
-	const stride = perCpuStride(valueSize);
+function sumPerCpu(values: Buffer, keys: number, cpus: number, stride = 16, firstKey = 0) {
 	return Array.from({length: keys}, (_, at) => sumRecords(viewOf(values), (firstKey + at) * cpus * stride, cpus, stride));
 }
 
@@ -38,12 +38,6 @@ test('keeps 64-bit counters exact past 2^53', () => {
 	buffer.writeBigUInt64LE(big, 0);
 	buffer.writeBigUInt64LE(1n, 16);
 	assert.equal(sumPerCpu(buffer, 1, 2)[0]!.packets, big + 1n);
-});
-
-test('per-CPU values are rounded up to 8 bytes', () => {
-	assert.equal(perCpuStride(16), 16);
-	assert.equal(perCpuStride(12), 16);
-	assert.equal(perCpuStride(4), 8);
 });
 
 test('a buffer too small for keys x CPUs is refused, not read past', () => {
@@ -110,4 +104,81 @@ test('sumRecords: a class of a slot over its CPUs, a CPU over its classes, or th
 	assert.deepEqual(sumRecords(view, 0, 6, 16), {packets: 15n + 2n ** 53n, bytes: 150n + 2n ** 53n}, 'the whole slot');
 	assert.throws(() => sumRecords(view, 32, 3, 48), RangeError, 'a third CPU is past the buffer');
 	assert.throws(() => sumRecords(view, 8, 6, 16), RangeError, 'one byte run past the end');
+});
+
+test('sumGrid and sumGridAsDouble: a slot over its CPU rows, skipping what lies between the rows', () => {
+	// Two rows of 64 bytes: 2 datarecs each, then 32 bytes of padding that must not be counted.
+	const rows = Buffer.alloc(128);
+	const put = (offset: number, packets: bigint, bytes: bigint) => {
+		rows.writeBigUInt64LE(packets, offset);
+		rows.writeBigUInt64LE(bytes, offset + 8);
+	};
+	put(0, 1n, 10n);
+	put(16, 2n, 20n);
+	put(32, 1000n, 1000n); // padding of row 0
+	put(64, 3n, 30n);
+	put(80, 4n, 40n);
+	put(96, 1000n, 1000n); // padding of row 1
+	const view = viewOf(rows);
+	assert.equal(sumGridAsDouble(view, 0, 2, 64, 2, 16), 10);
+	assert.equal(sumGridAsDouble(view, 8, 2, 64, 2, 16), 100);
+	assert.deepEqual(sumGrid(view, 0, 2, 64, 2, 16), {packets: 10n, bytes: 100n});
+	put(80, 2n ** 53n, 2n ** 63n);
+	assert.ok(Number.isNaN(sumGridAsDouble(view, 0, 2, 64, 2, 16)), 'a row past 2^52');
+	assert.deepEqual(sumGrid(view, 0, 2, 64, 2, 16), {packets: 6n + 2n ** 53n, bytes: 60n + 2n ** 63n}, 'exact in BigInt');
+	put(80, 2n ** 52n - 1n, 0n);
+	put(16, 2n ** 52n - 1n, 0n);
+	assert.ok(Number.isNaN(sumGridAsDouble(view, 0, 2, 64, 2, 16)), 'rows each under 2^53 whose sum is not');
+	assert.throws(() => sumGrid(view, 0, 3, 64, 2, 16), RangeError, 'a third row is past the buffer');
+});
+
+test('copyCounters copies the counters asked for, exactly', () => {
+	const from = new BigUint64Array([1n, 2n ** 64n - 1n, 2n ** 53n + 1n, 9n]);
+	const to = new BigUint64Array(4);
+	copyCounters(from, to, 3);
+	assert.deepEqual([...to], [1n, 2n ** 64n - 1n, 2n ** 53n + 1n, 0n], 'only the counters asked for');
+	assert.throws(() => copyCounters(from, new BigUint64Array(2), 3), RangeError, 'past the end');
+});
+
+test('copyCounters never copies a torn counter while another thread stores to it', async () => {
+	// Another thread stores n * (2^32 + 1) into each of 4 counters, n = 1, 2, 3 ..., each u64 whole
+	// (one 64-bit store, as a BPF program does): every value it holds has equal words, and every
+	// store changes both. A copy that read the two words apart, while a store landed between them,
+	// would copy unequal words: a value the counter never held.
+	const counters = 4;
+	const shared = new SharedArrayBuffer(counters * 8 + 4);
+	const values = new BigUint64Array(shared, 0, counters);
+	const stop = new Int32Array(shared, counters * 8, 1);
+	const adder = new Worker(
+		`const {workerData: shared} = require('node:worker_threads');
+		const values = new BigUint64Array(shared, 0, ${counters});
+		const stop = new Int32Array(shared, ${counters * 8}, 1);
+		for (let n = 1n; Atomics.load(stop, 0) === 0 && n < 2n ** 32n; n++) {
+			for (let counter = 0; counter < ${counters}; counter++) {
+				Atomics.store(values, counter, n * (2n ** 32n + 1n));
+			}
+		}`,
+		{eval: true, workerData: shared},
+	);
+	const copy = new BigUint64Array(counters);
+	const words = new Uint32Array(copy.buffer);
+	const last = Array.from({length: counters}, () => 0);
+	let moves = 0;
+	const deadline = Date.now() + 1000;
+	try {
+		while (Date.now() < deadline && moves < 200_000) {
+			copyCounters(values, copy, counters);
+			for (let counter = 0; counter < counters; counter++) {
+				const [low, high] = [words[2 * counter]!, words[2 * counter + 1]!];
+				assert.equal(low, high, `counter ${counter} copied as ${high}:${low}, a value it never held`);
+				assert.ok(low >= last[counter]!, `counter ${counter} went back from ${last[counter]} to ${low}`);
+				moves += low === last[counter] ? 0 : 1;
+				last[counter] = low;
+			}
+		}
+	} finally {
+		Atomics.store(stop, 0, 1);
+		await adder.terminate();
+	}
+	assert.ok(moves > 1000, `the counters moved while they were copied (${moves} times)`);
 });
