@@ -11,8 +11,6 @@ export function possibleCpuCount(): number {
 	return possibleCpus;
 }
 
-const ENOENT = 2;
-
 /** Where a table's rows come from, into one buffer of `rows` struct cpu_rows in key order. */
 interface RowSource {
 	readonly view: DataView;
@@ -48,31 +46,26 @@ class MappedRows implements RowSource {
 	}
 }
 
-/** Rows looked up in one batch: for a map bound to a device (hardware offload), which cannot be mapped. */
+/**
+ * Rows looked up one by one: for a map bound to a device (hardware offload), which can be neither
+ * mapped nor looked up in batches. Its rows are one slot's (a row per possible CPU).
+ */
 class LookedUpRows implements RowSource {
 	readonly view: DataView;
 	readonly #fd: number;
 	readonly #values: Buffer;
-	readonly #keys: Buffer;
-	readonly #outBatch = Buffer.alloc(4);
-	readonly #count = Buffer.alloc(4);
+	readonly #key = Buffer.alloc(4);
 
 	constructor(fd: number, rows: number) {
 		this.#fd = fd;
 		this.#values = Buffer.alloc(rows * ROW_SIZE);
-		this.#keys = Buffer.alloc(rows * 4);
 		this.view = viewOf(this.#values);
 	}
 
 	read(rows: number): void {
-		this.#count.writeUInt32LE(rows);
-		const result = libbpf().mapLookupBatch(this.#fd, null, this.#outBatch, this.#keys, this.#values, this.#count, null);
-		// ENOENT means "that was the last batch", with every key read.
-		if (result < 0 && -result !== ENOENT) {
-			check('read counters', result);
-		}
-		if (this.#count.readUInt32LE(0) < rows) {
-			throw new RangeError(`the counters map returned ${this.#count.readUInt32LE(0)} of ${rows} rows`);
+		for (let row = 0; row < rows; row++) {
+			this.#key.writeUInt32LE(row);
+			check('read counters', libbpf().mapLookupElem(this.#fd, this.#key, this.#values.subarray(row * ROW_SIZE, (row + 1) * ROW_SIZE)));
 		}
 	}
 

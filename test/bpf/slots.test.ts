@@ -12,7 +12,7 @@ import {CounterSlots, type CounterSlot} from '../../source/bpf/counter-slots.js'
 import {proveByFd} from '../../source/bpf/identity.js';
 import {mapInfoByFd, programInfo, programInfoByFd} from '../../source/bpf/info.js';
 import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
-import {possibleCpuCount} from '../../source/bpf/maps.js';
+import {CounterTable, possibleCpuCount} from '../../source/bpf/maps.js';
 import {LoadedObject, StatsObject} from '../../source/bpf/object.js';
 import {objectSource} from '../../source/bpf/object-source.js';
 import {testRun} from '../../source/bpf/test-run.js';
@@ -257,6 +257,25 @@ test('the proof refuses our instructions with a .rodata that is not frozen (it c
 	} finally {
 		object.close();
 		[counters, rodata].forEach(closeFd);
+	}
+});
+
+test('an instance with a map of its own (as offloaded to a device, which cannot be mapped) is read by lookups, the same as mapped', () => {
+	const object = StatsObject.load();
+	const rows = mapInfoByFd(object.countersMapFd).maxEntries;
+	const [lookedUp, mapped] = [CounterTable.lookedUp(object.countersMapFd, rows), CounterTable.mapped(object.countersMapFd, rows)];
+	try {
+		assert.equal(rows, cpus, 'one slot: a row per possible CPU');
+		testRun(object.progFd, udp, 12);
+		testRun(object.progFd, tcp, 5);
+		const read = lookedUp.read(0);
+		assert.deepEqual(read.protos!.map(record => Number(record.packets)), PROTO_CLASSES.map((_, at) => (at === classOf('PROTO_IPV4_UDP') ? 12 : at === classOf('PROTO_IPV6_TCP') ? 5 : 0)));
+		assert.equal(Number(read.actions[PASS]!.packets), 17);
+		assert.deepEqual(read, mapped.read(0));
+	} finally {
+		lookedUp.close();
+		mapped.close();
+		object.close();
 	}
 });
 
