@@ -6,7 +6,7 @@ import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
 import {LEGACY_LAYOUTS, XDP_ACTIONS} from '../source/bpf/abi.js';
 import {check, libbpf} from '../source/bpf/libbpf.js';
-import {CounterTable, possibleCpuCount} from '../source/bpf/maps.js';
+import {CounterTable, cpuRowsPerSlot} from '../source/bpf/maps.js';
 import {LoadedObject, loadLegacyStatsObject, StatsObject} from '../source/bpf/object.js';
 import {testRun} from '../source/bpf/test-run.js';
 import {ETH_P_IP, ethernet, IPPROTO_UDP, ipv4, padded} from '../source/demo/frames.js';
@@ -108,7 +108,7 @@ export async function measureContention(): Promise<void> {
 		record({metric: 'contention: seed counts lost', value: ((expected - seedCount) / expected) * 100, unit: '%'});
 
 		const oursNs = median(await contend(`${directory}/ours`));
-		const table = CounterTable.mapped(ours.countersMapFd, possibleCpuCount());
+		const table = CounterTable.mapped(ours.countersMapFd, cpuRowsPerSlot());
 		const counters = table.read(0);
 		table.close();
 		const passed = Number(counters.actions[XDP_ACTIONS.indexOf('PASS')]!.packets);

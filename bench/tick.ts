@@ -9,7 +9,7 @@ import {ExceptionCounter} from '../source/bpf/exceptions.js';
 import {COUNTERS_MAP} from '../source/bpf/abi.js';
 import {mapInfoByFd, programInfo, type MapInfo} from '../source/bpf/info.js';
 import {closeFd, libbpf} from '../source/bpf/libbpf.js';
-import {possibleCpuCount} from '../source/bpf/maps.js';
+import {cpuRowsPerSlot} from '../source/bpf/maps.js';
 import {XdpSession} from '../source/bpf/session.js';
 import {openPacketSocket, type PacketSocket} from '../source/bpf/packet-socket.js';
 import {queryXdp} from '../source/bpf/xdp.js';
@@ -148,7 +148,7 @@ try {
 			}
 			const perInterfaceNs = Number(process.hrtime.bigint() - start) / iterations;
 			// Reading the same slot again reads its map again: each iteration is one whole copy.
-			const slots = mapInfo(countersMapId).maxEntries / possibleCpuCount();
+			const slots = mapInfo(countersMapId).maxEntries / cpuRowsPerSlot();
 			figures.push({metric: `one counters map (${slots} slots) copied from memory, from C`, value: cNs / 1000, unit: 'us'});
 			figures.push({metric: 'the same map read and one slot summed, xdptop', value: perInterfaceNs / 1000, unit: 'us', vs: 'C copy', ratio: perInterfaceNs / cNs});
 		}

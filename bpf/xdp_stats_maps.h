@@ -10,10 +10,15 @@
 
 #include "xdp_stats.h"
 
+/* Test fixtures that load through iproute2 size the map here (xdptop sizes it before load). */
+#ifndef XDPTOP_COUNTERS_ROWS
+#define XDPTOP_COUNTERS_ROWS 1
+#endif
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
+	__uint(max_entries, XDPTOP_COUNTERS_ROWS);
 	__type(key, __u32);
 	__type(value, struct cpu_row);
 } xdptop_counters SEC(".maps");

@@ -156,6 +156,7 @@ describe('root programs that borrow xdptop names', () => {
 	for (const [fixtureName, what] of [
 		['xdp_impostor_layout', "xdptop's own instructions (same tag) with 4 KiB map values"],
 		['xdp_impostor_liar', 'drops everything and counts it as PASS, with the right layout'],
+		['xdp_impostor_locked', "runs xdptop's own instructions with the right layout but a spin lock in the map's value (so the kernel will not map it)"],
 	] as const) {
 		test(`a program named xdptop_stats that ${what} is foreign: never read, never detached`, async () => {
 			const [lab] = labs() as [VethLab];

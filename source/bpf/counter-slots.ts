@@ -8,7 +8,7 @@
 import {BPF_F_MMAPABLE, BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, ROW_SIZE} from './abi.js';
 import {mapInfoByFd} from './info.js';
 import {check, closeFd, libbpf} from './libbpf.js';
-import {CounterTable, possibleCpuCount} from './maps.js';
+import {CounterTable, cpuRowsPerSlot} from './maps.js';
 
 /** struct bpf_map_create_opts as libbpf 1.0 knows it (sz first, map_flags at 28): the kernel then lets the map be mapped. */
 function mmapableOpts(): Buffer {
@@ -76,7 +76,7 @@ export class CounterSlots {
 	#create(): SlotMap {
 		const last = this.#maps.at(-1);
 		const slots = last ? last.slots * 2 : FIRST_MAP_SLOTS;
-		const rows = slots * possibleCpuCount();
+		const rows = slots * cpuRowsPerSlot();
 		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, 4, ROW_SIZE, rows, mmapableOpts()));
 		try {
 			const map: SlotMap = {fd, id: mapInfoByFd(fd).id, table: CounterTable.mapped(fd, rows), slots, next: 0, freed: []};
@@ -103,14 +103,14 @@ export class CounterSlots {
 	#slot(map: SlotMap, slot: number): CounterSlot {
 		map.table.want(slot);
 		map.table.invalidate(); // What it read before is not this slot's any more.
-		return {table: map.table, mapFd: map.fd, mapId: map.id, slot, firstRow: slot * possibleCpuCount()};
+		return {table: map.table, mapFd: map.fd, mapId: map.id, slot, firstRow: slot * cpuRowsPerSlot()};
 	}
 
 	/** Through the kernel: the mapping is read-only. */
 	#zero(map: SlotMap, slot: number): void {
 		const key = Buffer.alloc(4);
 		const zeros = Buffer.alloc(ROW_SIZE);
-		const cpus = possibleCpuCount();
+		const cpus = cpuRowsPerSlot();
 		for (let row = slot * cpus; row < (slot + 1) * cpus; row++) {
 			key.writeUInt32LE(row);
 			check('zero a counters slot', libbpf().mapUpdateElem(map.fd, key, zeros, 0));

@@ -14,8 +14,8 @@ import {readFileSync} from 'node:fs';
 import {BPF_F_MMAPABLE, BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, LEGACY_LAYOUTS, PROG_NAME, RODATA_MAP, RODATA_SIZE, ROW_SIZE, type LegacyMap} from './abi.js';
 import {type OwnershipProof} from '../model/xdp.js';
 import {linkInfoByFd, mapInfoByFd, programInfoByFd, type MapInfo, type XdpLinkInfo} from './info.js';
-import {closeFd, libbpf} from './libbpf.js';
-import {possibleCpuCount} from './maps.js';
+import {closeFd, libbpf, mapMapReadOnly} from './libbpf.js';
+import {cpuRowsPerSlot} from './maps.js';
 import {loadLegacyStatsObject, StatsObject} from './object.js';
 
 const BPF_F_RDONLY_PROG = 1 << 7;
@@ -61,7 +61,7 @@ const isCounters = (info: MapInfo) =>
 	info.keySize === 4 &&
 	info.valueSize === ROW_SIZE &&
 	info.maxEntries > 0 &&
-	info.maxEntries % possibleCpuCount() === 0;
+	info.maxEntries % cpuRowsPerSlot() === 0;
 
 const isRodata = (info: MapInfo) =>
 	info.name.endsWith(RODATA_MAP) &&
@@ -107,6 +107,20 @@ function openMaps(mapIds: readonly number[]): Array<{fd: number; info: MapInfo}>
 	return opened;
 }
 
+/**
+ * Whether the kernel lets the map be mapped into memory, as it will be read: it refuses a map
+ * whose values hold a spin lock, a timer or a kernel pointer (by their BTF), whatever its flags
+ * say, and our instructions load against such a map all the same.
+ */
+function isMappable(fd: number, rows: number): boolean {
+	try {
+		mapMapReadOnly(fd, rows * ROW_SIZE).unmap();
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 function readFirstRow(rodataFd: number): number | undefined {
 	const value = Buffer.alloc(RODATA_SIZE);
 	return libbpf().mapLookupElem(rodataFd, Buffer.alloc(4), value) === 0 ? value.readUInt32LE(0) : undefined;
@@ -136,9 +150,9 @@ export function proveByFd(progFd: number): ProvenCounters | undefined {
 	const counters = maps.find(map => isCounters(map.info));
 	const rodata = maps.find(map => isRodata(map.info) && isFrozen(map.fd));
 	const firstRow = counters && rodata ? readFirstRow(rodata.fd) : undefined;
-	const cpus = possibleCpuCount();
+	const cpus = cpuRowsPerSlot();
 	// The first row of a slot of this map: the program then counts in that slot's rows alone.
-	const proven = counters && firstRow !== undefined && firstRow % cpus === 0 && firstRow < counters.info.maxEntries;
+	const proven = counters && firstRow !== undefined && firstRow % cpus === 0 && firstRow < counters.info.maxEntries && isMappable(counters.fd, counters.info.maxEntries);
 	for (const map of maps) {
 		if (map !== counters || !proven) {
 			closeFd(map.fd);

@@ -1,14 +1,35 @@
 /** Reads xdptop_stats's counters: one copy of each counters map's memory per tick, however many slots it holds. */
+import {readFileSync} from 'node:fs';
+import {cpuIdCount} from '../model/cpus.js';
 import {copyCounters, sumGrid, sumGridAsDouble, sumRecords, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
 import {DATAREC_SIZE, PROTO_CLASSES, ROW_SIZE, XDP_ACTIONS} from './abi.js';
 import {check, libbpf, mapMapReadOnly, type MappedMap} from './libbpf.js';
 
 let possibleCpus: number | undefined;
+let cpuIds: number | undefined;
 
 /** libbpf's count of possible CPUs (what per-CPU maps are sized by), not the online ones. */
 export function possibleCpuCount(): number {
 	possibleCpus ??= check('count possible CPUs', libbpf().numPossibleCpus());
 	return possibleCpus;
+}
+
+/**
+ * How many CPU ids there are: one more than the highest possible CPU. A slot has a row per id,
+ * as the program picks its row by CPU id; where possible CPUs have gaps (0,2-3), this is more
+ * than possibleCpuCount(), and the rows of ids that are not possible stay zero.
+ */
+export function cpuRowsPerSlot(): number {
+	if (cpuIds === undefined) {
+		let list = '';
+		try {
+			list = readFileSync('/sys/devices/system/cpu/possible', 'latin1');
+		} catch {
+			// Without sysfs: the count libbpf found, which is the ids' count where there are no gaps.
+		}
+		cpuIds = Math.max(cpuIdCount(list) ?? 0, possibleCpuCount());
+	}
+	return cpuIds;
 }
 
 /** Where a table's rows come from, into one buffer of `rows` struct cpu_rows in key order. */
@@ -93,7 +114,7 @@ export class CounterTable {
 	}
 
 	readonly #slots: number;
-	readonly #cpus = possibleCpuCount();
+	readonly #cpus = cpuRowsPerSlot();
 	readonly #source: RowSource;
 	/** Slots [0, #wanted) are read; grown by want(). */
 	#wanted = 0;

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, RODATA_MAP, RODATA_SIZE, type LEGACY_LAYOUTS} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
-import {possibleCpuCount} from './maps.js';
+import {cpuRowsPerSlot} from './maps.js';
 import {objectSource, type ObjectBytes} from './object-source.js';
 
 export interface LoadOptions {
@@ -121,7 +121,7 @@ export class StatsObject {
 			LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
 				offloadIfindex,
 				reuseMaps: slot ? new Map([[COUNTERS_MAP, slot.mapFd]]) : undefined,
-				maxEntries: slot ? undefined : new Map([[COUNTERS_MAP, possibleCpuCount()]]),
+				maxEntries: slot ? undefined : new Map([[COUNTERS_MAP, cpuRowsPerSlot()]]),
 				initialValues: new Map([[RODATA_MAP, rodata]]),
 			}),
 		);

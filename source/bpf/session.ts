@@ -304,11 +304,24 @@ export class XdpSession {
 						continue;
 					}
 					const proven = at(place, () => this.#proveLink(linkFd, pin.linkId, target.ifindex));
-					if (!proven || !this.#mayRead(proven.counters, proven.progId) || !directory.unpin(entry)) {
+					if (!proven || !this.#mayRead(proven.counters, proven.progId)) {
 						closeFd(linkFd);
 						if (proven) {
 							[proven.progFd, proven.counters.mapFd].forEach(closeFd);
 						}
+						continue;
+					}
+					// Read before it is taken over: a pin is unlinked only for what this process can count.
+					let counters: SlotCounters;
+					try {
+						counters = this.#sharedCounters(proven.counters);
+					} catch {
+						[linkFd, proven.progFd].forEach(closeFd);
+						continue;
+					}
+					if (!directory.unpin(entry)) {
+						counters.release();
+						[linkFd, proven.progFd].forEach(closeFd);
 						continue;
 					}
 					this.#owned.set(placeKey(place), {
@@ -318,7 +331,7 @@ export class XdpSession {
 						progFd: proven.progFd,
 						object: undefined,
 						extraFds: [proven.progFd],
-						counters: this.#sharedCounters(proven.counters),
+						counters,
 					});
 					names.push(target.name);
 				}
@@ -496,7 +509,14 @@ export class XdpSession {
 		if (shared) {
 			closeFd(proven.mapFd);
 		} else {
-			shared = {table: CounterTable.mapped(proven.mapFd, proven.rows), fd: proven.mapFd, users: 0};
+			let table: CounterTable;
+			try {
+				table = CounterTable.mapped(proven.mapFd, proven.rows);
+			} catch (error) {
+				closeFd(proven.mapFd);
+				throw error;
+			}
+			shared = {table, fd: proven.mapFd, users: 0};
 			this.#tables.set(proven.mapId, shared);
 		}
 		shared.users++;
@@ -559,7 +579,13 @@ export class XdpSession {
 			}
 			return undefined;
 		}
-		const entry = {counters: this.#sharedCounters(proven), usedIn: this.#generation};
+		let counters: SlotCounters;
+		try {
+			counters = this.#sharedCounters(proven);
+		} catch {
+			return undefined; // Its map could not be mapped after all (the proof maps it once): not read.
+		}
+		const entry = {counters, usedIn: this.#generation};
 		this.#adopted.set(progId, entry);
 		return entry;
 	}

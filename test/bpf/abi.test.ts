@@ -43,7 +43,8 @@ test('a slot is a row per CPU, each holding a counter pair per protocol class, f
 	assert.equal(ROW_SIZE, CLASSES_SIZE + 2 * 8);
 	assert.equal(ROW_SIZE % 64, 0, 'whole cache lines');
 	const maps = readFileSync(new URL('../../bpf/xdp_stats_maps.h', import.meta.url), 'utf8');
-	assert.match(maps, /__uint\(type, BPF_MAP_TYPE_ARRAY\);\n\t__uint\(map_flags, BPF_F_MMAPABLE\);\n\t__uint\(max_entries, 1\);\n\t__type\(key, __u32\);\n\t__type\(value, struct cpu_row\);/);
+	assert.match(maps, /__uint\(type, BPF_MAP_TYPE_ARRAY\);\n\t__uint\(map_flags, BPF_F_MMAPABLE\);\n\t__uint\(max_entries, XDPTOP_COUNTERS_ROWS\);\n\t__type\(key, __u32\);\n\t__type\(value, struct cpu_row\);/);
+	assert.match(maps, /#ifndef XDPTOP_COUNTERS_ROWS\n#define XDPTOP_COUNTERS_ROWS 1\n#endif/);
 	const program = readFileSync(new URL('../../bpf/xdp_stats.bpf.c', import.meta.url), 'utf8');
 	assert.match(program, /const volatile __u32 first_row = 0;/);
 	assert.equal(RODATA_SIZE, 4, 'one u32 in .rodata');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {PROTO_CLASSES, XDP_ACTIONS} from '../../source/bpf/abi.js';
-import {CounterTable, possibleCpuCount} from '../../source/bpf/maps.js';
+import {CounterTable, cpuRowsPerSlot} from '../../source/bpf/maps.js';
 import {StatsObject} from '../../source/bpf/object.js';
 import {testRun} from '../../source/bpf/test-run.js';
 import {totalOf, type XdpCounters} from '../../source/model/counters.js';
@@ -68,7 +68,7 @@ describe('xdptop_stats under BPF_PROG_TEST_RUN', () => {
 
 	before(() => {
 		object = StatsObject.load();
-		table = CounterTable.mapped(object.countersMapFd, possibleCpuCount());
+		table = CounterTable.mapped(object.countersMapFd, cpuRowsPerSlot());
 		reader = {read: () => table!.read(0)};
 		previous = reader.read();
 	});

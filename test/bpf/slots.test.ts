@@ -7,12 +7,13 @@
 import assert from 'node:assert/strict';
 import {after, describe, test} from 'node:test';
 import {readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {BPF_F_MMAPABLE, BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, CLASSES_SIZE, COUNTERS_MAP, PROG_NAME, PROTO_CLASSES, RODATA_MAP, ROW_SIZE, XDP_ACTIONS} from '../../source/bpf/abi.js';
 import {CounterSlots, type CounterSlot} from '../../source/bpf/counter-slots.js';
-import {proveByFd} from '../../source/bpf/identity.js';
+import {proveByFd, shippedProgramTag} from '../../source/bpf/identity.js';
 import {mapInfoByFd, programInfo, programInfoByFd} from '../../source/bpf/info.js';
 import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
-import {CounterTable, possibleCpuCount} from '../../source/bpf/maps.js';
+import {CounterTable, cpuRowsPerSlot} from '../../source/bpf/maps.js';
 import {LoadedObject, StatsObject} from '../../source/bpf/object.js';
 import {objectSource} from '../../source/bpf/object-source.js';
 import {testRun} from '../../source/bpf/test-run.js';
@@ -33,7 +34,7 @@ const bytesAndPackets = (slot: CounterSlot) => {
 /** The slot's total, from the read of every slot's total. */
 const total = (slot: CounterSlot) => Number(slot.table.read(slot.slot, false).actions[PASS]!.packets);
 
-const cpus = possibleCpuCount();
+const cpus = cpuRowsPerSlot();
 
 /** struct bpf_map_create_opts with only sz and map_flags (at 28). */
 function createOpts(flags: number): Buffer {
@@ -321,6 +322,20 @@ describe('the proof refuses our instructions bound to a counters map of another 
 			}
 		});
 	}
+	test('a map of our very layout that the kernel will not map into memory (a spin lock in its value)', () => {
+		const object = LoadedObject.load(fileURLToPath(new URL('../../build/fixtures/xdp_impostor_locked.bpf.o', import.meta.url)), PROG_NAME, [COUNTERS_MAP], {
+			maxEntries: new Map([[COUNTERS_MAP, cpus]]),
+		});
+		try {
+			const counters = mapInfoByFd(object.mapFd(COUNTERS_MAP));
+			assert.deepEqual([counters.type, counters.flags, counters.valueSize, counters.maxEntries], [BPF_MAP_TYPE_ARRAY, BPF_F_MMAPABLE, ROW_SIZE, cpus], 'right in all the proof looked at before');
+			assert.equal(programInfoByFd(object.progFd).tag, shippedProgramTag(), 'our instructions');
+			assert.equal(proveByFd(object.progFd), undefined);
+		} finally {
+			object.close();
+		}
+	});
+
 	test('and takes it bound to one as xdptop makes it (the cases above differ in one thing)', () => {
 		const mapFd = countersMap();
 		const object = StatsObject.load({slot: {mapFd, firstRow: 0}});
