@@ -44,7 +44,7 @@ function addPairs(total: number): void {
 
 /**
  * What the monitor reads every tick, besides the interface list: the kernel's counters (one
- * netlink dump), every attached interface's counters (one batch lookup per counters map: 16,
+ * netlink dump), every attached interface's counters (one copy per counters map out of memory: 16,
  * 32, 64 ... slots), the protocol classes of the selected one, and the exceptions of every
  * program (one batch lookup).
  */

@@ -98,7 +98,7 @@ export class XdpSession {
 	readonly #adopted = new Map<number, AdoptedReader>();
 	/** Our own counters maps, a slot per attachment. */
 	readonly #slots = new CounterSlots();
-	/** Other instances' proven maps, by map id: one lookup per map per tick, however many slots are read. */
+	/** Other instances' proven maps, by map id: one read per map per tick, however many slots are read. */
 	readonly #tables = new Map<number, SharedTable>();
 	#generation = 0;
 	#keepFailed = false;

@@ -1,6 +1,6 @@
 /**
  * The kernel side of the monitor: every tick it reads the interfaces, their XDP state, the
- * kernel's counters (one read) and our maps (one batch lookup each), turns them into rates and
+ * kernel's counters (one read) and our maps (one copy of each out of memory), turns them into rates and
  * histories, and hands the UI a snapshot. It also carries out attach / move / detach.
  */
 import {hostname, release} from 'node:os';
