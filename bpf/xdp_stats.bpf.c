@@ -5,7 +5,7 @@
  * The program only ever passes, so its verdict counts are the total (PASS) and need no map of
  * their own; the total is the sum of the classes, so a frame costs one map lookup. Every
  * instance counts into one array shared by all of a process's attachments, in rows of its own:
- * one per possible CPU, from first_row. xdptop writes first_row into .rodata before load, so the
+ * one per CPU id, from first_row. xdptop writes first_row into .rodata before load, so the
  * instructions (and the tag that proves a program is ours) are the same for every instance.
  * A row is written by its CPU alone (XDP runs with migration disabled), so plain adds are exact
  * without atomics, as in a per-CPU map; unlike one, the array can be mapped into userspace

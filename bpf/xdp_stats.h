@@ -34,7 +34,7 @@ enum proto_class {
 /*
  * One row of xdptop_counters: what one instance counted on one CPU, a counter pair per class
  * (the total is their sum, so a frame costs one lookup). Padded to three whole cache lines, so no
- * two CPUs write into the same line. An instance's rows are one per possible CPU, in CPU order.
+ * two CPUs write into the same line. An instance's rows are one per CPU id, in CPU order.
  */
 struct cpu_row {
 	struct datarec classes[PROTO_CLASS_MAX];

@@ -10,10 +10,11 @@ import {chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, 
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
-import {copyTree, installedRunner, ROOT, size, testInstallation} from './helpers/installed.js';
+import {copyTree, installedRunner, size, testInstallation} from './helpers/installed.js';
 import {make} from './helpers/make.js';
 import {VethLab} from './helpers/netns.js';
 import {until} from './helpers/wait.js';
+import {launcherV8Flags} from './helpers/launcher-flags.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'xdptop-install-'));
 const tree = join(scratch, 'tree');
@@ -21,7 +22,7 @@ const prefix = join(scratch, "pre fix's");
 const elsewhere = join(scratch, 'elsewhere');
 const installation = {bin: join(prefix, 'bin', 'xdptop'), cwd: elsewhere, path: `${join(prefix, 'bin')}:/usr/sbin`};
 /** The V8 flags of the entry's shebang, which the launcher must pass too. */
-const v8Flags = readFileSync(join(ROOT, 'source', 'launcher.mjs'), 'utf8').split('\n')[0]!.split(' ').filter(word => word.startsWith('--'));
+const v8Flags = launcherV8Flags();
 
 /** Every path below `directory`, with its type and mode: what uninstall must give back. */
 function listing(directory: string): string[] {

@@ -3,7 +3,7 @@
  * the two drift.
  */
 export const PROG_NAME = 'xdptop_stats';
-/** The array every instance of a process counts into: a row per possible CPU per instance (its slot), mapped into memory to be read. */
+/** The array every instance of a process counts into: a row per CPU id per instance (its slot), mapped into memory to be read. */
 export const COUNTERS_MAP = 'xdptop_counters';
 /** The .rodata of xdp_stats.bpf.c: an instance's first row in COUNTERS_MAP (u32). */
 export const RODATA_SIZE = 4;

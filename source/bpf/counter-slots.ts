@@ -1,22 +1,15 @@
 /**
  * The counters maps this process creates, shared by all its attachments: each attachment's
- * program instance counts in the rows of its own slot (a row per possible CPU). A map is only
+ * program instance counts in the rows of its own slot (a row per CPU id). A map is only
  * ever written by the programs given its slots, and slots are handed out by this process alone:
  * another xdptop has maps of its own. Maps grow by doubling (16, 32, 64 ... slots), since a map's
  * size is fixed at creation and every slot is paid for on every CPU.
  */
 import {BPF_F_MMAPABLE, BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, ROW_SIZE} from './abi.js';
 import {mapInfoByFd} from './info.js';
-import {check, closeFd, libbpf} from './libbpf.js';
+import {check, closeFd, libbpf, mapCreateOpts} from './libbpf.js';
 import {CounterTable, cpuRowsPerSlot} from './maps.js';
 
-/** struct bpf_map_create_opts as libbpf 1.0 knows it (sz first, map_flags at 28): the kernel then lets the map be mapped. */
-function mmapableOpts(): Buffer {
-	const opts = Buffer.alloc(48);
-	opts.writeBigUInt64LE(48n, 0);
-	opts.writeUInt32LE(BPF_F_MMAPABLE, 28);
-	return opts;
-}
 
 const FIRST_MAP_SLOTS = 16;
 
@@ -77,7 +70,7 @@ export class CounterSlots {
 		const last = this.#maps.at(-1);
 		const slots = last ? last.slots * 2 : FIRST_MAP_SLOTS;
 		const rows = slots * cpuRowsPerSlot();
-		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, 4, ROW_SIZE, rows, mmapableOpts()));
+		const fd = check('create the counters map', libbpf().mapCreate(BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, 4, ROW_SIZE, rows, mapCreateOpts(BPF_F_MMAPABLE)));
 		try {
 			const map: SlotMap = {fd, id: mapInfoByFd(fd).id, table: CounterTable.mapped(fd, rows), slots, next: 0, freed: []};
 			this.#maps.push(map);

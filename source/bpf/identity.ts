@@ -2,7 +2,7 @@
  * What makes an XDP program provably xdptop's: its instruction tag equals the tag of the object
  * xdptop ships (read by loading that object, so it can never drift from the build), and its maps
  * are exactly the ABI's: a counters map with the ABI's type, flags, key size and value size, a
- * row per possible CPU for each slot, and a frozen read-only .rodata holding the first row of a
+ * row per CPU id for each slot, and a frozen read-only .rodata holding the first row of a
  * slot inside it. A
  * name proves nothing: any root process can load a program called xdptop_stats with maps of any
  * layout, and reading such a map into our buffers would corrupt memory. The tag ignores which
@@ -24,7 +24,7 @@ const BPF_F_RDONLY_PROG = 1 << 7;
 export interface ProvenCounters {
 	readonly mapFd: number;
 	readonly mapId: number;
-	/** max_entries: a row per possible CPU for every slot. */
+	/** max_entries: a row per CPU id for every slot. */
 	readonly rows: number;
 	readonly slot: number;
 	/** The slot's row for CPU 0 (the program's .rodata). */

@@ -251,6 +251,14 @@ export function readUint32(pointer: Pointer, offset: number): number {
 	return koffi.decode(pointer, offset, 'uint32_t') as number;
 }
 
+/** struct bpf_map_create_opts as libbpf 1.0 knows it (sz first, map_flags at 28), with only map_flags set. */
+export function mapCreateOpts(mapFlags: number): Buffer {
+	const opts = Buffer.alloc(48);
+	opts.writeBigUInt64LE(48n, 0);
+	opts.writeUInt32LE(mapFlags, 28);
+	return opts;
+}
+
 const PAGE = 4096;
 const PROT_NONE = 0;
 const PROT_READ = 1;

@@ -69,7 +69,7 @@ class MappedRows implements RowSource {
 
 /**
  * Rows looked up one by one: for a map bound to a device (hardware offload), which can be neither
- * mapped nor looked up in batches. Its rows are one slot's (a row per possible CPU).
+ * mapped nor looked up in batches. Its rows are one slot's (a row per CPU id).
  */
 class LookedUpRows implements RowSource {
 	readonly view: DataView;
@@ -96,7 +96,7 @@ class LookedUpRows implements RowSource {
 const CLASSES = PROTO_CLASSES.length;
 
 /**
- * One counters map: an array of a row per possible CPU per slot, each row a counter pair per
+ * One counters map: an array of a row per CPU id per slot, each row a counter pair per
  * class. Slots are read from the first up to the highest slot anyone reads, in one read that
  * serves every slot once within a round: reading a slot again, or reading after invalidate() (the
  * end of a monitor tick, a slot zeroed or handed out), reads the map again. So no read is older

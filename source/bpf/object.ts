@@ -109,7 +109,7 @@ export interface CounterSlotRef {
 
 /**
  * One loaded instance of xdp_stats.bpf.o. With a slot, it counts into that existing map at that
- * slot's rows; without, into a map of its own with one slot: a row per possible CPU (hardware
+ * slot's rows; without, into a map of its own with one slot: a row per CPU id (hardware
  * offload: the map lives on the device).
  */
 export class StatsObject {

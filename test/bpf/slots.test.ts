@@ -12,7 +12,7 @@ import {BPF_F_MMAPABLE, BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, CLASSES_S
 import {CounterSlots, type CounterSlot} from '../../source/bpf/counter-slots.js';
 import {proveByFd, shippedProgramTag} from '../../source/bpf/identity.js';
 import {mapInfoByFd, programInfo, programInfoByFd} from '../../source/bpf/info.js';
-import {check, closeFd, libbpf} from '../../source/bpf/libbpf.js';
+import {check, closeFd, libbpf, mapCreateOpts} from '../../source/bpf/libbpf.js';
 import {CounterTable, cpuRowsPerSlot} from '../../source/bpf/maps.js';
 import {LoadedObject, StatsObject} from '../../source/bpf/object.js';
 import {objectSource} from '../../source/bpf/object-source.js';
@@ -36,17 +36,9 @@ const total = (slot: CounterSlot) => Number(slot.table.read(slot.slot, false).ac
 
 const cpus = cpuRowsPerSlot();
 
-/** struct bpf_map_create_opts with only sz and map_flags (at 28). */
-function createOpts(flags: number): Buffer {
-	const opts = Buffer.alloc(48);
-	opts.writeBigUInt64LE(48n, 0);
-	opts.writeUInt32LE(flags, 28);
-	return opts;
-}
-
 /** A counters map as xdptop makes it, or with one thing changed. */
 function countersMap({type = BPF_MAP_TYPE_ARRAY, valueSize = ROW_SIZE, rows = cpus, flags = BPF_F_MMAPABLE} = {}): number {
-	return check('create a map', libbpf().mapCreate(type, COUNTERS_MAP, 4, valueSize, rows, createOpts(flags)));
+	return check('create a map', libbpf().mapCreate(type, COUNTERS_MAP, 4, valueSize, rows, mapCreateOpts(flags)));
 }
 
 function only(index: number, count: number): number[] {
@@ -243,7 +235,7 @@ describe('counter slots', () => {
 test('the proof refuses our instructions with a .rodata that is not frozen (it could be rewritten after the proof)', () => {
 	const counters = countersMap();
 	// BPF_F_RDONLY_PROG, as libbpf sets on .rodata.
-	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 4, 1, createOpts(1 << 7)));
+	const rodata = check('create a map', libbpf().mapCreate(2, 'xdp_stat.rodata', 4, 4, 1, mapCreateOpts(1 << 7)));
 	// Row 0: the first row of the one slot of the map, right but for frozen.
 	check('write the slot', libbpf().mapUpdateElem(rodata, Buffer.alloc(4), Buffer.alloc(4), 0));
 	const object = LoadedObject.load(objectSource('xdp_stats.bpf.o'), PROG_NAME, [COUNTERS_MAP], {
@@ -266,7 +258,7 @@ test('an instance with a map of its own (as offloaded to a device, which cannot 
 	const rows = mapInfoByFd(object.countersMapFd).maxEntries;
 	const [lookedUp, mapped] = [CounterTable.lookedUp(object.countersMapFd, rows), CounterTable.mapped(object.countersMapFd, rows)];
 	try {
-		assert.equal(rows, cpus, 'one slot: a row per possible CPU');
+		assert.equal(rows, cpus, 'one slot: a row per CPU id');
 		testRun(object.progFd, udp, 12);
 		testRun(object.progFd, tcp, 5);
 		const read = lookedUp.read(0);
