@@ -23,6 +23,18 @@ const cases: Array<{name: string; frame: Buffer; expected: ClassKey}> = [
 	{name: 'IPv4 ICMP', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_ICMP)), expected: 'PROTO_IPV4_ICMP'},
 	{name: 'IPv4 GRE is other', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_GRE)), expected: 'PROTO_IPV4_OTHER'},
 	{name: 'IPv4 with options (IHL 15)', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 8, 15)), expected: 'PROTO_IPV4_UDP'},
+	{name: 'IPv4 with one option word (IHL 6)', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_TCP, 8, 6)), expected: 'PROTO_IPV4_TCP'},
+	{name: 'IPv4 header and nothing after it (34 bytes)', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 0)), expected: 'PROTO_IPV4_UDP'},
+	{
+		// The version nibble is not checked: such a header counts by its protocol, as it always has.
+		name: 'IPv4 EtherType with version 6 in the header',
+		frame: (() => {
+			const frame = f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_ICMP));
+			frame[14] = 0x65;
+			return frame;
+		})(),
+		expected: 'PROTO_IPV4_ICMP',
+	},
 	{name: 'IPv6 TCP', frame: f.ethernet(f.ETH_P_IPV6, f.ipv6(f.IPPROTO_TCP)), expected: 'PROTO_IPV6_TCP'},
 	{name: 'IPv6 UDP', frame: f.ethernet(f.ETH_P_IPV6, f.ipv6(f.IPPROTO_UDP)), expected: 'PROTO_IPV6_UDP'},
 	{name: 'IPv6 ICMPv6', frame: f.ethernet(f.ETH_P_IPV6, f.ipv6(f.IPPROTO_ICMPV6)), expected: 'PROTO_IPV6_ICMP'},
@@ -41,6 +53,7 @@ const cases: Array<{name: string; frame: Buffer; expected: ClassKey}> = [
 		expected: 'PROTO_OTHER_L2',
 	},
 	{name: 'truncated IPv4 header', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 0).subarray(0, 12)), expected: 'PROTO_MALFORMED'},
+	{name: 'IPv4 header one byte short', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 0).subarray(0, 19)), expected: 'PROTO_MALFORMED'},
 	{
 		name: 'IPv4 IHL past the end of the frame',
 		frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP, 0, 15).subarray(0, 40)),
@@ -99,6 +112,22 @@ describe('xdptop_stats under BPF_PROG_TEST_RUN', () => {
 			previous = current;
 		});
 	}
+
+	test('every IP protocol number: untagged (the short path) and behind a VLAN tag (the full parse) count in the same class', () => {
+		const classOf = (frame: Buffer) => {
+			testRun(object.progFd, frame, 1);
+			const current = reader.read();
+			const moved = current.protos!.flatMap((record, index) => (record.packets === previous.protos![index]!.packets + 1n ? [PROTO_CLASSES[index]!.key] : []));
+			previous = current;
+			return moved;
+		};
+		const named: Partial<Record<number, ClassKey>> = {[f.IPPROTO_TCP]: 'PROTO_IPV4_TCP', [f.IPPROTO_UDP]: 'PROTO_IPV4_UDP', [f.IPPROTO_ICMP]: 'PROTO_IPV4_ICMP'};
+		for (let protocol = 0; protocol < 256; protocol++) {
+			const expected = [named[protocol] ?? 'PROTO_IPV4_OTHER'];
+			assert.deepEqual(classOf(f.padded(f.ethernet(f.ETH_P_IP, f.ipv4(protocol)))), expected, `protocol ${protocol}, untagged`);
+			assert.deepEqual(classOf(f.padded(f.ethernet(f.ETH_P_IP, f.ipv4(protocol), [f.ETH_P_8021Q]))), expected, `protocol ${protocol}, 802.1Q`);
+		}
+	});
 
 	test('a frame shorter than an Ethernet header never reaches the program', () => {
 		// The kernel's test-run refuses it (EINVAL); the program's own length check guards real NICs.
