@@ -92,20 +92,28 @@ function mountNamespace(pid: 'self' | '1'): string | undefined {
 }
 
 /**
- * Mounts bpffs (mode 700) where nothing is mounted. In a mount namespace of its own (as under
- * `ip netns exec`) such a mount, and every pin in it, ends with xdptop: refuse rather than say
- * "kept".
+ * Why xdptop must not mount bpffs itself, given its own mount namespace and init's (undefined
+ * where /proc cannot tell): in a mount namespace of its own (as under `ip netns exec`) the mount,
+ * and every pin in it, ends with xdptop, and where it cannot tell it must not guess.
  */
+export function refuseToMountBpffs(own: string | undefined, init: string | undefined): string | undefined {
+	if (own === undefined || init === undefined) {
+		return `bpffs is not mounted at ${BPFFS}, and xdptop cannot tell whether this is the host's mount namespace (/proc/1/ns/mnt cannot be read), so it does not mount it: on the host, mount -t bpf -o mode=700 bpf ${BPFFS} (under ip netns exec, run xdptop with nsenter --net=/run/netns/NAME instead)`;
+	}
+	if (own !== init) {
+		return 'bpffs is not mounted in this mount namespace (as under ip netns exec), so a pin would end with xdptop; run xdptop with nsenter --net=/run/netns/NAME instead';
+	}
+	return undefined;
+}
+
+/** Mounts bpffs (mode 700) where nothing is mounted, unless refuseToMountBpffs() says why not. */
 function ensureBpffs(): void {
 	if (onBpffs(BPFFS)) {
 		return;
 	}
-	const own = mountNamespace('self');
-	if (own === undefined || own !== mountNamespace('1')) {
-		throw new BpfError(
-			`bpffs is not mounted in this mount namespace (as under ip netns exec), so a pin would end with xdptop; run xdptop with nsenter --net=/run/netns/NAME instead`,
-			19,
-		);
+	const refusal = refuseToMountBpffs(mountNamespace('self'), mountNamespace('1'));
+	if (refusal !== undefined) {
+		throw new BpfError(refusal, 19);
 	}
 	try {
 		runMount(['-t', 'bpf', '-o', 'mode=700', 'bpf', BPFFS]);
