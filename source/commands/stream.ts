@@ -81,8 +81,12 @@ export async function runStream(command: StreamCommand): Promise<void> {
 	}
 	const intervalMs = command.intervalSeconds * 1000;
 	const startMs = performance.now();
-	let printed = 0;
-	for (let tick = 1; command.batch?.count === undefined || printed < command.batch.count; tick++) {
+	const count = command.batch?.count;
+	// -c counts intervals, as top -n does: one whose sample (or the one before) failed prints no
+	// block but still counts, so the stream ends however the host behaves.
+	let intervals = 0;
+	let blockless = 0;
+	for (let tick = 1; count === undefined || intervals < count; tick++) {
 		// On a fixed grid from the start, so the samples do not drift; a late one skips what it missed.
 		const dueMs = startMs + tick * intervalMs;
 		const now = performance.now();
@@ -92,13 +96,16 @@ export async function runStream(command: StreamCommand): Promise<void> {
 		}
 		await sleep(dueMs - now);
 		const round = await take();
+		intervals++;
+		if (command.batch && !(previous && round)) {
+			blockless++;
+		}
 		if (command.batch && previous && round) {
 			if (process.stdout.writableNeedDrain && command.listen) {
 				// A reader that does not keep up must not stall the metrics: its samples are dropped.
 				continue;
 			}
 			printBlock(command, previous, round);
-			printed++;
 			if (process.stdout.writableNeedDrain) {
 				// Like top -b, wait for a slow reader rather than pile lines up in memory; the next
 				// sample then covers the time waited (its elapsedSeconds says so).
@@ -106,6 +113,9 @@ export async function runStream(command: StreamCommand): Promise<void> {
 			}
 		}
 		previous = round ?? previous;
+	}
+	if (count !== undefined && blockless > 0) {
+		finish(1, `no block for ${blockless} of ${count} intervals: their samples failed (see above)`);
 	}
 	for (const line of runCleanups()) {
 		process.stderr.write(`xdptop: ${line}\n`);

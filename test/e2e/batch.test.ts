@@ -7,6 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, test} from 'node:test';
 import {VethLab} from '../helpers/netns.js';
+import {StandInIp} from '../helpers/standin-ip.js';
 
 const CLI = fileURLToPath(new URL('../../dist/xdptop.mjs', import.meta.url));
 
@@ -105,6 +106,47 @@ describe('xdptop -b', () => {
 			assert.match(block, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  rates over 0.2 s\\n${lab.localIf}  \\(xdptop_stats in skb mode\\)\\n  kernel rx `));
 		}
 		assert.equal(lab.ipLinkXdp(), undefined);
+	});
+
+	test('-c 4 ends after four intervals when samples keep failing: no block for those, exit 1 saying how many, ours detached', async () => {
+		// ip (a stand-in, in a mount namespace of the test's own) starts failing once the first
+		// block is out, and a new interface makes every later sample list interfaces again.
+		const standIn = new StandInIp();
+		try {
+			const [command, ...args] = standIn.wrap(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-b', '-c', '4', '-n', '1', '--attach', 'skb', '-i', lab.localIf]);
+			const child = spawn(command!, args, {env: {...process.env, ...standIn.environment}});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+			const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+			try {
+				const deadline = Date.now() + 10_000;
+				while (!stdout.includes('\n\n') && Date.now() < deadline) {
+					await sleep(20);
+				}
+				assert.ok(stdout.includes('\n\n'), `a first block: ${stderr}`);
+				standIn.failing(true);
+				lab.ip('link', 'add', 'xfail0', 'type', 'bridge');
+				const [code, signal] = await exited;
+				assert.equal(signal, null, 'it ended by itself');
+				assert.equal(code, 1, stderr);
+			} finally {
+				clearTimeout(killer);
+			}
+			const blocks = stdout.split('\n\n').filter(Boolean).length;
+			const missed = /xdptop: no block for (\d) of 4 intervals: their samples failed \(see above\)\n/.exec(stderr);
+			assert.ok(missed, stderr);
+			assert.ok(Number(missed[1]) >= 1 && blocks >= 1, `${blocks} blocks, ${missed[1]} missed`);
+			assert.equal(blocks + Number(missed[1]), 4, 'every interval printed a block or counts as missed');
+			assert.equal((stderr.match(/^xdptop: no sample this interval: /gm) ?? []).length, Number(missed[1]));
+			assert.ok(standIn.count('fail') >= 1, 'ip failed');
+			assert.match(stderr, /detached xdptop_stats from/);
+			assert.equal(lab.ipLinkXdp(), undefined);
+		} finally {
+			standIn.remove();
+		}
 	});
 
 	test('a reader that stops reading makes -b wait, as top -b does, not pile samples up', async () => {

@@ -11,9 +11,12 @@
  * - `omit` (an interface name; taken when used): leave that interface out of one dump, as an
  *   interrupted dump could before Linux 6.7;
  * - `hold` (taken when used): keep the next answer, as the kernel gave it, until `release`
- *   appears: a dump that is older than what happened while it was on its way.
+ *   appears: a dump that is older than what happened while it was on its way;
+ * - `fail` (kept until removed): every ip started, batch or not, and every batch ip at its next
+ *   command, says it failed and exits 1.
  *
- * It appends what it does to `events`: `start PID`, `answer`, `hang PID`, `omit NAME`, `held`.
+ * It appends what it does to `events`: `start PID`, `answer`, `hang PID`, `omit NAME`, `held`,
+ * `fail PID`.
  */
 import {execFileSync} from 'node:child_process';
 import {chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -42,6 +45,14 @@ const take = name => {
 	}
 };
 const args = process.argv.slice(2);
+function failIfAsked() {
+	if (fs.existsSync(control('fail'))) {
+		note('fail ' + process.pid);
+		process.stderr.write('ip-standin: failing, as the test asked\n');
+		process.exit(1);
+	}
+}
+failIfAsked();
 if (!args.includes('-batch')) {
 	process.exit(spawnSync(control('ip-real'), args, {stdio: 'inherit'}).status ?? 1);
 }
@@ -80,6 +91,7 @@ function eachLine(stream, handle) {
 	});
 }
 eachLine(process.stdin, command => {
+	failIfAsked();
 	if (!hung && take('hang')) {
 		hung = true;
 		note('hang ' + process.pid);
@@ -175,6 +187,15 @@ export class StandInIp {
 		writeFileSync(join(this.dir, 'omit'), ifname);
 	}
 
+	/** Every ip started from now on fails at once, until failing(false). */
+	failing(on: boolean): void {
+		if (on) {
+			writeFileSync(join(this.dir, 'fail'), '');
+		} else {
+			rmSync(join(this.dir, 'fail'), {force: true});
+		}
+	}
+
 	/** Keeps the next answer back until release(). */
 	holdOnce(): void {
 		writeFileSync(join(this.dir, 'hold'), '');
@@ -192,7 +213,7 @@ export class StandInIp {
 		return readFileSync(join(this.dir, 'events'), 'utf8').split('\n').filter(Boolean);
 	}
 
-	count(kind: 'start' | 'answer' | 'hang' | 'omit' | 'held'): number {
+	count(kind: 'start' | 'answer' | 'hang' | 'omit' | 'held' | 'fail'): number {
 		return this.events().filter(event => event.split(' ')[0] === kind).length;
 	}
 
