@@ -17,6 +17,12 @@ const XDP_PASS = XDP_ACTIONS.indexOf('PASS');
 type ClassKey = (typeof PROTO_CLASSES)[number]['key'];
 const classIndex = (key: ClassKey) => PROTO_CLASSES.findIndex(entry => entry.key === key);
 
+/** An untagged IPv4 frame with another first byte (version and IHL) in its header. */
+function withVersionAndIhl(frame: Buffer, versionAndIhl: number): Buffer {
+	frame[14] = versionAndIhl;
+	return frame;
+}
+
 const cases: Array<{name: string; frame: Buffer; expected: ClassKey}> = [
 	{name: 'IPv4 TCP', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_TCP)), expected: 'PROTO_IPV4_TCP'},
 	{name: 'IPv4 UDP', frame: f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP)), expected: 'PROTO_IPV4_UDP'},
@@ -28,11 +34,7 @@ const cases: Array<{name: string; frame: Buffer; expected: ClassKey}> = [
 	{
 		// The version nibble is not checked: such a header counts by its protocol, as it always has.
 		name: 'IPv4 EtherType with version 6 in the header',
-		frame: (() => {
-			const frame = f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_ICMP));
-			frame[14] = 0x65;
-			return frame;
-		})(),
+		frame: withVersionAndIhl(f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_ICMP)), 0x65),
 		expected: 'PROTO_IPV4_ICMP',
 	},
 	{name: 'IPv6 TCP', frame: f.ethernet(f.ETH_P_IPV6, f.ipv6(f.IPPROTO_TCP)), expected: 'PROTO_IPV6_TCP'},
@@ -61,11 +63,7 @@ const cases: Array<{name: string; frame: Buffer; expected: ClassKey}> = [
 	},
 	{
 		name: 'IPv4 IHL below 5',
-		frame: (() => {
-			const frame = f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP));
-			frame[14] = 0x44;
-			return frame;
-		})(),
+		frame: withVersionAndIhl(f.ethernet(f.ETH_P_IP, f.ipv4(f.IPPROTO_UDP)), 0x44),
 		expected: 'PROTO_MALFORMED',
 	},
 	{name: 'truncated IPv6 header', frame: f.ethernet(f.ETH_P_IPV6, f.ipv6(f.IPPROTO_UDP, 0).subarray(0, 39)), expected: 'PROTO_MALFORMED'},
