@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The frame parser of xdp_stats.bpf.c, shared with the earlier layouts' programs (bpf/legacy/):
- * v2, v3 and v4 use classify_frame() as it is, v1 its VLAN tag and the classes of L4 protocols,
- * IPv4 and IPv6 headers; today's program tries classify_plain_ipv4() first. A change here changes
- * a legacy program's instructions, and with them the tag that proves an old --keep is ours:
- * leave it as it is (a new parser goes in a new function).
+ * v2 and v3 use classify_frame() as it is, v1 its VLAN tag and the classes of L4 protocols, IPv4 and IPv6
+ * headers. A change here changes a legacy program's instructions, and with them the tag that
+ * proves an old --keep is ours: leave it as it is (a new parser goes in a new function).
  */
 #ifndef XDPTOP_XDP_PARSE_H
 #define XDPTOP_XDP_PARSE_H
@@ -104,44 +103,6 @@ static __always_inline __u32 classify_frame(void *data, void *data_end)
 		return PROTO_ARP;
 	/* A third VLAN tag, or any other ethertype. */
 	return PROTO_OTHER_L2;
-}
-
-/*
- * The class within an IPv4 family of every IP protocol number below 32, two bits each: TCP 0,
- * UDP 1, ICMP 2, anything else 3 (as classify_l4() orders them, from PROTO_IPV4_TCP).
- */
-#define IPV4_L4_CLASS_BITS                                                                   \
-	(~0ULL ^ (3ULL << (2 * IPPROTO_TCP)) ^ (2ULL << (2 * IPPROTO_UDP)) ^                 \
-	 (1ULL << (2 * IPPROTO_ICMP)))
-
-/* Bytes 12..15 of untagged IPv4 without options, read as a word: EtherType 0x0800, version 4,
- * IHL 5 (the mask leaves out the fourth byte, the TOS). */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define PLAIN_IPV4_LEAD_MASK 0x00ffffffU
-#define PLAIN_IPV4_LEAD 0x00450008U
-#else
-#define PLAIN_IPV4_LEAD_MASK 0xffffff00U
-#define PLAIN_IPV4_LEAD 0x08004500U
-#endif
-
-/*
- * The frame most links carry most (untagged IPv4, no options) in one bounds check, two loads and
- * no branch on its L4 protocol, so mixed TCP and UDP cost no mispredictions. Any other frame
- * gives -1 and goes through classify_frame(), which classifies this one the same way.
- */
-static __always_inline int classify_plain_ipv4(void *data, void *data_end)
-{
-	__u64 l4_proto;
-	__u64 not_below_32;
-
-	if (data + sizeof(struct eth_header) + sizeof(struct iphdr) > data_end)
-		return -1;
-	if ((*(__u32 *)(data + offsetof(struct eth_header, proto)) & PLAIN_IPV4_LEAD_MASK) != PLAIN_IPV4_LEAD)
-		return -1;
-	l4_proto = *(__u8 *)(data + sizeof(struct eth_header) + offsetof(struct iphdr, protocol));
-	/* All ones for a protocol of 32 or more (class 3), else 0. */
-	not_below_32 = -((l4_proto + (256 - 32)) >> 8);
-	return PROTO_IPV4_TCP + (((IPV4_L4_CLASS_BITS >> ((l4_proto & 31) * 2)) | not_below_32) & 3);
 }
 
 #endif /* XDPTOP_XDP_PARSE_H */
