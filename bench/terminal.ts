@@ -19,6 +19,7 @@ const WINDOW_SECONDS = 30;
 const WARMUP_SECONDS = 3;
 const CLK_TCK = 100;
 const PAIRS = 20;
+const START_ROUNDS = 7;
 const CLI = fileURLToPath(new URL('../dist/xdptop.mjs', import.meta.url));
 const INK_FLOOR = fileURLToPath(new URL('../build/bench/ink-floor.mjs', import.meta.url));
 
@@ -174,16 +175,17 @@ export async function measureTerminal(): Promise<void> {
 		}
 
 		// The anchor starts the same way and shows one word: what starting Node alone costs here.
+		// Side by side, a start of each per round, and the ratio taken within the round: the host's
+		// speed shifts in steps, which would otherwise fall on one side only.
 		const nodeStarts: number[] = [];
-		for (let round = 0; round < 5; round++) {
-			nodeStarts.push(await firstFrame([process.execPath, '-e', "process.stdout.write('READY'); setTimeout(() => {}, 3000)"], /READY/));
-		}
 		const xdptopStarts: number[] = [];
-		for (let round = 0; round < 5; round++) {
+		for (let round = 0; round < START_ROUNDS; round++) {
+			nodeStarts.push(await firstFrame([process.execPath, '-e', "process.stdout.write('READY'); setTimeout(() => {}, 3000)"], /READY/));
 			xdptopStarts.push(await firstFrame([CLI], /IFACE/, local));
 		}
 		const nodeStart = median(nodeStarts);
 		const xdptopStart = median(xdptopStarts);
+		const startRatio = median(xdptopStarts.map((start, round) => start / nodeStarts[round]!));
 		const xdptop = await measure('xdptop', [CLI], /IFACE/, local);
 		const top = await measure('top', ['top', '-d', '1'], /PID/);
 		const bmon = await measure('bmon', ['bmon'], /lan\d/, local);
@@ -206,7 +208,7 @@ export async function measureTerminal(): Promise<void> {
 		record({metric: 'terminal: xdptop RSS', value: xdptop.rssMb, unit: 'MB', vs: 'top', ratio: xdptop.rssMb / top.rssMb, target: '<= 60 MB', met: xdptop.rssMb <= 60});
 		record({metric: 'terminal: xdptop RSS above the Ink floor', value: xdptop.rssMb - floor.rssMb, unit: 'MB', vs: 'Ink floor', ratio: xdptop.rssMb / floor.rssMb});
 		record({metric: 'start: node -e (print one word)', value: nodeStart, unit: 'ms'});
-		record({metric: 'start: xdptop first frame (median of 5)', value: xdptopStart, unit: 'ms', vs: 'node -e', ratio: xdptopStart / nodeStart, target: '<= 3.5x node -e 0', met: xdptopStart / nodeStart <= 3.5});
+		record({metric: `start: xdptop first frame (median of ${START_ROUNDS})`, value: xdptopStart, unit: 'ms', vs: 'node -e', ratio: startRatio, target: '<= 3.5x node -e 0', met: startRatio <= 3.5});
 		record({metric: 'start: top first frame', value: top.firstFrameMs, unit: 'ms'});
 	} finally {
 		for (const pid of traffic) {
