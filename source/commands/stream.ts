@@ -63,7 +63,7 @@ export async function runStream(command: StreamCommand): Promise<void> {
 	}
 	const exporter = await startExporter(command);
 	const sampler = await StreamSampler.open(command);
-	const take = async (): Promise<Round | undefined> => {
+	const take = async (which: 'first' | 'interval'): Promise<Round | undefined> => {
 		const startedMs = performance.now();
 		try {
 			const round = await sampler.sample();
@@ -71,22 +71,25 @@ export async function runStream(command: StreamCommand): Promise<void> {
 			return round;
 		} catch (error) {
 			// A sample that fails (ip hung) is skipped; the next interval tries again.
-			process.stderr.write(`xdptop: no sample this interval: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+			const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+			process.stderr.write(`xdptop: ${which === 'first' ? 'no first sample' : 'no sample this interval'}: ${why}\n`);
 			return undefined;
 		}
 	};
-	let previous = await take();
+	let previous = await take('first');
 	if (command.listen) {
 		process.stderr.write(`xdptop: serving Prometheus metrics on http://${command.listen.display}/metrics\n`);
 	}
 	const intervalMs = command.intervalSeconds * 1000;
 	const startMs = performance.now();
 	const count = command.batch?.count;
-	// -c counts intervals, as top -n does: one whose sample (or the one before) failed prints no
-	// block but still counts, so the stream ends however the host behaves.
-	let intervals = 0;
+	// -c counts samples, as top -n counts iterations: one that gives no block (it failed, the one
+	// before it failed, or a slow reader made --listen drop it) still counts, and says why on
+	// stderr, so the stream ends after N samples however the host behaves.
+	let taken = 0;
 	let blockless = 0;
-	for (let tick = 1; count === undefined || intervals < count; tick++) {
+	let readerBehind = false;
+	for (let tick = 1; count === undefined || taken < count; tick++) {
 		// On a fixed grid from the start, so the samples do not drift; a late one skips what it missed.
 		const dueMs = startMs + tick * intervalMs;
 		const now = performance.now();
@@ -95,27 +98,43 @@ export async function runStream(command: StreamCommand): Promise<void> {
 			continue;
 		}
 		await sleep(dueMs - now);
-		const round = await take();
-		intervals++;
-		if (command.batch && !(previous && round)) {
+		const round = await take('interval');
+		taken++;
+		if (!command.batch) {
+			previous = round ?? previous;
+			continue;
+		}
+		if (!round) {
 			blockless++;
+			continue;
 		}
-		if (command.batch && previous && round) {
-			if (process.stdout.writableNeedDrain && command.listen) {
-				// A reader that does not keep up must not stall the metrics: its samples are dropped.
-				continue;
-			}
-			printBlock(command, previous, round);
-			if (process.stdout.writableNeedDrain) {
-				// Like top -b, wait for a slow reader rather than pile lines up in memory; the next
-				// sample then covers the time waited (its elapsedSeconds says so).
-				await once(process.stdout, 'drain');
-			}
+		if (!previous) {
+			blockless++;
+			process.stderr.write('xdptop: no block this interval: its rates need the sample before it, which failed\n');
+			previous = round;
+			continue;
 		}
-		previous = round ?? previous;
+		if (process.stdout.writableNeedDrain && command.listen) {
+			// A reader that does not keep up must not stall the metrics: its samples are dropped
+			// (said once while it is behind), and the next block covers the time since the last one.
+			blockless++;
+			if (!readerBehind) {
+				process.stderr.write('xdptop: no block this interval: the reader of the output does not keep up\n');
+			}
+			readerBehind = true;
+			continue;
+		}
+		printBlock(command, previous, round);
+		previous = round;
+		readerBehind = false;
+		if (process.stdout.writableNeedDrain) {
+			// Like top -b, wait for a slow reader rather than pile lines up in memory; the next
+			// sample then covers the time waited (its elapsedSeconds says so).
+			await once(process.stdout, 'drain');
+		}
 	}
 	if (count !== undefined && blockless > 0) {
-		finish(1, `no block for ${blockless} of ${count} intervals: their samples failed (see above)`);
+		finish(1, `no block for ${blockless} of ${count} samples (see above)`);
 	}
 	for (const line of runCleanups()) {
 		process.stderr.write(`xdptop: ${line}\n`);

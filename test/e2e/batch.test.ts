@@ -108,7 +108,7 @@ describe('xdptop -b', () => {
 		assert.equal(lab.ipLinkXdp(), undefined);
 	});
 
-	test('-c 4 ends after four intervals when samples keep failing: no block for those, exit 1 saying how many, ours detached', async () => {
+	test('-c 4 ends after four samples when samples keep failing: no block for those, exit 1 saying how many, ours detached', async () => {
 		// ip (a stand-in, in a mount namespace of the test's own) starts failing once the first
 		// block is out, and a new interface makes every later sample list interfaces again.
 		const standIn = new StandInIp();
@@ -136,10 +136,10 @@ describe('xdptop -b', () => {
 				clearTimeout(killer);
 			}
 			const blocks = stdout.split('\n\n').filter(Boolean).length;
-			const missed = /xdptop: no block for (\d) of 4 intervals: their samples failed \(see above\)\n/.exec(stderr);
+			const missed = /xdptop: no block for (\d) of 4 samples \(see above\)\n/.exec(stderr);
 			assert.ok(missed, stderr);
 			assert.ok(Number(missed[1]) >= 1 && blocks >= 1, `${blocks} blocks, ${missed[1]} missed`);
-			assert.equal(blocks + Number(missed[1]), 4, 'every interval printed a block or counts as missed');
+			assert.equal(blocks + Number(missed[1]), 4, 'every sample printed a block or counts as missed');
 			assert.equal((stderr.match(/^xdptop: no sample this interval: /gm) ?? []).length, Number(missed[1]));
 			assert.ok(standIn.count('fail') >= 1, 'ip failed');
 			assert.match(stderr, /detached xdptop_stats from/);
