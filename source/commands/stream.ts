@@ -45,9 +45,13 @@ async function startExporter(command: StreamCommand): Promise<Publisher | undefi
 
 function printBlock(command: StreamCommand, before: Round, after: Round): void {
 	const results = roundResults(before, after, command.bpfStats);
+	// A block after a late or failed sample covers more than one interval, and says so (JSON has
+	// each interface's elapsedSeconds).
+	const elapsedSeconds = (after.atMs - before.atMs) / 1000;
+	const coveredSeconds = elapsedSeconds > 1.5 * command.intervalSeconds ? Number(elapsedSeconds.toFixed(1)) : command.intervalSeconds;
 	const text = command.batch?.json
 		? JSON.stringify({time: after.time.toISOString(), intervalSeconds: command.intervalSeconds, interfaces: onceJson(results, command.intervalSeconds)})
-		: `${formatOnce(results, command.intervalSeconds, after.time)}\n`;
+		: `${formatOnce(results, coveredSeconds, after.time)}\n`;
 	process.stdout.write(`${text}\n`);
 }
 

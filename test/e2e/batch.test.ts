@@ -149,6 +149,46 @@ describe('xdptop -b', () => {
 		}
 	});
 
+	test('a block after a late sample says how long it covers', async () => {
+		// The stand-in ip holds back the listing that a new interface asks for, so one sample is late.
+		const standIn = new StandInIp();
+		try {
+			const [command, ...args] = standIn.wrap(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-b', '-n', '0.3', '-i', lab.localIf]);
+			const child = spawn(command!, args, {env: {...process.env, ...standIn.environment}});
+			let stdout = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+			const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+			const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+			const headers = () => [...stdout.matchAll(/rates over ([\d.]+) s\n/g)].map(match => Number(match[1]));
+			const waitFor = async (ok: () => boolean) => {
+				const deadline = Date.now() + 10_000;
+				while (!ok() && Date.now() < deadline) {
+					await sleep(20);
+				}
+			};
+			try {
+				await waitFor(() => headers().length >= 1);
+				standIn.holdOnce();
+				lab.ip('link', 'add', 'xhold0', 'type', 'bridge');
+				await waitFor(() => standIn.count('held') === 1);
+				await sleep(1500);
+				standIn.release();
+				const before = headers().length;
+				await waitFor(() => headers().length >= before + 2);
+				child.kill('SIGTERM');
+				await exited;
+			} finally {
+				clearTimeout(killer);
+			}
+			const seen = headers();
+			assert.equal(seen[0], 0.3, stdout);
+			assert.ok(seen.some(seconds => seconds >= 1.5 && seconds < 5), `one block covers the late sample: ${seen.join(', ')}`);
+			assert.equal(seen.at(-1), 0.3, 'then whole intervals again');
+		} finally {
+			standIn.remove();
+		}
+	});
+
 	test('a reader that stops reading makes -b wait, as top -b does, not pile samples up', async () => {
 		// 100 more interfaces: a line of ~40 kB, so that a few fill the pipe.
 		const links = Array.from({length: 50}, (_, index) => `link add xw${index} type veth peer name xv${index}`);
