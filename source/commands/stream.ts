@@ -105,8 +105,7 @@ export async function runStream(command: StreamCommand): Promise<void> {
 		const round = await take('interval');
 		taken++;
 		if (!command.batch) {
-			previous = round ?? previous;
-			continue;
+			continue; // --listen alone: take() published it.
 		}
 		if (!round) {
 			blockless++;

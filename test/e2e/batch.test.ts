@@ -28,8 +28,11 @@ describe('xdptop -b', () => {
 	});
 	afterEach(() => lab.remove());
 
-	function start(args: readonly string[]) {
-		const child = spawn('nsenter', [`--net=/run/netns/${lab.local}`, process.execPath, CLI, ...args]) as ChildProcessWithoutNullStreams;
+	/** xdptop in the lab's namespace; with a stand-in, under it (its ip in place of the real one). */
+	function start(args: readonly string[], standIn?: StandInIp) {
+		const xdptop = ['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, ...args];
+		const [command, ...rest] = standIn ? standIn.wrap(xdptop) : xdptop;
+		const child = spawn(command!, rest, {env: {...process.env, ...standIn?.environment}}) as ChildProcessWithoutNullStreams;
 		let stderr = '';
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
@@ -38,11 +41,15 @@ describe('xdptop -b', () => {
 		return {child, exited, stderr: () => stderr};
 	}
 
-	async function attached(): Promise<void> {
+	async function waitFor(ok: () => boolean): Promise<void> {
 		const deadline = Date.now() + 10_000;
-		while (lab.ipLinkXdp() === undefined && Date.now() < deadline) {
+		while (!ok() && Date.now() < deadline) {
 			await sleep(20);
 		}
+	}
+
+	async function attached(): Promise<void> {
+		await waitFor(() => lab.ipLinkXdp() !== undefined);
 		assert.equal(lab.ipLinkXdp()?.mode, 2, 'ours attached in skb mode');
 	}
 
@@ -113,36 +120,24 @@ describe('xdptop -b', () => {
 		// block is out, and a new interface makes every later sample list interfaces again.
 		const standIn = new StandInIp();
 		try {
-			const [command, ...args] = standIn.wrap(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-b', '-c', '4', '-n', '1', '--attach', 'skb', '-i', lab.localIf]);
-			const child = spawn(command!, args, {env: {...process.env, ...standIn.environment}});
+			const {child, exited, stderr} = start(['-b', '-c', '4', '-n', '1', '--attach', 'skb', '-i', lab.localIf], standIn);
 			let stdout = '';
-			let stderr = '';
 			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-			const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-			const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-			try {
-				const deadline = Date.now() + 10_000;
-				while (!stdout.includes('\n\n') && Date.now() < deadline) {
-					await sleep(20);
-				}
-				assert.ok(stdout.includes('\n\n'), `a first block: ${stderr}`);
-				standIn.failing(true);
-				lab.ip('link', 'add', 'xfail0', 'type', 'bridge');
-				const [code, signal] = await exited;
-				assert.equal(signal, null, 'it ended by itself');
-				assert.equal(code, 1, stderr);
-			} finally {
-				clearTimeout(killer);
-			}
+			await waitFor(() => stdout.includes('\n\n'));
+			assert.ok(stdout.includes('\n\n'), `a first block: ${stderr()}`);
+			standIn.failing(true);
+			lab.ip('link', 'add', 'xfail0', 'type', 'bridge');
+			const [code, signal] = await exited;
+			assert.equal(signal, null, 'it ended by itself');
+			assert.equal(code, 1, stderr());
 			const blocks = stdout.split('\n\n').filter(Boolean).length;
-			const missed = /xdptop: no block for (\d) of 4 samples \(see above\)\n/.exec(stderr);
-			assert.ok(missed, stderr);
+			const missed = /xdptop: no block for (\d) of 4 samples \(see above\)\n/.exec(stderr());
+			assert.ok(missed, stderr());
 			assert.ok(Number(missed[1]) >= 1 && blocks >= 1, `${blocks} blocks, ${missed[1]} missed`);
 			assert.equal(blocks + Number(missed[1]), 4, 'every sample printed a block or counts as missed');
-			assert.equal((stderr.match(/^xdptop: no sample this interval: /gm) ?? []).length, Number(missed[1]));
+			assert.equal((stderr().match(/^xdptop: no sample this interval: /gm) ?? []).length, Number(missed[1]));
 			assert.ok(standIn.count('fail') >= 1, 'ip failed');
-			assert.match(stderr, /detached xdptop_stats from/);
+			assert.match(stderr(), /detached xdptop_stats from/);
 			assert.equal(lab.ipLinkXdp(), undefined);
 		} finally {
 			standIn.remove();
@@ -153,33 +148,20 @@ describe('xdptop -b', () => {
 		// The stand-in ip holds back the listing that a new interface asks for, so one sample is late.
 		const standIn = new StandInIp();
 		try {
-			const [command, ...args] = standIn.wrap(['nsenter', `--net=/run/netns/${lab.local}`, process.execPath, CLI, '-b', '-n', '0.3', '-i', lab.localIf]);
-			const child = spawn(command!, args, {env: {...process.env, ...standIn.environment}});
+			const {child, exited} = start(['-b', '-n', '0.3', '-i', lab.localIf], standIn);
 			let stdout = '';
 			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-			const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-			const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
 			const headers = () => [...stdout.matchAll(/rates over ([\d.]+) s\n/g)].map(match => Number(match[1]));
-			const waitFor = async (ok: () => boolean) => {
-				const deadline = Date.now() + 10_000;
-				while (!ok() && Date.now() < deadline) {
-					await sleep(20);
-				}
-			};
-			try {
-				await waitFor(() => headers().length >= 1);
-				standIn.holdOnce();
-				lab.ip('link', 'add', 'xhold0', 'type', 'bridge');
-				await waitFor(() => standIn.count('held') === 1);
-				await sleep(1500);
-				standIn.release();
-				const before = headers().length;
-				await waitFor(() => headers().length >= before + 2);
-				child.kill('SIGTERM');
-				await exited;
-			} finally {
-				clearTimeout(killer);
-			}
+			await waitFor(() => headers().length >= 1);
+			standIn.holdOnce();
+			lab.ip('link', 'add', 'xhold0', 'type', 'bridge');
+			await waitFor(() => standIn.count('held') === 1);
+			await sleep(1500);
+			standIn.release();
+			const before = headers().length;
+			await waitFor(() => headers().length >= before + 2);
+			child.kill('SIGTERM');
+			await exited;
 			const seen = headers();
 			assert.equal(seen[0], 0.3, stdout);
 			assert.ok(seen.some(seconds => seconds >= 1.5 && seconds < 5), `one block covers the late sample: ${seen.join(', ')}`);
