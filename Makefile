@@ -137,8 +137,8 @@ $(SINGLE): source/single/main.cjs $(OUTPUT)/single/xdptop.mjs $(BPF_OBJECTS)
 	@echo "  SEA     $@"
 	$(Q)node=$$(node -p process.execPath) && arch=$$(node -p process.arch) && \
 	if ldd "$$node" | grep -q libnode; then echo "make single needs a Node.js with its runtime built in (an official build); $$node loads libnode" >&2; exit 1; fi && \
-	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","xdp_exceptions.bpf.o":"%s","legacy/xdp_stats_v1.bpf.o":"%s","legacy/xdp_stats_v2.bpf.o":"%s","legacy/xdp_stats_v3.bpf.o":"%s","koffi.node":"%s"}}\n' \
-		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o $(OUTPUT)/xdp_exceptions.bpf.o $(OUTPUT)/legacy/xdp_stats_v1.bpf.o $(OUTPUT)/legacy/xdp_stats_v2.bpf.o $(OUTPUT)/legacy/xdp_stats_v3.bpf.o \
+	printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true,"assets":{"xdptop.mjs":"%s","xdp_stats.bpf.o":"%s","xdp_exceptions.bpf.o":"%s","legacy/xdp_stats_v1.bpf.o":"%s","legacy/xdp_stats_v2.bpf.o":"%s","legacy/xdp_stats_v3.bpf.o":"%s","legacy/xdp_stats_v4.bpf.o":"%s","koffi.node":"%s"}}\n' \
+		source/single/main.cjs $(OUTPUT)/single/sea.blob $(OUTPUT)/single/xdptop.mjs $(OUTPUT)/xdp_stats.bpf.o $(OUTPUT)/xdp_exceptions.bpf.o $(OUTPUT)/legacy/xdp_stats_v1.bpf.o $(OUTPUT)/legacy/xdp_stats_v2.bpf.o $(OUTPUT)/legacy/xdp_stats_v3.bpf.o $(OUTPUT)/legacy/xdp_stats_v4.bpf.o \
 		node_modules/@koromix/koffi-linux-$$arch/linux_$$arch/koffi.node >$(OUTPUT)/single/sea-config.json && \
 	strip -o $@.tmp "$$node" && \
 	{ { node --experimental-sea-config $(OUTPUT)/single/sea-config.json && \

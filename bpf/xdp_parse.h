@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The frame parser of xdp_stats.bpf.c, shared with the earlier layouts' programs (bpf/legacy/):
- * v2 and v3 use classify_frame() as it is, v1 its VLAN tag and the classes of L4 protocols, IPv4 and IPv6
- * headers. A change here changes a legacy program's instructions, and with them the tag that
- * proves an old --keep is ours: leave it as it is (a new parser goes in a new function).
+ * v2, v3 and v4 use classify_frame() as it is, v1 its VLAN tag and the classes of L4 protocols,
+ * IPv4 and IPv6 headers; today's program tries classify_plain_ipv4() first. A change here changes
+ * a legacy program's instructions, and with them the tag that proves an old --keep is ours:
+ * leave it as it is (a new parser goes in a new function).
  */
 #ifndef XDPTOP_XDP_PARSE_H
 #define XDPTOP_XDP_PARSE_H
@@ -103,6 +104,25 @@ static __always_inline __u32 classify_frame(void *data, void *data_end)
 		return PROTO_ARP;
 	/* A third VLAN tag, or any other ethertype. */
 	return PROTO_OTHER_L2;
+}
+
+/*
+ * The frame most links carry most (untagged IPv4 without options) behind one bounds check, with
+ * loads of 16 and 8 bits only (aligned wherever the driver puts the frame). The class comes from
+ * branches, not from arithmetic on the frame's bytes: a predicted branch lets the counter update
+ * start before the loads complete (a branch-free form measured no faster than the full parse).
+ * Any other frame gives -1 and goes through classify_frame(), which classifies this one the same.
+ */
+static __always_inline int classify_plain_ipv4(void *data, void *data_end)
+{
+	struct eth_header *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+
+	if ((void *)(ip + 1) > data_end || eth->proto != bpf_htons(ETH_P_IP) ||
+	    *(__u8 *)ip != ((4 << 4) | 5))
+		return -1;
+	return classify_l4(ip->protocol, PROTO_IPV4_TCP, PROTO_IPV4_UDP, PROTO_IPV4_ICMP,
+			   IPPROTO_ICMP, PROTO_IPV4_OTHER);
 }
 
 #endif /* XDPTOP_XDP_PARSE_H */

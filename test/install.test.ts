@@ -63,7 +63,7 @@ test('make install builds what ships and nothing of the tests', () => {
 test('make install puts the npm package layout in PREFIX/lib/xdptop, writable by the installer alone, and stays small', () => {
 	const library = join(prefix, 'lib', 'xdptop');
 	const files = readdirSync(library, {recursive: true, encoding: 'utf8'}).filter(name => !name.startsWith('node_modules') && lstatSync(join(library, name)).isFile());
-	assert.deepEqual(files.sort(), ['.installed-by-make-install', 'LICENSE', 'README.md', 'build/legacy/xdp_stats_v1.bpf.o', 'build/legacy/xdp_stats_v2.bpf.o', 'build/legacy/xdp_stats_v3.bpf.o', 'build/xdp_exceptions.bpf.o', 'build/xdp_stats.bpf.o', 'dist/xdptop-main.mjs', 'dist/xdptop.mjs', 'package.json']);
+	assert.deepEqual(files.sort(), ['.installed-by-make-install', 'LICENSE', 'README.md', 'build/legacy/xdp_stats_v1.bpf.o', 'build/legacy/xdp_stats_v2.bpf.o', 'build/legacy/xdp_stats_v3.bpf.o', 'build/legacy/xdp_stats_v4.bpf.o', 'build/xdp_exceptions.bpf.o', 'build/xdp_stats.bpf.o', 'dist/xdptop-main.mjs', 'dist/xdptop.mjs', 'package.json']);
 	assert.deepEqual(readdirSync(join(library, 'node_modules')).sort(), ['@koromix', 'koffi'], 'koffi (and its native binaries) alone at run time');
 	// Root loads the BPF object and runs the code: nobody else may change them.
 	for (const name of ['.', ...readdirSync(library, {recursive: true, encoding: 'utf8'})]) {

@@ -32,7 +32,7 @@ after(() => rmSync(scratch, {recursive: true, force: true}));
 
 test('the tarball holds the entry, the bundle, the BPF object and the licence; the install stays small', () => {
 	const listed = execFileSync('tar', ['tzf', tarball], {encoding: 'utf8'}).trim().split('\n').sort();
-	assert.deepEqual(listed, ['package/LICENSE', 'package/README.md', 'package/build/legacy/xdp_stats_v1.bpf.o', 'package/build/legacy/xdp_stats_v2.bpf.o', 'package/build/legacy/xdp_stats_v3.bpf.o', 'package/build/xdp_exceptions.bpf.o', 'package/build/xdp_stats.bpf.o', 'package/dist/xdptop-main.mjs', 'package/dist/xdptop.mjs', 'package/package.json']);
+	assert.deepEqual(listed, ['package/LICENSE', 'package/README.md', 'package/build/legacy/xdp_stats_v1.bpf.o', 'package/build/legacy/xdp_stats_v2.bpf.o', 'package/build/legacy/xdp_stats_v3.bpf.o', 'package/build/legacy/xdp_stats_v4.bpf.o', 'package/build/xdp_exceptions.bpf.o', 'package/build/xdp_stats.bpf.o', 'package/dist/xdptop-main.mjs', 'package/dist/xdptop.mjs', 'package/package.json']);
 	const packageDir = join(prefix, 'lib', 'node_modules', 'xdptop');
 	assert.deepEqual(readdirSync(join(packageDir, 'node_modules')).filter(name => !name.startsWith('.')).sort(), ['@koromix', 'koffi'], 'koffi (and its native binaries) alone at run time');
 	const megabytes = size(prefix) / 1e6;

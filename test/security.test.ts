@@ -211,6 +211,7 @@ describe('several xdptops at once', () => {
 		[0, 'the first counters layout (two maps per program)'],
 		[1, 'the second counters layout (slots of a total and a key per class)'],
 		[2, 'the third counters layout (a per-CPU key per slot, read by batch lookup)'],
+		[3, 'the fourth counters layout (rows read from memory, every frame through the full parse)'],
 	] as const) {
 		test(`--cleanup removes a --keep of ${label}, proven by its own tag and maps`, async () => {
 			const [lab] = labs() as [VethLab];

@@ -106,7 +106,7 @@ test('without node: --once --attach skb loads the built-in object, counts what t
 	assert.equal(result.left, NOTHING_LEFT);
 });
 
-for (const layout of [1, 2]) {
+for (const layout of [1, 2, 3]) {
 	test(`without node: an older xdptop's --keep (layout ${layout + 1}) is named by list and removed by --cleanup, proven with the objects it carries inside`, async () => {
 		const lab = new VethLab();
 		const agent = new Agent(lab.local);

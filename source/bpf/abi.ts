@@ -81,6 +81,14 @@ export const LEGACY_LAYOUTS = [
 			{name: RODATA_MAP, type: BPF_MAP_TYPE_ARRAY, valueSize: 4, entries: {exactly: 1}},
 		],
 	},
+	{
+		// Today's counters map (a row per CPU id per slot, read from memory), every frame through the full parse.
+		object: 'legacy/xdp_stats_v4.bpf.o',
+		maps: [
+			{name: COUNTERS_MAP, type: BPF_MAP_TYPE_ARRAY, valueSize: ROW_SIZE, entries: {multipleOf: 1}},
+			{name: RODATA_MAP, type: BPF_MAP_TYPE_ARRAY, valueSize: 4, entries: {exactly: 1}},
+		],
+	},
 ] as const satisfies ReadonlyArray<{readonly object: string; readonly maps: readonly LegacyMap[]}>;
 
 /** bpf/xdp_exceptions.bpf.c: a program per raw tracepoint, and the table both count into. */

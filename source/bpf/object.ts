@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, RODATA_MAP, RODATA_SIZE, type LEGACY_LAYOUTS} from './abi.js';
+import {BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, RODATA_MAP, RODATA_SIZE, type LEGACY_LAYOUTS, type LegacyMap} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
 import {cpuRowsPerSlot} from './maps.js';
@@ -144,8 +144,16 @@ export class StatsObject {
 
 /** An earlier layout's program (bpf/legacy/), loaded only to learn its tag. */
 export function loadLegacyStatsObject(layout: (typeof LEGACY_LAYOUTS)[number]): LoadedObject {
-	const maps = layout.maps.map(map => map.name).filter(name => !name.startsWith('.'));
-	return LoadedObject.load(objectSource(layout.object), PROG_NAME, maps);
+	const maps: readonly LegacyMap[] = layout.maps;
+	// A plain array holds a row per CPU id, as today's does: sized as one slot, so that a frame on
+	// any CPU counts (with the object's one row, frames past CPU 0 counted nowhere, and ran faster).
+	const rowsPerCpu = maps.some(map => map.name === COUNTERS_MAP && map.type === BPF_MAP_TYPE_ARRAY);
+	return LoadedObject.load(
+		objectSource(layout.object),
+		PROG_NAME,
+		maps.map(map => map.name).filter(name => !name.startsWith('.')),
+		rowsPerCpu ? {maxEntries: new Map([[COUNTERS_MAP, cpuRowsPerSlot()]])} : {},
+	);
 }
 
 /** xdp_exceptions.bpf.o loaded: its two tracepoint programs, not yet attached (see exceptions.ts). */

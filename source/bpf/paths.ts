@@ -30,7 +30,7 @@ function isOurs(manifest: string): boolean {
 }
 
 /** The BPF objects xdptop ships, as paths under build/ (package.json "files" lists the same). */
-export const BPF_OBJECT_FILES = ['xdp_stats.bpf.o', 'xdp_exceptions.bpf.o', 'legacy/xdp_stats_v1.bpf.o', 'legacy/xdp_stats_v2.bpf.o', 'legacy/xdp_stats_v3.bpf.o'] as const;
+export const BPF_OBJECT_FILES = ['xdp_stats.bpf.o', 'xdp_exceptions.bpf.o', 'legacy/xdp_stats_v1.bpf.o', 'legacy/xdp_stats_v2.bpf.o', 'legacy/xdp_stats_v3.bpf.o', 'legacy/xdp_stats_v4.bpf.o'] as const;
 export type BpfObjectFile = (typeof BPF_OBJECT_FILES)[number];
 
 export function bpfObjectPath(file: BpfObjectFile): string {

@@ -53,7 +53,7 @@ test('a slot is a row per CPU, each holding a counter pair per protocol class, f
 });
 
 test('the earlier layouts are described as their sources declare them', () => {
-	const [v1, v2, v3] = LEGACY_LAYOUTS;
+	const [v1, v2, v3, v4] = LEGACY_LAYOUTS;
 	const source = (layout: {object: string}) => readFileSync(new URL(`../../bpf/${layout.object.replace(/\.o$/, '.c')}`, import.meta.url), 'utf8');
 	const first = source(v1);
 	for (const map of v1.maps) {
@@ -74,6 +74,13 @@ test('the earlier layouts are described as their sources declare them', () => {
 	assert.match(third, /__uint\(type, BPF_MAP_TYPE_PERCPU_ARRAY\);\n\t__uint\(max_entries, 1\);\n\t__type\(key, __u32\);\n\t__type\(value, struct slot_counters_v3\);\n\} xdptop_counters SEC/);
 	assert.match(third, /const volatile __u32 slot = 0;/);
 	assert.equal(v3.maps[1].valueSize, 4, 'one u32 in its .rodata');
+	const fourth = source(v4);
+	assert.match(fourth, /struct cpu_row_v4 \{\n\tstruct datarec classes\[PROTO_CLASS_MAX\];\n\t__u64 pad\[2\];\n\};/);
+	assert.equal(v4.maps[0].valueSize, ROW_SIZE);
+	assert.match(fourth, /__uint\(type, BPF_MAP_TYPE_ARRAY\);\n\t__uint\(map_flags, BPF_F_MMAPABLE\);\n\t__uint\(max_entries, 1\);\n\t__type\(key, __u32\);\n\t__type\(value, struct cpu_row_v4\);\n\} xdptop_counters SEC/);
+	assert.match(fourth, /const volatile __u32 first_row = 0;/);
+	assert.match(fourth, /rec = &row->classes\[classify_frame\(data, data_end\)\];/);
+	assert.equal(v4.maps[1].valueSize, 4, 'one u32 in its .rodata');
 });
 
 test('protocol classes have the header values, in order, up to the _MAX sentinel', () => {

@@ -111,7 +111,7 @@ describe('xdptop_stats under BPF_PROG_TEST_RUN', () => {
 		});
 	}
 
-	test('every IP protocol number counts in its class, untagged and behind a VLAN tag', () => {
+	test('every IP protocol number: untagged (the short path) and behind a VLAN tag (the full parse) count in the same class', () => {
 		const classOf = (frame: Buffer) => {
 			testRun(object.progFd, frame, 1);
 			const current = reader.read();
