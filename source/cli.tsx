@@ -188,6 +188,8 @@ async function main(argv: readonly string[]): Promise<void> {
 	// Every command below needs libbpf: say so at once, before anything else fails for it.
 	const {libbpf} = await import('./bpf/libbpf.js');
 	libbpf();
+	const {fixMallocThresholds} = await import('./bpf/malloc.js');
+	fixMallocThresholds();
 	if (netns) {
 		// Before anything opens a socket or starts ip: all of it then belongs to that namespace.
 		const {enterNetns} = await import('./net/namespaces.js');

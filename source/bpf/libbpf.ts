@@ -47,6 +47,7 @@ function bind() {
 		send: libc.func('intptr_t send(int fd, const uint8_t *buf, size_t len, int flags)'),
 		recv: libc.func('intptr_t recv(int fd, _Out_ uint8_t *buf, size_t len, int flags)'),
 		ifNameToIndex: libc.func('unsigned int if_nametoindex(const char *ifname)'),
+		mallopt: libc.func('int mallopt(int param, int value)'),
 		setPrint: lib.func('void *libbpf_set_print(xdptop_libbpf_print_fn *fn)'),
 		numPossibleCpus: lib.func('int libbpf_num_possible_cpus(void)'),
 		objectOpenFile: lib.func('void *bpf_object__open_file(const char *path, void *opts)'),
@@ -160,6 +161,8 @@ export interface LibbpfApi {
 	recv(fd: number, buffer: Buffer, length: number, flags: number): number;
 	/** 0 and errno when there is no such interface. */
 	ifNameToIndex(name: string): number;
+	/** 1 when set, 0 when glibc refuses the parameter or value. */
+	mallopt(parameter: number, value: number): number;
 }
 
 let api: LibbpfApi | undefined;

@@ -5,7 +5,7 @@
  * scrape takes milliseconds), so no number of idle clients locks Prometheus out; a request must
  * arrive within REQUEST_TIMEOUT_MS and a socket that does nothing for SOCKET_IDLE_MS is closed.
  */
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {IncomingMessage, Server, ServerResponse} from 'node:http';
 import {type Socket} from 'node:net';
 import {UsageError, type ListenAddress} from '../options.js';
 import {negotiateFormat} from './negotiate.js';
@@ -96,6 +96,9 @@ function boundConnections(server: Server): void {
 
 /** Listens, or fails with a one-line error, before anything is attached. */
 export async function serveMetrics(metrics: MetricsText, address: ListenAddress): Promise<Server> {
+	// Loaded here, not with the module: the bundle hoists a static import of a builtin to its top,
+	// and node:http (and 15 more modules) would then load in every mode, the monitor's too.
+	const {createServer} = await import('node:http');
 	const server = createServer(
 		{requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_MS},
 		(request, response) => answer(metrics, request, response),
