@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {formatPercent, formatSi} from '../../source/model/format.js';
+import {formatClock, formatPercent, formatSi} from '../../source/model/format.js';
 
 test('three significant digits with SI prefixes', () => {
 	const cases: Array<[number, string]> = [
@@ -32,4 +32,11 @@ test('an unknown rate is a dash, never a wrong 0', () => {
 test('percent of a whole, dash when the whole is zero', () => {
 	assert.equal(formatPercent(1, 4), '25.0 %');
 	assert.equal(formatPercent(0, 0), '—');
+});
+
+test('the clock: local HH:MM:SS, each part two digits, as toTimeString() begins', () => {
+	for (const time of [new Date(2026, 10, 26, 0, 0, 0), new Date(2026, 10, 26, 9, 5, 7), new Date(2026, 10, 26, 23, 59, 59), new Date(1_764_000_000_123)]) {
+		assert.equal(formatClock(time), time.toTimeString().slice(0, 8));
+	}
+	assert.equal(formatClock(new Date(2026, 0, 1, 7, 3, 9)), '07:03:09');
 });

@@ -1,5 +1,6 @@
 import {Text} from 'ink';
 import {type Snapshot} from '../../model/monitor.js';
+import {formatClock} from '../../model/format.js';
 import {type Theme} from '../theme.js';
 import {fit, safeName} from '../text.js';
 
@@ -33,7 +34,7 @@ function xdpSummary(snapshot: Snapshot): string {
  * first when narrow. "stale N s" (the sample is late) is never dropped: the time shown is then not now.
  */
 export function Header({snapshot, width, theme}: Props) {
-	const time = snapshot.time.toTimeString().slice(0, 8);
+	const time = formatClock(snapshot.time);
 	const parts = [
 		{text: `xdptop${snapshot.demo ? ' (demo)' : ''}`, keep: 0},
 		{text: `host ${safeName(snapshot.host)}`, keep: 3},
