@@ -12,9 +12,8 @@ APT_PACKAGES := clang libbpf-dev libbpf1 iproute2 util-linux
 # `make test` and `make test-long` add: bpftool (tests read programs and maps with it), trafgen
 # (netsniff-ng: the test traffic), tmux (the monitor on a real terminal), git (the tree's file list
 # for the install tests), procps (pgrep, sysctl), util-linux (nsenter, unshare, setpriv) and systemd
-# (systemd-analyze verify, for the README's unit; nothing starts systemd), tzdata (the zones the
-# launcher-flags test's local time is checked in).
-TEST_APT_PACKAGES := bpftool netsniff-ng tmux git procps util-linux systemd tzdata
+# (systemd-analyze verify, for the README's unit; nothing starts systemd).
+TEST_APT_PACKAGES := bpftool netsniff-ng tmux git procps util-linux systemd
 # `make bench` adds: its anchors (top, bmon, bpftool), trafgen, tmux, strace (write counts), CPU
 # pinning (taskset) and a C compiler (cc) for bench/map_read.c and bench/stats_dump.c.
 BENCH_APT_PACKAGES := procps bmon bpftool netsniff-ng tmux strace util-linux gcc

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc --v8-pool-size=0 --no-memory-reducer --interrupt-budget=1081344 --liftoff-only --no-icu-timezone-data
+#!/usr/bin/env -S node --max-semi-space-size=2 --single-threaded-gc --v8-pool-size=0 --no-memory-reducer --interrupt-budget=1081344 --liftoff-only
 // xdptop's entry: checks the Node version before the bundle is parsed, since on an older Node the
 // bundled libraries fail with pages of minified source. Written for any Node, so no newer syntax.
 // The flags above keep the monitor small: a 2 MB young generation, and no helper threads for GC
@@ -9,8 +9,6 @@
 // Yoga's layout is WebAssembly: V8 compiles it first with its baseline compiler (Liftoff), then
 // its hot functions again with the optimizing one, which took an 8 MB malloc arena for good;
 // with Liftoff only the monitor is 7.5 MB smaller (71.4 -> 63.9 MB), its CPU and frames the same.
-// Local time (the header's clock) comes from the C library's time zone, as top's does, not from
-// ICU's, which loads zone names and calendars it never shows (0.4-0.8 MB).
 var major = Number(process.versions.node.split('.')[0]);
 if (major < 20) {
 	process.stderr.write('xdptop needs Node.js 20 or newer; this is ' + process.versions.node + '\n');

@@ -33,8 +33,8 @@ export function formatPercent(part: number, whole: number): string {
 }
 
 /**
- * Local wall-clock time as HH:MM:SS. Not toTimeString(): that also names the time zone, which
- * loads ICU's zone names and calendars into the monitor's memory (~1 MB) for a part it cuts off.
+ * Local wall-clock time as HH:MM:SS. Not toTimeString(): that also names the time zone (ICU's
+ * zone names, loaded into the monitor's memory) for a part the header cuts off.
  */
 export function formatClock(time: Date): string {
 	return [time.getHours(), time.getMinutes(), time.getSeconds()].map(part => String(part).padStart(2, '0')).join(':');
