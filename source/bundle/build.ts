@@ -108,6 +108,33 @@ const fastOutput: Plugin = {
 };
 
 /**
+ * Ink's text caches, which keep every text for the life of the process, swapped for ones that
+ * forget (measure-text.ts, wrap-text.ts). Both are imported relatively by Ink's own modules; a
+ * build in which either swap did not happen fails, rather than ship the growing caches again.
+ */
+const INK_TEXT_CACHES = ['measure-text', 'wrap-text'];
+const forgetfulTextCaches: Plugin = {
+	name: 'xdptop-forgetful-text-caches',
+	setup(plugin) {
+		const swapped = new Set<string>();
+		plugin.onResolve({filter: /^\.\/(measure|wrap)-text\.js$/}, args => {
+			const name = args.path.slice(2, -3);
+			if (!args.importer.includes('/ink/build/') || !INK_TEXT_CACHES.includes(name)) {
+				return undefined;
+			}
+			swapped.add(name);
+			return {path: here(`${name}.ts`)};
+		});
+		plugin.onEnd(result => {
+			const missed = INK_TEXT_CACHES.filter(name => !swapped.has(name));
+			if (result.errors.length === 0 && missed.length > 0) {
+				result.errors.push({id: '', pluginName: 'xdptop-forgetful-text-caches', text: `Ink no longer imports ${missed.join(', ')} as build.ts expects`, location: null, notes: [], detail: undefined});
+			}
+		});
+	},
+};
+
+/**
  * The single executable's stand-ins, module by module: its BPF object is an asset, not a file
  * beside the bundle, and it restarts itself without a script argument.
  */
@@ -149,7 +176,7 @@ await build({
 			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
 	},
 	plugins: single
-		? [safeKeypress, fastTokenize, fastOutput, fastSanitize, yogaWithoutFetch, lazyAtLoad, singleSwaps]
-		: [safeKeypress, fastTokenize, fastOutput, fastSanitize, yogaWithoutFetch, lazyAtLoad],
+		? [safeKeypress, fastTokenize, fastOutput, fastSanitize, forgetfulTextCaches, yogaWithoutFetch, lazyAtLoad, singleSwaps]
+		: [safeKeypress, fastTokenize, fastOutput, fastSanitize, forgetfulTextCaches, yogaWithoutFetch, lazyAtLoad],
 	logLevel: 'warning',
 });
