@@ -164,6 +164,7 @@ await build({
 	external: single ? [] : ['koffi'],
 	alias: {
 		'react-devtools-core': here('devtools-stub.ts'),
+		ws: here('devtools-stub.ts'),
 		'string-width': here('string-width.ts'),
 		...(single ? {koffi: here('../single/koffi.ts')} : {}),
 	},
