@@ -11,9 +11,11 @@ test("the single executable's interrupt budget is the launcher's", () => {
 	assert.ok(single.includes(`setFlagsFromString('${budget}')`), `main.cjs sets ${budget}`);
 });
 
-test('Yoga is compiled by Liftoff only in the npm entry and in the single executable alike', () => {
-	const shebang = readFileSync(new URL('../source/launcher.mjs', import.meta.url), 'utf8').split('\n')[0]!;
-	const single = readFileSync(new URL('../source/single/main.cjs', import.meta.url), 'utf8');
-	assert.ok(shebang.split(/\s+/).includes('--liftoff-only'), shebang);
-	assert.ok(single.includes("setFlagsFromString('--liftoff-only')"), 'main.cjs sets --liftoff-only');
-});
+for (const [flag, what] of [['--liftoff-only', 'Yoga is compiled by Liftoff only'], ['--no-sparkplug', 'no baseline compiler']] as const) {
+	test(`${what} in the npm entry and in the single executable alike`, () => {
+		const shebang = readFileSync(new URL('../source/launcher.mjs', import.meta.url), 'utf8').split('\n')[0]!;
+		const single = readFileSync(new URL('../source/single/main.cjs', import.meta.url), 'utf8');
+		assert.ok(shebang.split(/\s+/).includes(flag), shebang);
+		assert.ok(single.includes(`setFlagsFromString('${flag}')`), `main.cjs sets ${flag}`);
+	});
+}
