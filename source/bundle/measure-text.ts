@@ -18,7 +18,7 @@ export interface Dimensions {
  */
 export const measured = new GenerationCache<Dimensions>(16_384);
 
-const EMPTY: Dimensions = {width: 0, height: 0};
+const EMPTY: Dimensions = Object.freeze({width: 0, height: 0});
 
 export default function measureText(text: string): Dimensions {
 	if (text.length === 0) {
