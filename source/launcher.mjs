@@ -11,8 +11,8 @@
 // with Liftoff only the monitor is 7.5 MB smaller (71.4 -> 63.9 MB), its CPU and frames the same.
 // No baseline compiler (Sparkplug) either: what is warm but not hot stays in the interpreter, and
 // what is hot still goes to the optimizing compiler. Its code and the compiler's own pages were
-// 1.6 MB of the monitor (code space 0.95 -> 0.24 MB); make bench, side by side: 60.1 -> 59.3 MB,
-// CPU 0.67 -> 0.70 %, the tick at 1,024 interfaces 1.00 -> 0.97 ms, the first frame 3.07x -> 2.91x.
+// 1.6 MB of the monitor (code space 0.95 -> 0.24 MB); make bench, three pairs side by side:
+// 60.1-61.2 -> 58.5-59.4 MB, CPU 0.67-0.77 -> 0.70-0.83 %, the tick at 1,024 1.00 -> 0.97 ms.
 var major = Number(process.versions.node.split('.')[0]);
 if (major < 20) {
 	process.stderr.write('xdptop needs Node.js 20 or newer; this is ' + process.versions.node + '\n');

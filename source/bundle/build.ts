@@ -118,10 +118,10 @@ const forgetfulTextCaches: Plugin = {
 	setup(plugin) {
 		const swapped = new Set<string>();
 		plugin.onResolve({filter: /^\.\/(measure|wrap)-text\.js$/}, args => {
-			const name = args.path.slice(2, -3);
-			if (!args.importer.includes('/ink/build/') || !INK_TEXT_CACHES.includes(name)) {
+			if (!args.importer.includes('/ink/build/')) {
 				return undefined;
 			}
+			const name = args.path.slice(2, -3);
 			swapped.add(name);
 			return {path: here(`${name}.ts`)};
 		});
