@@ -84,7 +84,7 @@ $(OUTPUT)/fixtures/%.bpf.o: test/fixtures/%.bpf.c $(wildcard test/fixtures/*.h) 
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c
+$(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c $(wildcard bpf/*.h)
 	@echo "  BPF     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

@@ -21,8 +21,9 @@ const CONTENTION_REPEAT = 20_000_000;
 const bench = (name: string) => fileURLToPath(new URL(`../build/bench/${name}.bpf.o`, import.meta.url));
 
 /**
- * The anchors (nothing; one counter; datarec; datarec keyed by one read of the frame), xdptop_stats,
- * and xdptop_stats of the previous layout (the same map, every frame through the full parse).
+ * The anchors (nothing; one counter; datarec; datarec keyed by one read of the frame; datarec keyed
+ * by xdptop's class), xdptop_stats, and xdptop_stats of the previous layout (the same map, every
+ * frame through the full parse).
  */
 function programs(): Array<{name: string; object: {readonly progFd: number; close(): void}}> {
 	return [
@@ -30,6 +31,7 @@ function programs(): Array<{name: string; object: {readonly progFd: number; clos
 		{name: 'seed', object: LoadedObject.load(bench('seed'), 'bench_seed', ['seed_count'])},
 		{name: 'datarec', object: LoadedObject.load(bench('datarec'), 'bench_datarec', ['datarec_actions'])},
 		{name: 'peek', object: LoadedObject.load(bench('peek'), 'bench_peek', ['peek_counts'])},
+		{name: 'classes', object: LoadedObject.load(bench('classes'), 'bench_classes', ['class_counts'])},
 		{name: 'xdptop', object: StatsObject.load()},
 		{name: 'previous', object: loadLegacyStatsObject(LEGACY_LAYOUTS[3])},
 	];
@@ -86,11 +88,13 @@ export function measurePacketPath(): void {
 			record({metric: `${size} B: seed (shared ++) ns/pkt`, value: ns('seed'), unit: 'ns', vs: 'empty', ratio: ratio('seed', 'empty')});
 			record({metric: `${size} B: datarec ns/pkt`, value: ns('datarec'), unit: 'ns', vs: 'empty', ratio: ratio('datarec', 'empty')});
 			record({metric: `${size} B: peek (datarec + a frame read) ns/pkt`, value: ns('peek'), unit: 'ns', vs: 'datarec', ratio: ratio('peek', 'datarec')});
+			record({metric: `${size} B: classes (datarec by class) ns/pkt`, value: ns('classes'), unit: 'ns', vs: 'datarec', ratio: ratio('classes', 'datarec')});
 			const vsEmpty = ratio('xdptop', 'empty');
 			const vsDatarec = ratio('xdptop', 'datarec');
 			record({metric: `${size} B: xdptop_stats ns/pkt`, value: ns('xdptop'), unit: 'ns', vs: 'empty', ratio: vsEmpty, target: '<= 1.12x empty', met: vsEmpty <= 1.12});
 			record({metric: `${size} B: xdptop_stats vs datarec`, value: vsDatarec, unit: 'x', vs: 'datarec', ratio: vsDatarec, target: '<= 1.05x datarec', met: vsDatarec <= 1.05});
 			record({metric: `${size} B: xdptop_stats vs peek`, value: ratio('xdptop', 'peek'), unit: 'x', vs: 'peek', ratio: ratio('xdptop', 'peek')});
+			record({metric: `${size} B: xdptop_stats vs classes`, value: ratio('xdptop', 'classes'), unit: 'x', vs: 'classes', ratio: ratio('xdptop', 'classes')});
 			record({metric: `${size} B: previous layout (full parse) ns/pkt`, value: ns('previous'), unit: 'ns', vs: 'xdptop_stats', ratio: ratio('previous', 'xdptop')});
 		}
 	} finally {
