@@ -56,9 +56,16 @@ export function cpuNsPerRun(progFd: number, frame: Buffer, repeat: number, overh
 	return (callCpuNs(progFd, frame, repeat) - overheadNs) / repeat;
 }
 
-/** What a call costs besides its runs: the CPU of calls of two runs (one run takes no dispatcher swap). */
-function callOverheadNs(progFd: number, frame: Buffer): number {
-	return median(Array.from({length: OVERHEAD_CALLS}, () => callCpuNs(progFd, frame, 2)));
+/**
+ * What a call costs besides its runs: the process's CPU over calls of two runs (one run takes no
+ * dispatcher swap), the same whatever the program. After one call of each (the first calls of a
+ * process cost more), in rounds over every program; the median of all.
+ */
+function callOverheadNs(objects: ReadonlyArray<{readonly progFd: number}>, frame: Buffer): number {
+	for (const {progFd} of objects) {
+		callCpuNs(progFd, frame, 2);
+	}
+	return median(Array.from({length: OVERHEAD_CALLS}, () => objects.map(({progFd}) => callCpuNs(progFd, frame, 2))).flat());
 }
 
 function udpFrame(size: number): Buffer {
@@ -72,18 +79,18 @@ export function measurePacketPath(): void {
 		for (const size of [64, 1500]) {
 			const frame = udpFrame(size);
 			const samples = new Map<string, number[]>(loaded.map(({name}) => [name, []]));
-			const overheads = new Map(loaded.map(({name, object}) => [name, callOverheadNs(object.progFd, frame)]));
+			const overheadNs = callOverheadNs(loaded.map(({object}) => object), frame);
 			// Side by side: every round runs every program once, each round in a rotated order, so
 			// drift within a round does not always fall on the same program.
 			for (let round = 0; round < ROUNDS; round++) {
 				for (const {name, object} of [...loaded.slice(round % loaded.length), ...loaded.slice(0, round % loaded.length)]) {
-					samples.get(name)!.push(cpuNsPerRun(object.progFd, frame, REPEAT, overheads.get(name)));
+					samples.get(name)!.push(cpuNsPerRun(object.progFd, frame, REPEAT, overheadNs));
 				}
 			}
 			const ns = (name: string) => median(samples.get(name)!);
 			// Ratios are taken within each round, then the median: drift between rounds cancels out.
 			const ratio = (name: string, anchor: string) => median(samples.get(name)!.map((value, round) => value / samples.get(anchor)![round]!));
-			record({metric: `${size} B: a call's own CPU (dispatcher swap), empty`, value: overheads.get('empty')! / 1e3, unit: 'us'});
+			record({metric: `${size} B: a call's own CPU (process; dispatcher swap)`, value: overheadNs / 1e3, unit: 'us'});
 			record({metric: `${size} B: empty ns/pkt`, value: ns('empty'), unit: 'ns'});
 			record({metric: `${size} B: seed (shared ++) ns/pkt`, value: ns('seed'), unit: 'ns', vs: 'empty', ratio: ratio('seed', 'empty')});
 			record({metric: `${size} B: datarec ns/pkt`, value: ns('datarec'), unit: 'ns', vs: 'empty', ratio: ratio('datarec', 'empty')});

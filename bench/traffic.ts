@@ -6,8 +6,8 @@
  * One stream runs throughout and the setups take turns on it, a short window each, so that
  * setups compared within a round are measured a fraction of a second apart: blasts of their own
  * (1 M frames, a trafgen started per blast) moved by ±10 % from one to the next on this VM,
- * more than any program here costs. A bounded blast per mode checks that xdptop counted exactly
- * what the interface received.
+ * more than any program here costs. A bounded blast per xdptop setup checks that xdptop counted
+ * exactly what the interface received.
  */
 import {execFileSync, spawn} from 'node:child_process';
 import {once} from 'node:events';
@@ -111,19 +111,28 @@ const samples = new Map<string, number[]>(setups.map(setup => [setup.name, []]))
 /** What the exception tracepoints counted over every window: frames that were handled must give none. */
 let exceptionEvents = 0n;
 let exact = true;
-const stream = spawn('ip', ['netns', 'exec', peer, 'timeout', String(STREAM_SECONDS), 'trafgen', '--dev', peerIf, '--conf', config, '--num', String(STREAM_FRAMES), '--cpus', '1', '-q'], {stdio: 'ignore'});
+// --foreground: timeout stays in the bench's process group, so a Ctrl-C that ends the bench
+// before its `finally` runs ends the stream too.
+const stream = spawn('ip', ['netns', 'exec', peer, 'timeout', '--foreground', String(STREAM_SECONDS), 'trafgen', '--dev', peerIf, '--conf', config, '--num', String(STREAM_FRAMES), '--cpus', '1', '-q'], {stdio: 'ignore'});
+let streamFailed: Error | undefined;
+stream.on('error', error => {
+	streamFailed = error;
+});
+const streamEnded = () => streamFailed !== undefined || stream.exitCode !== null || stream.signalCode !== null;
 try {
 	const start = received();
 	for (let waited = 0; received() === start; waited += 10) {
-		if (waited > 10_000 || stream.exitCode !== null) {
-			throw new Error('trafgen sent nothing');
+		if (waited > 10_000 || streamEnded()) {
+			throw new Error(`trafgen sent nothing${streamFailed ? `: ${streamFailed.message}` : ''}`);
 		}
 		await sleep(10);
 	}
 	for (let round = 0; round < ROUNDS; round++) {
-		// Each round in a rotated order, as in section 1: drift within a round (the host's speed
-		// moves in steps) then falls on every setup in turn, not always on the one measured last.
-		for (const setup of [...setups.slice(round % setups.length), ...setups.slice(0, round % setups.length)]) {
+		// Each round in a rotated order, as in section 1, and every other cycle of rotations
+		// reversed: drift within a round (the host's speed moves in steps) then falls on every
+		// setup in turn, and no setup always follows the same one.
+		const rotated = [...setups.slice(round % setups.length), ...setups.slice(0, round % setups.length)];
+		for (const setup of Math.floor(round / setups.length) % 2 === 1 ? rotated.reverse() : rotated) {
 			const detach = await setup.attach();
 			try {
 				await sleep(SETTLE_MS);
@@ -133,11 +142,11 @@ try {
 			}
 		}
 	}
-	if (stream.exitCode !== null) {
+	if (streamEnded()) {
 		throw new Error('the stream ended before the rounds did: raise STREAM_SECONDS or STREAM_FRAMES');
 	}
 	stream.kill();
-	if (stream.exitCode === null && stream.signalCode === null) {
+	if (!streamEnded()) {
 		await once(stream, 'exit');
 	}
 	for (const setup of setups.filter(candidate => candidate.ours)) {
