@@ -19,7 +19,7 @@ if (sections.has('1')) {
 	await measureContention();
 }
 if (sections.has('2')) {
-	section('2. Cost on real traffic (veth pair between bench namespaces, one stream of 64 B frames from trafgen, the setups taking turns on it: 42 rounds, each in a rotated order, a 0.3 s window each)');
+	section('2. Cost on real traffic (veth pair between bench namespaces, one stream of 64 B frames from trafgen, the setups taking turns on it: 84 rounds, each in a rotated order, a 0.3 s window each)');
 	await untilQuiet();
 	const spec = {local: `xdptop-bench-${process.pid}-a`, peer: `xdptop-bench-${process.pid}-b`, localIf: 'bench0', peerIf: 'bench1', quiet: true};
 	createVethPair(spec);

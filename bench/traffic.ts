@@ -32,14 +32,18 @@ import {type Figure, median} from './report.js';
 const [peer, localIf, peerIf] = process.argv.slice(2) as [string, string, string];
 /** The exactness check's blast. */
 const FRAMES = 1_000_000;
-/** Six times through every order (see the rounds below): a window moves by a few per cent. */
-const ROUNDS = 42;
+/**
+ * Twelve times through every order (see the rounds below). This VM's CPU runs at one of two
+ * speeds, ~1.7x apart, for seconds at a time: a window's rate moves with it, so a ratio of two
+ * windows that straddle a change is an outlier (0.6x, 1.7x) and the median needs many rounds.
+ */
+const ROUNDS = 84;
 /** After an attach, before a window: the veth's queues are set up again when XDP comes or goes. */
 const SETTLE_MS = 100;
 const WINDOW_MS = 300;
 /** The stream's bounds: it is stopped when the rounds end, and never outlives these. */
-const STREAM_FRAMES = 500_000_000;
-const STREAM_SECONDS = 240;
+const STREAM_FRAMES = 1_000_000_000;
+const STREAM_SECONDS = 480;
 const scratch = mkdtempSync(join(tmpdir(), 'xdptop-bench-'));
 const config = join(scratch, 'udp.cfg');
 writeFileSync(config, trafgenConfig([padded(ethernet(ETH_P_IP, ipv4(IPPROTO_UDP, 18)), 64)]));
@@ -111,13 +115,32 @@ const samples = new Map<string, number[]>(setups.map(setup => [setup.name, []]))
 /** What the exception tracepoints counted over every window: frames that were handled must give none. */
 let exceptionEvents = 0n;
 let exact = true;
-// --foreground: timeout stays in the bench's process group, so a Ctrl-C that ends the bench
-// before its `finally` runs ends the stream too.
-const stream = spawn('ip', ['netns', 'exec', peer, 'timeout', '--foreground', String(STREAM_SECONDS), 'trafgen', '--dev', peerIf, '--conf', config, '--num', String(STREAM_FRAMES), '--cpus', '1', '-q'], {stdio: 'ignore'});
+// timeout runs trafgen in a process group of its own and, at the bound, signals the whole group:
+// trafgen's parent does not pass a signal on to its workers, so signalling only the parent (what
+// `--foreground` and a plain kill do) left the stream running to its frame bound. The bench ends
+// the group the same way, also when it is interrupted.
+const stream = spawn('ip', ['netns', 'exec', peer, 'timeout', String(STREAM_SECONDS), 'trafgen', '--dev', peerIf, '--conf', config, '--num', String(STREAM_FRAMES), '--cpus', '1', '-q'], {stdio: 'ignore'});
 let streamFailed: Error | undefined;
 stream.on('error', error => {
 	streamFailed = error;
 });
+function stopStream(): void {
+	if (stream.exitCode !== null || stream.signalCode !== null) {
+		return;
+	}
+	try {
+		// `ip netns exec` execs timeout, which makes its pid its group's id.
+		process.kill(-stream.pid!, 'SIGTERM');
+	} catch {
+		stream.kill();
+	}
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+	process.once(signal, () => {
+		stopStream();
+		process.exit(130);
+	});
+}
 const streamEnded = () => streamFailed !== undefined || stream.exitCode !== null || stream.signalCode !== null;
 try {
 	const start = received();
@@ -145,7 +168,7 @@ try {
 	if (streamEnded()) {
 		throw new Error('the stream ended before the rounds did: raise STREAM_SECONDS or STREAM_FRAMES');
 	}
-	stream.kill();
+	stopStream();
 	if (!streamEnded()) {
 		await once(stream, 'exit');
 	}
@@ -160,7 +183,7 @@ try {
 		}
 	}
 } finally {
-	stream.kill();
+	stopStream();
 	session.close();
 	rmSync(scratch, {recursive: true, force: true});
 }
