@@ -10,6 +10,7 @@ import {measureNamespaces} from './namespaces.js';
 import {untilQuiet} from './quiet.js';
 import {fileURLToPath} from 'node:url';
 import {execFileSync} from 'node:child_process';
+import {constants} from 'node:os';
 
 const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4,5,6').split(','));
 const started = Date.now();
@@ -23,9 +24,18 @@ if (sections.has('2')) {
 	await untilQuiet();
 	const spec = {local: `xdptop-bench-${process.pid}-a`, peer: `xdptop-bench-${process.pid}-b`, localIf: 'bench0', peerIf: 'bench1', quiet: true};
 	createVethPair(spec);
+	// A Ctrl-C reaches the section's child too, which stops its stream; exiting on a signal skips
+	// the `finally`, so the namespaces are deleted here.
+	const onSignal = (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => {
+		deleteNamespaces([spec.local, spec.peer]);
+		process.exit(128 + constants.signals[signal]);
+	};
+	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+	signals.forEach(signal => process.once(signal, onSignal));
 	try {
 		await runInNamespace(spec.local, 'traffic.ts', [spec.peer, spec.localIf, spec.peerIf]);
 	} finally {
+		signals.forEach(signal => process.off(signal, onSignal));
 		deleteNamespaces([spec.local, spec.peer]);
 	}
 }
