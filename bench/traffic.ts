@@ -33,9 +33,9 @@ const [peer, localIf, peerIf] = process.argv.slice(2) as [string, string, string
 /** The exactness check's blast. */
 const FRAMES = 1_000_000;
 /**
- * Twelve times through every order (see the rounds below). This VM's CPU runs at one of two
- * speeds, ~1.7x apart, for seconds at a time: a window's rate moves with it, so a ratio of two
- * windows that straddle a change is an outlier (0.6x, 1.7x) and the median needs many rounds.
+ * Twelve times through every order (see the rounds below). On this VM the rx rate sits in one of
+ * two bands, ~1.7x apart, for seconds at a time (most likely the CPU changing speed): a ratio of
+ * two windows that straddle a change is an outlier (0.6x, 1.7x), and the median needs many rounds.
  */
 const ROUNDS = 84;
 /** After an attach, before a window: the veth's queues are set up again when XDP comes or goes. */
