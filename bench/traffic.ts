@@ -124,8 +124,9 @@ let streamFailed: Error | undefined;
 stream.on('error', error => {
 	streamFailed = error;
 });
+const streamEnded = () => streamFailed !== undefined || stream.exitCode !== null || stream.signalCode !== null;
 function stopStream(): void {
-	if (stream.exitCode !== null || stream.signalCode !== null) {
+	if (streamEnded()) {
 		return;
 	}
 	try {
@@ -143,7 +144,6 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.exit(128 + constants.signals[signal]);
 	});
 }
-const streamEnded = () => streamFailed !== undefined || stream.exitCode !== null || stream.signalCode !== null;
 try {
 	const start = received();
 	for (let waited = 0; received() === start; waited += 10) {
