@@ -5,8 +5,9 @@
  */
 import {execFileSync, spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
-import {ExceptionCounter} from '../source/bpf/exceptions.js';
-import {COUNTERS_MAP} from '../source/bpf/abi.js';
+import {ExceptionCounter, ExceptionTableReader} from '../source/bpf/exceptions.js';
+import {COUNTERS_MAP, EXCEPTIONS_MAP} from '../source/bpf/abi.js';
+import {loadExceptionsObject} from '../source/bpf/object.js';
 import {mapInfoByFd, programInfo, type MapInfo} from '../source/bpf/info.js';
 import {closeFd, libbpf} from '../source/bpf/libbpf.js';
 import {cpuRowsPerSlot} from '../source/bpf/maps.js';
@@ -46,7 +47,7 @@ function addPairs(total: number): void {
  * What the monitor reads every tick, besides the interface list: the kernel's counters (one
  * netlink dump), every attached interface's counters (one copy per counters map out of memory: 16,
  * 32, 64 ... slots), the protocol classes of the selected one, and the exceptions of every
- * program (one batch lookup).
+ * program (a read of memory; a batch lookup when they counted since).
  */
 async function tick(): Promise<void> {
 	kernelCounters.read();
@@ -153,13 +154,19 @@ try {
 			figures.push({metric: 'the same map read and one slot summed, xdptop', value: perInterfaceNs / 1000, unit: 'us', vs: 'C copy', ratio: perInterfaceNs / cNs});
 		}
 	}
-	const reads: number[] = [];
-	for (let index = 0; index < 1000; index++) {
-		const start = process.hrtime.bigint();
-		exceptions.read(0);
-		reads.push(Number(process.hrtime.bigint() - start) / 1e3);
+	const microseconds = (read: () => unknown) => median(Array.from({length: 1000}, () => timed(read) * 1e3));
+	const gated = microseconds(() => exceptions.read(0));
+	// What each tick cost before the count of events gated it: the batch lookup of an empty table
+	// (another copy of the object, not attached).
+	const unattached = loadExceptionsObject();
+	try {
+		const table = new ExceptionTableReader(unattached.mapFd(EXCEPTIONS_MAP));
+		const full = microseconds(() => table.read(0));
+		figures.push({metric: 'exception table read in full, empty', value: full, unit: 'us'});
+		figures.push({metric: 'exception table read, nothing counted since', value: gated, unit: 'us', vs: 'full read', ratio: gated / full});
+	} finally {
+		unattached.close();
 	}
-	figures.push({metric: 'exception table read, no exceptions', value: median(reads), unit: 'us'});
 } finally {
 	peers.forEach(peer => peer.close());
 	exceptions.close();

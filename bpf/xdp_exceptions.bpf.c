@@ -63,6 +63,19 @@ struct {
 	__type(value, struct pending_redirect);
 } xdp_pending_redirect SEC(".maps");
 
+/*
+ * How many events were counted, ever: userspace maps it and reads the table (a batch lookup that
+ * walks all of its buckets) only when this moved. Bumped after the count, with a full barrier, so
+ * a reader that sees it moved then finds the count in the table.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} xdp_exception_events SEC(".maps");
+
 static __always_inline void key_of(struct exception_key *key, __u64 dev_arg, __u64 prog_arg, __u32 action)
 {
 	const struct net_device *dev = (const void *)dev_arg;
@@ -73,6 +86,15 @@ static __always_inline void key_of(struct exception_key *key, __u64 dev_arg, __u
 	key->prog_id = BPF_CORE_READ(prog, aux, id);
 	key->action = action > XDP_REDIRECT ? EXCEPTION_INVALID_ACTION : action;
 	key->pad = 0;
+}
+
+static __always_inline void announce(void)
+{
+	__u32 slot = 0;
+	__u64 *events = bpf_map_lookup_elem(&xdp_exception_events, &slot);
+
+	if (events)
+		__sync_fetch_and_add(events, 1);
 }
 
 static __always_inline void count(struct exception_key *key)
@@ -94,6 +116,7 @@ static __always_inline void count(struct exception_key *key)
 			return;
 	}
 	*value += 1;
+	announce();
 }
 
 static __always_inline int same_key(const struct exception_key *a, const struct exception_key *b)

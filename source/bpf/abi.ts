@@ -91,9 +91,11 @@ export const LEGACY_LAYOUTS = [
 	},
 ] as const satisfies ReadonlyArray<{readonly object: string; readonly maps: readonly LegacyMap[]}>;
 
-/** bpf/xdp_exceptions.bpf.c: a program per raw tracepoint, and the table both count into. */
+/** bpf/xdp_exceptions.bpf.c: a program per raw tracepoint, the table both count into, and their count of events. */
 export const EXCEPTION_PROGRAMS = {xdp_exception: 'xdptop_exception', xdp_redirect_err: 'xdptop_redirect_err'} as const;
 export const EXCEPTIONS_MAP = 'xdp_exceptions';
+/** One u64, mapped into memory: every event counted, ever (the table is read only when it moved). */
+export const EXCEPTION_EVENTS_MAP = 'xdp_exception_events';
 /** struct exception_key {u64 netns_cookie; u32 prog_id; u32 ifindex; u32 action; u32 pad;} */
 export const EXCEPTION_KEY_SIZE = 24;
 export const EXCEPTION_INVALID_ACTION = 5;

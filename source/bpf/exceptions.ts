@@ -2,11 +2,13 @@
  * xdptop's tracepoint programs (bpf/xdp_exceptions.bpf.c) attached to the raw tracepoints
  * xdp_exception and xdp_redirect_err: the exceptions of every XDP program on the host, ours or
  * not, in any mode and any network namespace. Attached through bpf_links this process holds and
- * never pins: they go away with it, however it ends. One batch lookup reads the whole table.
+ * never pins: they go away with it, however it ends. One batch lookup reads the whole table, and
+ * only when the programs' count of events (mapped into memory) moved: on a host where nothing
+ * fails, a tick costs a read of memory.
  */
 import {existsSync} from 'node:fs';
-import {EXCEPTION_KEY_SIZE, EXCEPTION_KEYS_MAX, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from './abi.js';
-import {check, checkPointer, closeFd, libbpf, type Pointer} from './libbpf.js';
+import {EXCEPTION_EVENTS_MAP, EXCEPTION_KEY_SIZE, EXCEPTION_KEYS_MAX, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from './abi.js';
+import {check, checkPointer, closeFd, libbpf, mapMapReadOnly, type MappedMap, type Pointer} from './libbpf.js';
 import {possibleCpuCount} from './maps.js';
 import {loadExceptionsObject, type LoadedObject} from './object.js';
 import {exceptionKey, type ExceptionEntry, type ExceptionReading} from '../model/exceptions.js';
@@ -68,6 +70,49 @@ export class ExceptionTableReader {
 	}
 }
 
+/**
+ * The table's readings, read again only when the programs' count of events (a u64 mapped into
+ * memory) moved: where nothing fails, a reading costs one read of memory, not a batch lookup that
+ * walks all 4,096 buckets. A count of events that moved is trusted only once the next full read
+ * sees it too: where the CPU may show the count of events before the count it follows, that
+ * next read finds the count.
+ */
+export class ExceptionReadings {
+	readonly #events: MappedMap;
+	readonly #readTable: (atMs: number) => ExceptionReading;
+	#last: ExceptionReading | undefined;
+	/** The count of events at the last full read. */
+	#eventsAtLastRead: bigint | undefined;
+	/** A count of events two full reads in a row saw: the table has not changed since the second. */
+	#eventsSettled: bigint | undefined;
+	#closed = false;
+
+	/** Takes the mapping over: close() unmaps it. */
+	constructor(events: MappedMap, readTable: (atMs: number) => ExceptionReading) {
+		this.#events = events;
+		this.#readTable = readTable;
+	}
+
+	read(atMs: number): ExceptionReading {
+		if (this.#closed) {
+			throw new Error('the exception table is closed'); // Its mapping is gone: a read would fault.
+		}
+		const events = this.#events.counters[0]!;
+		if (this.#last && events === this.#eventsSettled) {
+			return {atMs, entries: this.#last.entries, lost: this.#last.lost};
+		}
+		this.#eventsSettled = events === this.#eventsAtLastRead ? events : undefined;
+		this.#eventsAtLastRead = events;
+		this.#last = this.#readTable(atMs);
+		return this.#last;
+	}
+
+	close(): void {
+		this.#closed = true;
+		this.#events.unmap();
+	}
+}
+
 export class ExceptionCounter {
 	/** Loads and attaches both programs; throws with a one-line reason where this host cannot. */
 	static start(): ExceptionCounter {
@@ -76,16 +121,19 @@ export class ExceptionCounter {
 		}
 		const object = loadExceptionsObject();
 		const links: Pointer[] = [];
+		let events: MappedMap | undefined;
 		try {
 			reserveLostKey(object.mapFd(EXCEPTIONS_MAP));
+			events = mapMapReadOnly(object.mapFd(EXCEPTION_EVENTS_MAP), 8);
 			for (const [tracepoint, program] of Object.entries(EXCEPTION_PROGRAMS)) {
 				links.push(checkPointer(`attach ${program} to ${tracepoint}`, libbpf().programAttachRawTracepoint(object.program(program), tracepoint)));
 			}
-			return new ExceptionCounter(object, links);
+			return new ExceptionCounter(object, links, events);
 		} catch (error) {
 			for (const link of links) {
 				libbpf().linkDestroy(link);
 			}
+			events?.unmap();
 			object.close();
 			throw error;
 		}
@@ -94,16 +142,23 @@ export class ExceptionCounter {
 	readonly #object: LoadedObject;
 	readonly #links: Pointer[];
 	readonly #reader: ExceptionTableReader;
+	readonly #readings: ExceptionReadings;
 	#closed = false;
 
-	private constructor(object: LoadedObject, links: Pointer[]) {
+	private constructor(object: LoadedObject, links: Pointer[], events: MappedMap) {
 		this.#object = object;
 		this.#links = links;
 		this.#reader = new ExceptionTableReader(object.mapFd(EXCEPTIONS_MAP));
+		this.#readings = new ExceptionReadings(events, atMs => this.#readPruned(atMs));
 	}
 
-	/** The whole table; when it is filling up, keys of programs that are gone are removed first. */
+	/** The whole table as it is now (read again only when the programs counted since). */
 	read(atMs: number): ExceptionReading {
+		return this.#readings.read(atMs);
+	}
+
+	/** When the table is filling up, the keys of programs that are gone are removed first. */
+	#readPruned(atMs: number): ExceptionReading {
 		const reading = this.#reader.read(atMs);
 		if (reading.entries.size < PRUNE_AT || !pruneGone(this.#object.mapFd(EXCEPTIONS_MAP), reading)) {
 			return reading;
@@ -120,6 +175,7 @@ export class ExceptionCounter {
 		for (const link of this.#links.splice(0)) {
 			libbpf().linkDestroy(link);
 		}
+		this.#readings.close();
 		this.#object.close();
 	}
 }

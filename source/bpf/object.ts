@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, RODATA_MAP, RODATA_SIZE, type LEGACY_LAYOUTS, type LegacyMap} from './abi.js';
+import {BPF_MAP_TYPE_ARRAY, COUNTERS_MAP, EXCEPTION_EVENTS_MAP, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP, PROG_NAME, RODATA_MAP, RODATA_SIZE, type LEGACY_LAYOUTS, type LegacyMap} from './abi.js';
 import {BpfError} from './errors.js';
 import {check, checkPointer, libbpf, type Pointer} from './libbpf.js';
 import {cpuRowsPerSlot} from './maps.js';
@@ -158,5 +158,5 @@ export function loadLegacyStatsObject(layout: (typeof LEGACY_LAYOUTS)[number]): 
 
 /** xdp_exceptions.bpf.o loaded: its two tracepoint programs, not yet attached (see exceptions.ts). */
 export function loadExceptionsObject(): LoadedObject {
-	return LoadedObject.load(objectSource('xdp_exceptions.bpf.o'), Object.values(EXCEPTION_PROGRAMS), [EXCEPTIONS_MAP]);
+	return LoadedObject.load(objectSource('xdp_exceptions.bpf.o'), Object.values(EXCEPTION_PROGRAMS), [EXCEPTIONS_MAP, EXCEPTION_EVENTS_MAP]);
 }

@@ -10,6 +10,7 @@ import {
 	EXCEPTION_KEYS_MAX,
 	EXCEPTION_LOST,
 	EXCEPTION_PROGRAMS,
+	EXCEPTION_EVENTS_MAP,
 	EXCEPTIONS_MAP,
 	PROG_NAME,
 	LEGACY_LAYOUTS,
@@ -114,6 +115,7 @@ test('the exception table and programs: as bpf/xdp_exceptions.h and the .bpf.c s
 	assert.deepEqual(fields, [['netns_cookie', 8], ['prog_id', 4], ['ifindex', 4], ['action', 4], ['pad', 4]]);
 	assert.equal(EXCEPTION_KEY_SIZE, fields.reduce((sum, [, size]) => sum + Number(size), 0));
 	assert.match(program, new RegExp(`\\} ${EXCEPTIONS_MAP} SEC\\("\\.maps"\\)`));
+	assert.match(program, new RegExp(`__uint\\(map_flags, BPF_F_MMAPABLE\\);\\n[^}]*\\} ${EXCEPTION_EVENTS_MAP} SEC\\("\\.maps"\\)`), 'mapped, as exceptions.ts maps it');
 	for (const [event, name] of Object.entries(EXCEPTION_PROGRAMS)) {
 		assert.match(program, new RegExp(`SEC\\("raw_tracepoint/${event}"\\)\\nint ${name}\\(`));
 	}

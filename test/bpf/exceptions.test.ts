@@ -3,14 +3,15 @@
  * bpf_map_update_elem (more keys than one batch holds, different counts on each CPU) and read back
  * summed; the programs run with BPF_PROG_TEST_RUN on a chosen CPU, with the kernel's arguments
  * replaced by the test's (no device or program behind them: what they would name reads as 0), to
- * check that a failed redirect reported twice, as i40e or mlx5 report it, is counted once.
+ * check that a failed redirect reported twice, as i40e or mlx5 report it, is counted once, and that
+ * the table is read again only when the programs counted something.
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {EXCEPTION_KEY_SIZE, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from '../../source/bpf/abi.js';
-import {ExceptionTableReader, pruneGone, reserveLostKey} from '../../source/bpf/exceptions.js';
+import {EXCEPTION_EVENTS_MAP, EXCEPTION_KEY_SIZE, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from '../../source/bpf/abi.js';
+import {ExceptionReadings, ExceptionTableReader, pruneGone, reserveLostKey} from '../../source/bpf/exceptions.js';
 import {programInfoByFd} from '../../source/bpf/info.js';
-import {check, libbpf} from '../../source/bpf/libbpf.js';
+import {check, libbpf, mapMapReadOnly} from '../../source/bpf/libbpf.js';
 import {possibleCpuCount} from '../../source/bpf/maps.js';
 import {loadExceptionsObject} from '../../source/bpf/object.js';
 import {testRunRawTracepoint} from '../../source/bpf/test-run.js';
@@ -110,4 +111,59 @@ test('pruning removes the keys of programs the kernel no longer has, and only th
 		live.close();
 		object.close();
 	}
+});
+
+test('the table is read again only when the programs counted since, and once more after that; each event counted bumps the count of events once', () => {
+	const object = loadExceptionsObject();
+	const reader = new ExceptionTableReader(object.mapFd(EXCEPTIONS_MAP));
+	let tableReads = 0;
+	const events = mapMapReadOnly(object.mapFd(EXCEPTION_EVENTS_MAP), 8);
+	const readings = new ExceptionReadings(events, atMs => {
+		tableReads++;
+		return reader.read(atMs);
+	});
+	try {
+		const mapFd = object.mapFd(EXCEPTIONS_MAP);
+		const eventsFd = object.mapFd(EXCEPTION_EVENTS_MAP);
+		const setEvents = (count: bigint) => {
+			const value = Buffer.alloc(8);
+			value.writeBigUInt64LE(count);
+			check('set the count of events', libbpf().mapUpdateElem(eventsFd, Buffer.alloc(4), value, 0));
+		};
+		const counted = () => [...readings.read(0).entries.values()].map(entry => Number(entry.count));
+		// A table written behind the programs' back (no event): what the reads see shows whether they read it.
+		const plant = (count: number) => put(mapFd, {cookie: 1n, progId: 77, ifindex: 2, action: 0}, cpu => (cpu === 0 ? count : 0));
+
+		assert.deepEqual(counted(), []);
+		assert.deepEqual(counted(), [], 'read again: the count of events is not settled yet');
+		plant(1);
+		assert.deepEqual(counted(), [], 'settled at 0: the table is not read');
+		assert.equal(tableReads, 2);
+
+		// The count of events seen moving before the count it follows: the read after sees the count.
+		setEvents(1n);
+		assert.deepEqual(counted(), [1]);
+		plant(2);
+		assert.deepEqual(counted(), [2], 'read once more after the count of events moved');
+		plant(3);
+		assert.deepEqual(counted(), [2], 'settled at 1');
+		assert.deepEqual(counted(), [2]);
+		assert.equal(tableReads, 4);
+
+		// The programs' own events: an abort counts and bumps; a redirect error then the driver's
+		// exception for it count once, and bump once.
+		const run = (program: string, action: bigint) => testRunRawTracepoint(libbpf().programFd(object.program(program)), [0n, 0n, action], 0);
+		run(EXCEPTION_PROGRAMS.xdp_exception, XDP_ABORTED);
+		assert.equal(events.counters[0], 2n);
+		run(EXCEPTION_PROGRAMS.xdp_redirect_err, 0n);
+		run(EXCEPTION_PROGRAMS.xdp_exception, XDP_REDIRECT);
+		assert.equal(events.counters[0], 3n, 'the repeated exception is not an event');
+		const byAction = () => Object.fromEntries([...readings.read(0).entries.values()].filter(entry => entry.progId === 0).map(entry => [entry.action, Number(entry.count)]));
+		assert.deepEqual(byAction(), {0: 1, 4: 1});
+		assert.equal(tableReads, 5);
+	} finally {
+		readings.close();
+		object.close();
+	}
+	assert.throws(() => readings.read(0), /closed/, 'no read of an unmapped page');
 });
