@@ -33,15 +33,17 @@ const yogaWithoutFetch: Plugin = {
 };
 
 /**
- * Work libraries do when they are loaded, which the start of every xdptop paid for and which
- * most runs never need (each measured with a CPU profile of the start):
+ * Libraries' own text, changed where it is loaded. A library whose text no longer matches fails
+ * the build, rather than silently losing the change. Work they do when loaded, which the start of
+ * every xdptop paid for and which most runs never need (each measured with a CPU profile of the start):
  * - an `Intl.Segmenter` made at load (ICU's break rules, ~20 ms for the first one of a
  *   process): made on first use instead (lazy-segmenter.ts);
  * - meow's normalize-package-data and its SPDX tables (~25 ms), loaded for `cli.pkg`, which
  *   xdptop never reads: loaded on first call instead.
- * A library whose text no longer matches fails the build, rather than silently losing this.
+ * And Ink's incremental renderer, which rewrites every line that changed whole: it writes only
+ * the cells that changed (line-update.ts).
  */
-const LOAD_TIME_PATCHES: ReadonlyArray<{readonly file: RegExp; readonly from: string; readonly to: string; readonly prefix?: string}> = [
+const SOURCE_PATCHES: ReadonlyArray<{readonly file: RegExp; readonly from: string; readonly to: string; readonly prefix?: string}> = [
 	...[/string-width[\\/]index\.js$/, /slice-ansi[\\/]tokenize-ansi\.js$/, /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/].map(file => ({
 		file,
 		from: 'new Intl.Segmenter(',
@@ -53,15 +55,21 @@ const LOAD_TIME_PATCHES: ReadonlyArray<{readonly file: RegExp; readonly from: st
 		from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
 		to: 'const normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);',
 	},
+	{
+		file: /ink[\\/]build[\\/]log-update\.js$/,
+		from: 'buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +',
+		to: 'buffer.push(__xdptopChangedLine(previousLines[i], nextLines[i]) +',
+		prefix: `import {changedLine as __xdptopChangedLine} from ${JSON.stringify(here('line-update.ts'))};\n`,
+	},
 ];
-const lazyAtLoad: Plugin = {
-	name: 'xdptop-lazy-at-load',
+const sourcePatches: Plugin = {
+	name: 'xdptop-source-patches',
 	setup(plugin) {
-		for (const {file, from, to, prefix = ''} of LOAD_TIME_PATCHES) {
+		for (const {file, from, to, prefix = ''} of SOURCE_PATCHES) {
 			plugin.onLoad({filter: file}, async args => {
 				const source = await readFile(args.path, 'utf8');
 				if (!source.includes(from)) {
-					throw new Error(`${args.path}: no longer has ${JSON.stringify(from)}, which build.ts defers`);
+					throw new Error(`${args.path}: no longer has ${JSON.stringify(from)}, which build.ts changes`);
 				}
 				return {contents: prefix + source.replaceAll(from, to), loader: 'js'};
 			});
@@ -177,7 +185,7 @@ await build({
 			: "import {createRequire as __xdptopRequire} from 'node:module'; const require = __xdptopRequire(import.meta.url);",
 	},
 	plugins: single
-		? [safeKeypress, fastTokenize, fastOutput, fastSanitize, forgetfulTextCaches, yogaWithoutFetch, lazyAtLoad, singleSwaps]
-		: [safeKeypress, fastTokenize, fastOutput, fastSanitize, forgetfulTextCaches, yogaWithoutFetch, lazyAtLoad],
+		? [safeKeypress, fastTokenize, fastOutput, fastSanitize, forgetfulTextCaches, yogaWithoutFetch, sourcePatches, singleSwaps]
+		: [safeKeypress, fastTokenize, fastOutput, fastSanitize, forgetfulTextCaches, yogaWithoutFetch, sourcePatches],
 	logLevel: 'warning',
 });

@@ -12,7 +12,7 @@ type Options = Parameters<typeof original>[1];
 const ESC = 0x1b;
 
 /** Code points that are exactly one cell wide in every terminal, and never combine. */
-function isSimpleNarrow(code: number): boolean {
+export function isSimpleNarrow(code: number): boolean {
 	return (
 		(code >= 0x20 && code < 0x7f) ||
 		(code >= 0xa0 && code < 0x300) ||

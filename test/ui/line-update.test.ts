@@ -1,0 +1,178 @@
+/**
+ * The bundle's writer of changed lines (source/bundle/line-update.ts), checked against a
+ * terminal emulated here, independently of its own model: the row that Ink's whole line would
+ * leave, and the row its update leaves over the previous one, cell by cell (character and
+ * style), for lines like the monitor's and for random ones.
+ */
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {changedLine} from '../../source/bundle/line-update.js';
+
+const WIDTH = 160;
+const ESC = '\u001B';
+
+interface Cell {
+	character: string;
+	style: string;
+}
+
+/** One row of a terminal: CHA (ESC[nG), EL (ESC[K), SGR and one-cell characters; anything else is an error. */
+class Row {
+	cells: Cell[] = Array.from({length: WIDTH}, () => ({character: ' ', style: ''}));
+	column = 0;
+	pen = new Map<string, string>();
+
+	write(text: string): this {
+		for (let index = 0; index < text.length; ) {
+			if (text[index] === ESC) {
+				const match = /^\u001B\[([\d;]*)([GKm])/.exec(text.slice(index));
+				assert.ok(match, `an escape this row does not know: ${JSON.stringify(text.slice(index, index + 12))}`);
+				const [whole, parameters, final] = match;
+				if (final === 'G') {
+					this.column = Math.max(Number(parameters || '1'), 1) - 1;
+				} else if (final === 'K') {
+					for (let column = this.column; column < WIDTH; column++) {
+						this.cells[column] = {character: ' ', style: this.#style()};
+					}
+				} else {
+					this.#sgr(parameters!);
+				}
+				index += whole!.length;
+				continue;
+			}
+			const character = String.fromCodePoint(text.codePointAt(index)!);
+			this.cells[this.column] = {character, style: this.#style()};
+			this.column++;
+			index += character.length;
+		}
+		return this;
+	}
+
+	/** Only what a pen draws: 22 clears bold and dim, 39/49 the colours, 0 everything. */
+	#sgr(parameters: string): void {
+		const codes = parameters === '' ? ['0'] : parameters.split(';');
+		for (let index = 0; index < codes.length; index++) {
+			const code = Number(codes[index]);
+			if (code === 0) {
+				this.pen.clear();
+			} else if (code === 38 || code === 48) {
+				const length = codes[index + 1] === '5' ? 3 : 5;
+				this.pen.set(code === 38 ? 'fg' : 'bg', codes.slice(index, index + length).join(';'));
+				index += length - 1;
+			} else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) {
+				this.pen.set('fg', String(code));
+			} else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
+				this.pen.set('bg', String(code));
+			} else if (code === 39) {
+				this.pen.delete('fg');
+			} else if (code === 49) {
+				this.pen.delete('bg');
+			} else if (code === 22) {
+				this.pen.delete('1');
+				this.pen.delete('2');
+			} else if (code >= 23 && code <= 29) {
+				this.pen.delete(String(code - 20));
+			} else {
+				this.pen.set(String(code), 'on');
+			}
+		}
+	}
+
+	#style(): string {
+		return [...this.pen.entries()]
+			.sort(([a], [b]) => a.localeCompare(b))
+			.map(([key, value]) => `${key}=${value}`)
+			.join(',');
+	}
+}
+
+/** What the terminal shows after Ink's whole line, on a blank row. */
+const drawnWhole = (line: string) => new Row().write(`${ESC}[1G${line}${ESC}[K`);
+
+function assertUpdates(previous: string, next: string): string {
+	const update = changedLine(previous, next);
+	const row = drawnWhole(previous).write(update);
+	assert.deepEqual(row.cells, drawnWhole(next).cells, `${JSON.stringify(previous)} -> ${JSON.stringify(next)}: ${JSON.stringify(update)}`);
+	assert.equal(row.pen.size, 0, `the pen is left at its default: ${JSON.stringify(update)}`);
+	return update;
+}
+
+const cyan = (text: string) => `${ESC}[36m${text}${ESC}[39m`;
+const inverse = (text: string) => `${ESC}[7m${text}${ESC}[27m`;
+const row = (name: string, pps: string, history: string) => `  ${name.padEnd(16)}up      veth       —   ${pps.padStart(8)} ${cyan(history)}`;
+
+test('a row whose rates and history moved: only those cells are written, and the row shows the new line', () => {
+	const previous = row('lan0', '978', '▁▂▃▄▅▆▇█▁▂▃▄▅▆▇');
+	const next = row('lan0', '981', '▂▃▄▅▆▇█▁▂▃▄▅▆▇█');
+	const update = assertUpdates(previous, next);
+	assert.ok(!update.includes('lan0') && !update.includes('veth'), `cells that did not change are not written: ${JSON.stringify(update)}`);
+	assert.ok(update.length < (next.length * 2) / 3, `${update.length} of ${next.length}`);
+});
+
+test('a change of style alone is written; the selection moving onto a row and off it', () => {
+	const plain = row('lan1', '0', '▁▁▁▁');
+	assertUpdates(plain, inverse(plain));
+	assertUpdates(inverse(plain), plain);
+	assertUpdates(`abc ${cyan('def')} ghi`, `abc ${ESC}[31mdef${ESC}[39m ghi`);
+	assertUpdates(`${ESC}[1m${ESC}[34mhead${ESC}[39m${ESC}[22m`, `${ESC}[2m${ESC}[34mhead${ESC}[39m${ESC}[22m`);
+	assertUpdates(`x${ESC}[38;5;208my${ESC}[39mz`, `x${ESC}[38;2;1;2;3my${ESC}[39mz`);
+	assertUpdates(`${ESC}[44m  ${ESC}[49m`, `${ESC}[41m  ${ESC}[0m`);
+});
+
+test('lines that grow, shrink or empty', () => {
+	assertUpdates('0123456789', '0123456789abc');
+	assertUpdates('0123456789abc', '0123456789');
+	assertUpdates('0123456789abc', '01234x6789');
+	assertUpdates('abc', '');
+	assertUpdates('', cyan('abc'));
+	assertUpdates('same', 'same');
+});
+
+test('what it cannot model cell by cell is written whole, as Ink writes it', () => {
+	const whole = (next: string) => `${ESC}[1G${next}${ESC}[K`;
+	for (const next of ['wide 日本', 'emoji 🚀', 'combining e\u0301', 'tab\there', `${ESC}]8;;https://example.com\u0007link${ESC}]8;;\u0007`, `${ESC}[53mover${ESC}[55m`, `${ESC}[38;5;300mx`]) {
+		assert.equal(changedLine('wide 日本 plain', next), whole(next), JSON.stringify(next));
+		assert.equal(changedLine(next, 'plain'), whole('plain'), JSON.stringify(next));
+	}
+	assert.equal(changedLine(undefined, 'first'), whole('first'));
+});
+
+test('random lines of the monitor\'s characters and styles, each changed a little or a lot', () => {
+	let seed = 11;
+	const random = (below: number) => {
+		seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return seed % below;
+	};
+	const words = ['lan0', ' ', '  ', 'up', 'veth', '—', '…', '▁▂▃', '█', '┤', '╭─╮', '978', '470k', '·', '>', 'x'];
+	const styles: Array<[string, string]> = [
+		['', ''],
+		[`${ESC}[36m`, `${ESC}[39m`],
+		[`${ESC}[7m`, `${ESC}[27m`],
+		[`${ESC}[1m`, `${ESC}[22m`],
+		[`${ESC}[2m`, `${ESC}[22m`],
+		[`${ESC}[1m${ESC}[34m`, `${ESC}[39m${ESC}[22m`],
+		[`${ESC}[31m`, `${ESC}[0m`],
+		[`${ESC}[38;5;208m`, `${ESC}[39m`],
+		[`${ESC}[44m`, `${ESC}[49m`],
+	];
+	const piece = () => {
+		const [open, close] = styles[random(styles.length)]!;
+		return open + words[random(words.length)]! + close;
+	};
+	for (let pair = 0; pair < 3000; pair++) {
+		const pieces = Array.from({length: 1 + random(30)}, piece);
+		const changed = pieces.slice();
+		for (let change = random(6); change > 0; change--) {
+			const at = random(changed.length + 1);
+			const kind = random(3);
+			if (kind === 0) {
+				changed.splice(at, 1, piece());
+			} else if (kind === 1) {
+				changed.splice(at, 0, piece());
+			} else {
+				changed.splice(at, 1);
+			}
+		}
+		assertUpdates(pieces.join(''), changed.join(''));
+	}
+});
