@@ -24,6 +24,11 @@ export class TmuxTerminal {
 		return this.#tmux(['capture-pane', '-p', '-t', this.session]);
 	}
 
+	/** The screen with its styles, as tmux writes them (SGR codes): equal cells give equal text. */
+	screenWithStyles(): string {
+		return this.#tmux(['capture-pane', '-p', '-e', '-t', this.session]);
+	}
+
 	/** tmux key names (Space, Down, q ...) */
 	keys(...keys: string[]): void {
 		this.#tmux(['send-keys', '-t', this.session, ...keys]);

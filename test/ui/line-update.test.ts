@@ -7,93 +7,19 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {changedLine} from '../../source/bundle/line-update.js';
+import {TerminalRow} from '../helpers/terminal-row.js';
 
 const WIDTH = 160;
 const ESC = '\u001B';
 
-interface Cell {
-	character: string;
-	style: string;
-}
-
-/** One row of a terminal: CHA (ESC[nG), EL (ESC[K), SGR and one-cell characters; anything else is an error. */
-class Row {
-	cells: Cell[] = Array.from({length: WIDTH}, () => ({character: ' ', style: ''}));
-	column = 0;
-	pen = new Map<string, string>();
-
-	write(text: string): this {
-		for (let index = 0; index < text.length; ) {
-			if (text[index] === ESC) {
-				const match = /^\u001B\[([\d;]*)([GKm])/.exec(text.slice(index));
-				assert.ok(match, `an escape this row does not know: ${JSON.stringify(text.slice(index, index + 12))}`);
-				const [whole, parameters, final] = match;
-				if (final === 'G') {
-					this.column = Math.max(Number(parameters || '1'), 1) - 1;
-				} else if (final === 'K') {
-					for (let column = this.column; column < WIDTH; column++) {
-						this.cells[column] = {character: ' ', style: this.#style()};
-					}
-				} else {
-					this.#sgr(parameters!);
-				}
-				index += whole!.length;
-				continue;
-			}
-			const character = String.fromCodePoint(text.codePointAt(index)!);
-			this.cells[this.column] = {character, style: this.#style()};
-			this.column++;
-			index += character.length;
-		}
-		return this;
-	}
-
-	/** Only what a pen draws: 22 clears bold and dim, 39/49 the colours, 0 everything. */
-	#sgr(parameters: string): void {
-		const codes = parameters === '' ? ['0'] : parameters.split(';');
-		for (let index = 0; index < codes.length; index++) {
-			const code = Number(codes[index]);
-			if (code === 0) {
-				this.pen.clear();
-			} else if (code === 38 || code === 48) {
-				const length = codes[index + 1] === '5' ? 3 : 5;
-				this.pen.set(code === 38 ? 'fg' : 'bg', codes.slice(index, index + length).join(';'));
-				index += length - 1;
-			} else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) {
-				this.pen.set('fg', String(code));
-			} else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
-				this.pen.set('bg', String(code));
-			} else if (code === 39) {
-				this.pen.delete('fg');
-			} else if (code === 49) {
-				this.pen.delete('bg');
-			} else if (code === 22) {
-				this.pen.delete('1');
-				this.pen.delete('2');
-			} else if (code >= 23 && code <= 29) {
-				this.pen.delete(String(code - 20));
-			} else {
-				this.pen.set(String(code), 'on');
-			}
-		}
-	}
-
-	#style(): string {
-		return [...this.pen.entries()]
-			.sort(([a], [b]) => a.localeCompare(b))
-			.map(([key, value]) => `${key}=${value}`)
-			.join(',');
-	}
-}
-
 /** What the terminal shows after Ink's whole line, on a blank row. */
-const drawnWhole = (line: string) => new Row().write(`${ESC}[1G${line}${ESC}[K`);
+const drawnWhole = (line: string) => new TerminalRow(WIDTH).write(`${ESC}[1G${line}${ESC}[K`);
 
 function assertUpdates(previous: string, next: string): string {
 	const update = changedLine(previous, next);
 	const row = drawnWhole(previous).write(update);
 	assert.deepEqual(row.cells, drawnWhole(next).cells, `${JSON.stringify(previous)} -> ${JSON.stringify(next)}: ${JSON.stringify(update)}`);
-	assert.equal(row.pen.size, 0, `the pen is left at its default: ${JSON.stringify(update)}`);
+	assert.ok(row.pen.isDefault, `the pen is left at its default: ${JSON.stringify(update)}`);
 	return update;
 }
 
