@@ -15,11 +15,18 @@ const RESET = `${ESC}[0m`;
 /** Unchanged cells between two changed runs that are written again rather than skipped with a cursor move. */
 const JOIN_GAP = 8;
 
-/** A line as cells: a character per column, and the style each is drawn in (canonical SGR parameters, '' for none). */
+/** A line as cells: a code point per column, and the style each is drawn in (canonical SGR parameters, '' for none). */
 interface Cells {
-	readonly characters: string[];
+	readonly characters: number[];
 	readonly styles: string[];
 }
+
+/**
+ * The cells of lines written lately, by line: a line that changed is parsed as the new one, and
+ * parsed again as the old one on the frame after. Bounded, as old lines are never asked for again.
+ */
+const parsed = new Map<string, Cells | undefined>();
+const PARSED_LINES = 256;
 
 /** SGR attributes that have a parameter to set and one to clear: bold and dim share 22. */
 const ATTRIBUTES: ReadonlyArray<readonly [set: number, clear: number]> = [
@@ -106,35 +113,73 @@ class Pen {
 }
 
 /** A line Ink drew (from the default pen), as cells; undefined where it is not only SGR codes and one-cell characters. */
-export function cellsOf(line: string): Cells | undefined {
-	const characters: string[] = [];
-	const styles: string[] = [];
+function cellsOf(line: string): Cells | undefined {
+	if (parsed.has(line)) {
+		return parsed.get(line);
+	}
+	const cells = parse(line);
+	if (parsed.size >= PARSED_LINES) {
+		parsed.delete(parsed.keys().next().value!);
+	}
+	parsed.set(line, cells);
+	return cells;
+}
+
+/**
+ * The style after an SGR sequence, from the style before: a style is the whole pen, so this is
+ * a function of the two, and a frame asks the same few questions on every line.
+ */
+const transitions = new Map<string, string | undefined>();
+const TRANSITIONS = 512;
+
+function styleAfter(style: string, parameters: string): string | undefined {
+	const key = `${style}m${parameters}`;
+	if (transitions.has(key)) {
+		return transitions.get(key);
+	}
 	const pen = new Pen();
+	pen.apply(style); // A style is SGR parameters from a reset ('' is the reset itself).
+	const next = pen.apply(parameters) ? pen.style : undefined;
+	if (transitions.size >= TRANSITIONS) {
+		transitions.delete(transitions.keys().next().value!);
+	}
+	transitions.set(key, next);
+	return next;
+}
+
+/** A digit or ';' (NaN past the end is neither). */
+function isParameter(code: number): boolean {
+	return (code >= 0x30 && code <= 0x39) || code === 0x3b;
+}
+
+function parse(line: string): Cells | undefined {
+	const characters: number[] = [];
+	const styles: string[] = [];
 	let style = '';
 	for (let index = 0; index < line.length; ) {
-		const code = line.codePointAt(index)!;
+		const code = line.charCodeAt(index);
 		if (code === 0x1b) {
 			if (line[index + 1] !== '[') {
 				return undefined;
 			}
 			let end = index + 2;
-			while (end < line.length && /[\d;]/.test(line[end]!)) {
+			while (isParameter(line.charCodeAt(end))) {
 				end++;
 			}
-			if (line[end] !== 'm' || !pen.apply(line.slice(index + 2, end))) {
+			const next = line[end] === 'm' ? styleAfter(style, line.slice(index + 2, end)) : undefined;
+			if (next === undefined) {
 				return undefined;
 			}
-			style = pen.style;
+			style = next;
 			index = end + 1;
 			continue;
 		}
 		if (!isSimpleNarrow(code)) {
-			return undefined;
+			return undefined; // Also half of a surrogate pair: every one-cell character is one code unit.
 		}
-		const character = String.fromCodePoint(code);
-		characters.push(character);
+		characters.push(code);
 		styles.push(style);
-		index += character.length;
+		index++;
 	}
 	return {characters, styles};
 }
@@ -149,7 +194,7 @@ function drawn(cells: Cells, from: number, to: number): string {
 			text += next === '' ? RESET : `${ESC}[0;${next}m`;
 			style = next;
 		}
-		text += cells.characters[column]!;
+		text += String.fromCharCode(cells.characters[column]!);
 	}
 	return style === '' ? text : text + RESET;
 }
