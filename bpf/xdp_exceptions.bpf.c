@@ -65,8 +65,10 @@ struct {
 
 /*
  * How many events were counted, ever: userspace maps it and reads the table (a batch lookup that
- * walks all of its buckets) only when this moved. Bumped after the count, with a full barrier, so
- * a reader that sees it moved then finds the count in the table.
+ * walks all of its buckets) only when this moved. Bumped after the count with an atomic add that
+ * is not ordered on every architecture (x86's `lock add` is; arm64's relaxed add is not): a CPU
+ * may show the bump before the count, so userspace reads the table once more after it saw the
+ * bump, and a count is late by one read at most.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -7,6 +7,7 @@
  */
 import {build, type Plugin} from 'esbuild';
 import {readFile} from 'node:fs/promises';
+import {sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const [entry, outfile, variant] = process.argv.slice(2);
@@ -43,37 +44,84 @@ const yogaWithoutFetch: Plugin = {
  * And Ink's incremental renderer, which rewrites every line that changed whole: it writes only
  * the cells that changed (line-update.ts).
  */
-const SOURCE_PATCHES: ReadonlyArray<{readonly file: RegExp; readonly from: string; readonly to: string; readonly prefix?: string}> = [
-	...[/string-width[\\/]index\.js$/, /slice-ansi[\\/]tokenize-ansi\.js$/, /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/].map(file => ({
+interface SourcePatch {
+	/** The package the file is in: a bundle that has any of its files must have this one patched. */
+	readonly package: string;
+	readonly file: RegExp;
+	/** Each `from` must be in the file: all of it is replaced by `to`. */
+	readonly changes: ReadonlyArray<{readonly from: string; readonly to: string}>;
+	readonly prefix?: string;
+}
+const SOURCE_PATCHES: readonly SourcePatch[] = [
+	...(
+		[
+			['string-width', /string-width[\\/]index\.js$/],
+			['slice-ansi', /slice-ansi[\\/]tokenize-ansi\.js$/],
+			['@alcalzone/ansi-tokenize', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/],
+		] as const
+	).map(([name, file]) => ({
+		package: name,
 		file,
-		from: 'new Intl.Segmenter(',
-		to: '__xdptopLazySegmenter(',
+		changes: [{from: 'new Intl.Segmenter(', to: '__xdptopLazySegmenter('}],
 		prefix: `import {lazySegmenter as __xdptopLazySegmenter} from ${JSON.stringify(here('lazy-segmenter.ts'))};\n`,
 	})),
 	{
+		package: 'meow',
 		file: /meow[\\/]build[\\/]dependencies\.js$/,
-		from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
-		to: 'const normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);',
+		changes: [
+			{
+				from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+				to: 'const normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);',
+			},
+		],
 	},
 	{
+		package: 'ink',
 		file: /ink[\\/]build[\\/]log-update\.js$/,
-		from: 'buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +',
-		to: 'buffer.push(__xdptopChangedLine(previousLines[i], nextLines[i]) +',
-		prefix: `import {changedLine as __xdptopChangedLine} from ${JSON.stringify(here('line-update.ts'))};\n`,
+		changes: [
+			{
+				from: 'buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +',
+				to: 'buffer.push(__xdptopChangedLine(previousLines[i], nextLines[i], stream.columns) +',
+			},
+			{
+				// As a frame starts: where the screen is not what Ink thinks, it is cleared and every line written.
+				from: "        const nextLines = str.split('\\n');\n",
+				to: "        const nextLines = str.split('\\n');\n        if (__xdptopMustRedraw(nextLines, stream)) {\n            stream.write('\\u001B[H\\u001B[2J');\n            previousLines = previousLines.map(() => undefined);\n        }\n",
+			},
+		],
+		prefix: `import {changedLine as __xdptopChangedLine, mustRedraw as __xdptopMustRedraw} from ${JSON.stringify(here('line-update.ts'))};\n`,
 	},
 ];
+/** A patch whose package is in the bundle but whose file never loaded (renamed, moved) fails the build too. */
 const sourcePatches: Plugin = {
 	name: 'xdptop-source-patches',
 	setup(plugin) {
-		for (const {file, from, to, prefix = ''} of SOURCE_PATCHES) {
-			plugin.onLoad({filter: file}, async args => {
-				const source = await readFile(args.path, 'utf8');
-				if (!source.includes(from)) {
-					throw new Error(`${args.path}: no longer has ${JSON.stringify(from)}, which build.ts changes`);
+		const loaded: string[] = [];
+		const applied = new Set<SourcePatch>();
+		plugin.onLoad({filter: /.*/}, args => {
+			loaded.push(args.path);
+			return undefined; // Loaded by whatever comes next.
+		});
+		for (const patch of SOURCE_PATCHES) {
+			plugin.onLoad({filter: patch.file}, async args => {
+				let source = await readFile(args.path, 'utf8');
+				for (const {from, to} of patch.changes) {
+					if (!source.includes(from)) {
+						throw new Error(`${args.path}: no longer has ${JSON.stringify(from)}, which build.ts changes`);
+					}
+					source = source.replaceAll(from, to);
 				}
-				return {contents: prefix + source.replaceAll(from, to), loader: 'js'};
+				applied.add(patch);
+				return {contents: (patch.prefix ?? '') + source, loader: 'js'};
 			});
 		}
+		// Errors returned, not pushed into the result: those would not fail the build.
+		plugin.onEnd(result => ({
+			errors: SOURCE_PATCHES.filter(patch => {
+				const inPackage = `${sep}node_modules${sep}${patch.package.split('/').join(sep)}${sep}`;
+				return result.errors.length === 0 && !applied.has(patch) && loaded.some(path => path.includes(inPackage));
+			}).map(patch => ({text: `${patch.package} is bundled without a file matching ${patch.file}, which build.ts changes`})),
+		}));
 	},
 };
 
@@ -118,13 +166,19 @@ const fastOutput: Plugin = {
 /**
  * Ink's text caches, which keep every text for the life of the process, swapped for ones that
  * forget (measure-text.ts, wrap-text.ts). Both are imported relatively by Ink's own modules; a
- * build in which either swap did not happen fails, rather than ship the growing caches again.
+ * build of Ink's renderer in which either swap did not happen fails, rather than ship the growing
+ * caches again.
  */
 const INK_TEXT_CACHES = ['measure-text', 'wrap-text'];
 const forgetfulTextCaches: Plugin = {
 	name: 'xdptop-forgetful-text-caches',
 	setup(plugin) {
 		const swapped = new Set<string>();
+		let renderer = false;
+		plugin.onLoad({filter: /ink[\\/]build[\\/]renderer\.js$/}, () => {
+			renderer = true;
+			return undefined; // Loaded by whatever comes next.
+		});
 		plugin.onResolve({filter: /^\.\/(measure|wrap)-text\.js$/}, args => {
 			if (!args.importer.includes('/ink/build/')) {
 				return undefined;
@@ -135,9 +189,7 @@ const forgetfulTextCaches: Plugin = {
 		});
 		plugin.onEnd(result => {
 			const missed = INK_TEXT_CACHES.filter(name => !swapped.has(name));
-			if (result.errors.length === 0 && missed.length > 0) {
-				result.errors.push({id: '', pluginName: 'xdptop-forgetful-text-caches', text: `Ink no longer imports ${missed.join(', ')} as build.ts expects`, location: null, notes: [], detail: undefined});
-			}
+			return {errors: result.errors.length === 0 && renderer && missed.length > 0 ? [{text: `Ink no longer imports ${missed.join(', ')} as build.ts expects`}] : []};
 		});
 	},
 };

@@ -4,9 +4,12 @@
  * Ink rewrites the whole line. A monitor's frame changes a few cells of most lines (rates, a
  * sparkline, the clock), so the bytes to the terminal fall to about a third. A line this cannot
  * model cell by cell (an escape other than SGR, a control character, a character that is not
- * exactly one cell wide) is written whole, as Ink writes it.
+ * exactly one cell wide) is written whole, as Ink writes it. After the terminal changed size, or
+ * a frame had a line wider than the terminal (Ink draws one frame of the old layout after a
+ * resize, and it wraps and scrolls), the screen is not what Ink thinks it is: the next frame
+ * clears the screen and writes every line whole.
  */
-import {isSimpleNarrow} from './string-width.js';
+import stringWidth, {isSimpleNarrow} from './string-width.js';
 
 const ESC = '\u001B';
 const CURSOR_TO_START = `${ESC}[1G`;
@@ -48,7 +51,8 @@ class Pen {
 
 	/** Applies one SGR sequence's parameters; false for one this does not model. */
 	apply(parameters: string): boolean {
-		const codes = parameters === '' ? [0] : parameters.split(';').map(Number);
+		const parts = parameters === '' ? ['0'] : parameters.split(';');
+		const codes = parts.map(Number);
 		for (let index = 0; index < codes.length; index++) {
 			const code = codes[index]!;
 			if (code === 0) {
@@ -64,8 +68,9 @@ class Pen {
 			} else if (code === 49) {
 				this.background = '';
 			} else if (code === 38 || code === 48) {
+				// A colour's empty index is read differently by terminals (0, or the default colour).
 				const length = codes[index + 1] === 5 ? 3 : codes[index + 1] === 2 ? 5 : 0;
-				if (length === 0 || index + length > codes.length || codes.slice(index, index + length).some(part => !Number.isInteger(part) || part < 0 || part > 255)) {
+				if (length === 0 || index + length > codes.length || parts.slice(index, index + length).some(part => part === '' || Number(part) > 255)) {
 					return false;
 				}
 				const color = codes.slice(index, index + length).join(';');
@@ -202,14 +207,16 @@ function drawn(cells: Cells, from: number, to: number): string {
 /**
  * What turns `previous` on the terminal into `next`, with the cursor anywhere on that row and
  * the pen at its default: Ink's own `cursorTo(0) + next + eraseEndLine` where `previous` is not
- * known or cannot be modelled, else a cursor move and the cells of each changed run. A line
- * whose width changed is written from its first change to its end, and erased after.
+ * known or cannot be modelled, or either is wider than the terminal's `columns` (it wraps, and
+ * a cursor move cannot reach past the row's end), else a cursor move and the cells of each
+ * changed run. A line whose width changed is written from its first change to its end, and
+ * erased after.
  */
-export function changedLine(previous: string | undefined, next: string): string {
+export function changedLine(previous: string | undefined, next: string, columns = Number.POSITIVE_INFINITY): string {
 	const whole = CURSOR_TO_START + next + ERASE_TO_END;
 	const before = previous === undefined ? undefined : cellsOf(previous);
 	const after = before && cellsOf(next);
-	if (!before || !after) {
+	if (!before || !after || before.characters.length > columns || after.characters.length > columns) {
 		return whole;
 	}
 	const width = after.characters.length;
@@ -238,4 +245,26 @@ export function changedLine(previous: string | undefined, next: string): string 
 		update += width === 0 || update === '' ? `${ESC}[${width + 1}G${ERASE_TO_END}` : ERASE_TO_END;
 	}
 	return update.length < whole.length ? update : whole;
+}
+
+/** Where the terminal's size was at the last frame, and whether that frame had a line wider than it. */
+let lastSize: string | undefined;
+let overflowed = false;
+
+/** Cells a line takes on the terminal. */
+function widthOf(line: string): number {
+	return cellsOf(line)?.characters.length ?? stringWidth(line);
+}
+
+/**
+ * Called as each frame starts, with its lines and the terminal: true when the screen must be
+ * cleared and every line written whole, as the last frame may not be where Ink thinks it is.
+ */
+export function mustRedraw(lines: readonly string[], terminal: {readonly columns?: number; readonly rows?: number}): boolean {
+	const size = `${terminal.columns}x${terminal.rows}`;
+	const redraw = overflowed || (lastSize !== undefined && size !== lastSize);
+	lastSize = size;
+	const columns = terminal.columns ?? Number.POSITIVE_INFINITY;
+	overflowed = lines.some(line => widthOf(line) > columns);
+	return redraw;
 }

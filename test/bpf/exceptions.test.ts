@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {EXCEPTION_EVENTS_MAP, EXCEPTION_KEY_SIZE, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from '../../source/bpf/abi.js';
+import {EXCEPTION_EVENTS_MAP, EXCEPTION_KEY_SIZE, EXCEPTION_KEYS_MAX, EXCEPTION_LOST, EXCEPTION_PROGRAMS, EXCEPTIONS_MAP} from '../../source/bpf/abi.js';
 import {ExceptionReadings, ExceptionTableReader, pruneGone, reserveLostKey} from '../../source/bpf/exceptions.js';
 import {programInfoByFd} from '../../source/bpf/info.js';
 import {check, libbpf, mapMapReadOnly} from '../../source/bpf/libbpf.js';
@@ -166,4 +166,22 @@ test('the table is read again only when the programs counted since, and once mor
 		object.close();
 	}
 	assert.throws(() => readings.read(0), /closed/, 'no read of an unmapped page');
+});
+
+test('an event that finds the table full counts as lost, and bumps the count of events too', () => {
+	const object = loadExceptionsObject();
+	const events = mapMapReadOnly(object.mapFd(EXCEPTION_EVENTS_MAP), 8);
+	try {
+		const mapFd = object.mapFd(EXCEPTIONS_MAP);
+		reserveLostKey(mapFd);
+		for (let index = 1; index < EXCEPTION_KEYS_MAX; index++) {
+			put(mapFd, {cookie: 1n, progId: 1000 + index, ifindex: 2, action: 0}, () => 0);
+		}
+		testRunRawTracepoint(libbpf().programFd(object.program(EXCEPTION_PROGRAMS.xdp_exception)), [0n, 0n, XDP_ABORTED], 0);
+		assert.equal(events.counters[0], 1n);
+		assert.equal(new ExceptionTableReader(mapFd).read(0).lost, 1n);
+	} finally {
+		events.unmap();
+		object.close();
+	}
 });

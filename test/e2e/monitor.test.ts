@@ -92,6 +92,20 @@ describe('the monitor in a terminal', () => {
 		process.kill(terminal.programPid(), 'SIGKILL');
 		await until(() => lab.ipLinkXdp() === undefined, 'the kernel to drop the link');
 	});
+
+	test('a narrower terminal, then a wider one: every line is drawn again from the top, whole', async () => {
+		await terminal.waitFor(new RegExp(`> ${lab.localIf} +up`));
+		for (const columns of [119, 90, 120]) {
+			terminal.resize(columns, 40);
+			// Two ticks: lines that changed are written cell by cell again after the first.
+			await sleep(2500);
+			const lines = terminal.screen().split('\n');
+			assert.match(lines[0]!, /^xdptop {2}host /, `${columns} columns: the header\n${lines.join('\n')}`);
+			assert.match(lines[1]!, /^ {2}IFACE +STATE/, `${columns} columns: the table's header`);
+			assert.match(row(), /^> \S+ +up +/, `${columns} columns: the selected row\n${lines.join('\n')}`);
+			assert.ok(lines.every(line => line.length <= columns), `${columns} columns: nothing wider`);
+		}
+	});
 });
 
 describe('a crash in the render path', () => {

@@ -29,6 +29,10 @@ export class TmuxTerminal {
 		return this.#tmux(['capture-pane', '-p', '-e', '-t', this.session]);
 	}
 
+	resize(columns: number, rows: number): void {
+		this.#tmux(['resize-window', '-t', this.session, '-x', String(columns), '-y', String(rows)]);
+	}
+
 	/** tmux key names (Space, Down, q ...) */
 	keys(...keys: string[]): void {
 		this.#tmux(['send-keys', '-t', this.session, ...keys]);

@@ -56,12 +56,14 @@ function frames(): string[] {
 	return result;
 }
 
-async function waitForCount(file: string, count: number): Promise<void> {
+/** Waits until the pane drew `count` frames; the bytes it wrote for them. */
+async function waitForCount(file: string, count: number): Promise<number> {
 	const deadline = Date.now() + 10_000;
 	while (Date.now() < deadline) {
 		try {
-			if (Number(readFileSync(file, 'utf8')) >= count) {
-				return;
+			const [frames, bytes] = readFileSync(file, 'utf8').split(' ').map(Number);
+			if (frames! >= count) {
+				return bytes!;
 			}
 		} catch {
 			// Not written yet.
@@ -87,15 +89,28 @@ test('after every frame, the incremental pane shows what the frame drawn alone s
 			return {terminal, progress};
 		});
 		await sleep(300);
+		let firstFrameBytes = 0;
+		let bytes = 0;
 		for (let frame = 1; frame <= drawn.length; frame++) {
-			for (const {terminal, progress} of panes) {
+			for (const [pane, {terminal, progress}] of panes.entries()) {
 				terminal.keys('Enter');
-				await waitForCount(progress, frame);
+				const written = await waitForCount(progress, frame);
+				if (pane === 0) {
+					firstFrameBytes ||= written;
+					bytes = written;
+				}
 			}
 			const [incremental, whole] = panes.map(({terminal}) => normalizedScreen(terminal.screenWithStyles(), COLUMNS));
 			assert.equal(incremental, whole, `frame ${frame}`);
 		}
 		assert.match(panes[0]!.terminal.screen(), /10:00:24/, 'the last frame is on screen');
+		// Ink would have written each line that changed whole: at least its characters.
+		let wholeLines = 0;
+		for (let frame = 1; frame < drawn.length; frame++) {
+			const before = drawn[frame - 1]!.split('\n');
+			wholeLines += drawn[frame]!.split('\n').filter((line, index) => line !== before[index]).reduce((sum, line) => sum + Buffer.byteLength(line), 0);
+		}
+		assert.ok(bytes - firstFrameBytes < wholeLines / 2, `only the changed cells: ${bytes - firstFrameBytes} bytes after the first frame, against ${wholeLines} in the lines that changed`);
 	} finally {
 		terminals.forEach(terminal => terminal.close());
 		rmSync(scratch, {recursive: true, force: true});

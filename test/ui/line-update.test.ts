@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {changedLine} from '../../source/bundle/line-update.js';
+import {changedLine, mustRedraw} from '../../source/bundle/line-update.js';
 import {TerminalRow} from '../helpers/terminal-row.js';
 
 const WIDTH = 160;
@@ -61,6 +61,13 @@ test('what it cannot model cell by cell is written whole, as Ink writes it', () 
 		assert.equal(changedLine(next, 'plain'), whole('plain'), JSON.stringify(next));
 	}
 	assert.equal(changedLine(undefined, 'first'), whole('first'));
+	for (const next of [`a${ESC}[38;5;mb`, `a${ESC}[48;5;mb`, `a${ESC}[38;2;;;mb`, `a${ESC}[38;2;1;2mb`]) {
+		assert.equal(changedLine('ab', next), whole(next), `an empty or missing colour index: ${JSON.stringify(next)}`);
+	}
+	// Wider than the terminal: it wraps, and a cursor move stops at the row's last column.
+	assert.equal(changedLine('abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnopqrstuvwxyZ', 20), whole('abcdefghijklmnopqrstuvwxyZ'));
+	assert.equal(changedLine('abcdefghijklmnopqrstuvwxyz', 'abcdefghij', 20), whole('abcdefghij'));
+	assert.notEqual(changedLine('abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnopqrstuvwxyZ', 26), whole('abcdefghijklmnopqrstuvwxyZ'), 'as wide as the terminal');
 });
 
 test('random lines of the monitor\'s characters and styles, each changed a little or a lot', () => {
@@ -101,4 +108,19 @@ test('random lines of the monitor\'s characters and styles, each changed a littl
 		}
 		assertUpdates(pieces.join(''), changed.join(''));
 	}
+});
+
+test('the screen is cleared and drawn whole after the terminal changed size, or after a frame wider than it', () => {
+	const frame = ['header', `${ESC}[36mrow${ESC}[39m`];
+	const wide = ['header', 'x'.repeat(90)];
+	assert.equal(mustRedraw(frame, {columns: 80, rows: 24}), false, 'the first frame: the screen is fresh');
+	assert.equal(mustRedraw(frame, {columns: 80, rows: 24}), false);
+	assert.equal(mustRedraw(frame, {columns: 79, rows: 24}), true, 'narrower');
+	assert.equal(mustRedraw(frame, {columns: 79, rows: 24}), false);
+	assert.equal(mustRedraw(frame, {columns: 79, rows: 30}), true, 'taller');
+	assert.equal(mustRedraw(wide, {columns: 79, rows: 30}), false, 'a frame of the old layout: it is drawn, and wraps');
+	assert.equal(mustRedraw(frame, {columns: 79, rows: 30}), true, 'so the frame after it is drawn whole');
+	assert.equal(mustRedraw(['日本語'.repeat(30)], {columns: 79, rows: 30}), false);
+	assert.equal(mustRedraw(frame, {columns: 79, rows: 30}), true, 'wide characters measured as two cells (90 > 79)');
+	assert.equal(mustRedraw(frame, {columns: 79, rows: 30}), false);
 });

@@ -94,6 +94,10 @@ test("Ink's frames are anchored at the top of the screen; other writes pass unch
 	assert.equal(anchorFrames('\u001B[38A\u001B[Erow'), '\u001B[H\u001B[Erow');
 	assert.equal(anchorFrames('plain \u001B[2A text'), 'plain \u001B[2A text');
 	assert.equal(anchorFrames('\u001B[?2026h'), '\u001B[?2026h');
+	// Ink's log.clear() (the terminal got narrower): the screen is cleared from the top instead.
+	assert.equal(anchorFrames('\u001B[2K\u001B[1A\u001B[2K\u001B[1A\u001B[2K\u001B[G'), '\u001B[H\u001B[2J');
+	assert.equal(anchorFrames('\u001B[2K\u001B[G'), '\u001B[H\u001B[2J');
+	assert.equal(anchorFrames('\u001B[2K\u001B[Gnext'), '\u001B[2K\u001B[Gnext', 'only an erase alone');
 });
 
 test('a demo starts with what it sends, and for how long, in the status line; a monitor with its hint', () => {
