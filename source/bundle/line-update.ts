@@ -18,18 +18,11 @@ const RESET = `${ESC}[0m`;
 /** Unchanged cells between two changed runs that are written again rather than skipped with a cursor move. */
 const JOIN_GAP = 8;
 
-/** A line as cells: a code point per column, and the style each is drawn in (canonical SGR parameters, '' for none). */
+/** A line as cells: a character per column, and the style each is drawn in (canonical SGR parameters, '' for none). */
 interface Cells {
-	readonly characters: number[];
+	readonly characters: string[];
 	readonly styles: string[];
 }
-
-/**
- * The cells of lines written lately, by line: a line that changed is parsed as the new one, and
- * parsed again as the old one on the frame after. Bounded, as old lines are never asked for again.
- */
-const parsed = new Map<string, Cells | undefined>();
-const PARSED_LINES = 256;
 
 /** SGR attributes that have a parameter to set and one to clear: bold and dim share 22. */
 const ATTRIBUTES: ReadonlyArray<readonly [set: number, clear: number]> = [
@@ -119,72 +112,34 @@ class Pen {
 
 /** A line Ink drew (from the default pen), as cells; undefined where it is not only SGR codes and one-cell characters. */
 function cellsOf(line: string): Cells | undefined {
-	if (parsed.has(line)) {
-		return parsed.get(line);
-	}
-	const cells = parse(line);
-	if (parsed.size >= PARSED_LINES) {
-		parsed.delete(parsed.keys().next().value!);
-	}
-	parsed.set(line, cells);
-	return cells;
-}
-
-/**
- * The style after an SGR sequence, from the style before: a style is the whole pen, so this is
- * a function of the two, and a frame asks the same few questions on every line.
- */
-const transitions = new Map<string, string | undefined>();
-const TRANSITIONS = 512;
-
-function styleAfter(style: string, parameters: string): string | undefined {
-	const key = `${style}m${parameters}`;
-	if (transitions.has(key)) {
-		return transitions.get(key);
-	}
-	const pen = new Pen();
-	pen.apply(style); // A style is SGR parameters from a reset ('' is the reset itself).
-	const next = pen.apply(parameters) ? pen.style : undefined;
-	if (transitions.size >= TRANSITIONS) {
-		transitions.delete(transitions.keys().next().value!);
-	}
-	transitions.set(key, next);
-	return next;
-}
-
-/** A digit or ';' (NaN past the end is neither). */
-function isParameter(code: number): boolean {
-	return (code >= 0x30 && code <= 0x39) || code === 0x3b;
-}
-
-function parse(line: string): Cells | undefined {
-	const characters: number[] = [];
+	const characters: string[] = [];
 	const styles: string[] = [];
+	const pen = new Pen();
 	let style = '';
 	for (let index = 0; index < line.length; ) {
-		const code = line.charCodeAt(index);
+		const code = line.codePointAt(index)!;
 		if (code === 0x1b) {
 			if (line[index + 1] !== '[') {
 				return undefined;
 			}
 			let end = index + 2;
-			while (isParameter(line.charCodeAt(end))) {
+			while (end < line.length && /[\d;]/.test(line[end]!)) {
 				end++;
 			}
-			const next = line[end] === 'm' ? styleAfter(style, line.slice(index + 2, end)) : undefined;
-			if (next === undefined) {
+			if (line[end] !== 'm' || !pen.apply(line.slice(index + 2, end))) {
 				return undefined;
 			}
-			style = next;
+			style = pen.style;
 			index = end + 1;
 			continue;
 		}
 		if (!isSimpleNarrow(code)) {
-			return undefined; // Also half of a surrogate pair: every one-cell character is one code unit.
+			return undefined;
 		}
-		characters.push(code);
+		const character = String.fromCodePoint(code);
+		characters.push(character);
 		styles.push(style);
-		index++;
+		index += character.length;
 	}
 	return {characters, styles};
 }
@@ -199,7 +154,7 @@ function drawn(cells: Cells, from: number, to: number): string {
 			text += next === '' ? RESET : `${ESC}[0;${next}m`;
 			style = next;
 		}
-		text += String.fromCharCode(cells.characters[column]!);
+		text += cells.characters[column]!;
 	}
 	return style === '' ? text : text + RESET;
 }
@@ -251,11 +206,6 @@ export function changedLine(previous: string | undefined, next: string, columns 
 let lastSize: string | undefined;
 let overflowed = false;
 
-/** Cells a line takes on the terminal. */
-function widthOf(line: string): number {
-	return cellsOf(line)?.characters.length ?? stringWidth(line);
-}
-
 /**
  * Called as each frame starts, with its lines and the terminal: true when the screen must be
  * cleared and every line written whole, as the last frame may not be where Ink thinks it is.
@@ -265,6 +215,7 @@ export function mustRedraw(lines: readonly string[], terminal: {readonly columns
 	const redraw = overflowed || (lastSize !== undefined && size !== lastSize);
 	lastSize = size;
 	const columns = terminal.columns ?? Number.POSITIVE_INFINITY;
-	overflowed = lines.some(line => widthOf(line) > columns);
+	// Ink measures every line of a frame with the same function: lines without escapes count fast.
+	overflowed = lines.some(line => stringWidth(line) > columns);
 	return redraw;
 }
