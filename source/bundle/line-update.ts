@@ -9,6 +9,7 @@
  * resize, and it wraps and scrolls), the screen is not what Ink thinks it is: the next frame
  * clears the screen and writes every line whole.
  */
+import {sgrEnd} from './ansi-tokenize.js';
 import stringWidth, {isSimpleNarrow} from './string-width.js';
 
 const ESC = '\u001B';
@@ -119,14 +120,8 @@ function cellsOf(line: string): Cells | undefined {
 	for (let index = 0; index < line.length; ) {
 		const code = line.codePointAt(index)!;
 		if (code === 0x1b) {
-			if (line[index + 1] !== '[') {
-				return undefined;
-			}
-			let end = index + 2;
-			while (end < line.length && /[\d;]/.test(line[end]!)) {
-				end++;
-			}
-			if (line[end] !== 'm' || !pen.apply(line.slice(index + 2, end))) {
+			const end = sgrEnd(line, index);
+			if (end < 0 || !pen.apply(line.slice(index + 2, end))) {
 				return undefined;
 			}
 			style = pen.style;
