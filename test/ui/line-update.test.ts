@@ -6,22 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {changedLine, mustRedraw} from '../../source/bundle/line-update.js';
-import {TerminalRow} from '../helpers/terminal-row.js';
-
-const WIDTH = 160;
-const ESC = '\u001B';
-
-/** What the terminal shows after Ink's whole line, on a blank row. */
-const drawnWhole = (line: string) => new TerminalRow(WIDTH).write(`${ESC}[1G${line}${ESC}[K`);
-
-function assertUpdates(previous: string, next: string): string {
-	const update = changedLine(previous, next);
-	const row = drawnWhole(previous).write(update);
-	assert.deepEqual(row.cells, drawnWhole(next).cells, `${JSON.stringify(previous)} -> ${JSON.stringify(next)}: ${JSON.stringify(update)}`);
-	assert.ok(row.pen.isDefault, `the pen is left at its default: ${JSON.stringify(update)}`);
-	return update;
-}
+import {changedLine, mustRedraw, NOT_SIMPLE_NARROW} from '../../source/bundle/line-update.js';
+import {isSimpleNarrow} from '../../source/bundle/string-width.js';
+import {assertUpdates, ESC, randomLines} from '../helpers/line-update-cases.js';
 
 const cyan = (text: string) => `${ESC}[36m${text}${ESC}[39m`;
 const inverse = (text: string) => `${ESC}[7m${text}${ESC}[27m`;
@@ -71,42 +58,16 @@ test('what it cannot model cell by cell is written whole, as Ink writes it', () 
 });
 
 test('random lines of the monitor\'s characters and styles, each changed a little or a lot', () => {
-	let seed = 11;
-	const random = (below: number) => {
-		seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-		return seed % below;
-	};
-	const words = ['lan0', ' ', '  ', 'up', 'veth', '—', '…', '▁▂▃', '█', '┤', '╭─╮', '978', '470k', '·', '>', 'x'];
-	const styles: Array<[string, string]> = [
-		['', ''],
-		[`${ESC}[36m`, `${ESC}[39m`],
-		[`${ESC}[7m`, `${ESC}[27m`],
-		[`${ESC}[1m`, `${ESC}[22m`],
-		[`${ESC}[2m`, `${ESC}[22m`],
-		[`${ESC}[1m${ESC}[34m`, `${ESC}[39m${ESC}[22m`],
-		[`${ESC}[31m`, `${ESC}[0m`],
-		[`${ESC}[38;5;208m`, `${ESC}[39m`],
-		[`${ESC}[44m`, `${ESC}[49m`],
-	];
-	const piece = () => {
-		const [open, close] = styles[random(styles.length)]!;
-		return open + words[random(words.length)]! + close;
-	};
+	const {line, changed} = randomLines(11);
 	for (let pair = 0; pair < 3000; pair++) {
-		const pieces = Array.from({length: 1 + random(30)}, piece);
-		const changed = pieces.slice();
-		for (let change = random(6); change > 0; change--) {
-			const at = random(changed.length + 1);
-			const kind = random(3);
-			if (kind === 0) {
-				changed.splice(at, 1, piece());
-			} else if (kind === 1) {
-				changed.splice(at, 0, piece());
-			} else {
-				changed.splice(at, 1);
-			}
-		}
-		assertUpdates(pieces.join(''), changed.join(''));
+		const pieces = line();
+		assertUpdates(pieces.join(''), changed(pieces).join(''));
+	}
+});
+
+test('the characters modelled as one cell are exactly those of the width function\'s fast path', () => {
+	for (let code = 0; code <= 0xffff; code++) {
+		assert.equal(!NOT_SIMPLE_NARROW.test(String.fromCharCode(code)), isSimpleNarrow(code), `U+${code.toString(16)}`);
 	}
 });
 
@@ -123,4 +84,6 @@ test('the screen is cleared and drawn whole after the terminal changed size, or 
 	assert.equal(mustRedraw(['日本語'.repeat(30)], {columns: 79, rows: 30}), false);
 	assert.equal(mustRedraw(frame, {columns: 79, rows: 30}), true, 'wide characters measured as two cells (90 > 79)');
 	assert.equal(mustRedraw(frame, {columns: 79, rows: 30}), false);
+	assert.equal(mustRedraw(['header', 'y'.repeat(80)], {columns: 79, rows: 30}), false, 'one line grows too wide, the others the same');
+	assert.equal(mustRedraw(['header', 'y'.repeat(80)], {columns: 79, rows: 30}), true, 'the frame after it is drawn whole, though no line changed');
 });
