@@ -245,6 +245,9 @@ export class InterfaceLister {
 	#ip: IpProcess | undefined;
 	readonly #drivers = new DriverCache(deviceDriver);
 	#slowestMs = 0;
+	/** The last answer and its links: ip's answer is the same tick after tick until a link changes, so it is parsed only when it differs. */
+	#lastAnswer = '';
+	#lastLinks: readonly NetInterface[] = [];
 	readonly #onRestart: ((reason: string) => void) | undefined;
 
 	constructor(options: ListerOptions = {}) {
@@ -267,7 +270,11 @@ export class InterfaceLister {
 			}
 			return listInterfaces(); // Once the long-lived one fails, the one-shot says why.
 		}
-		return this.#drivers.withDrivers(parseIpLinks(answer));
+		if (answer !== this.#lastAnswer) {
+			this.#lastLinks = parseIpLinks(answer);
+			this.#lastAnswer = answer;
+		}
+		return this.#drivers.withDrivers(this.#lastLinks);
 	}
 
 	close(): void {
