@@ -53,11 +53,11 @@ class Pen {
 				this.foreground = '';
 				this.background = '';
 			} else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) {
-				this.foreground = parts[index]!;
+				this.foreground = String(code);
 			} else if (code === 39) {
 				this.foreground = '';
 			} else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
-				this.background = parts[index]!;
+				this.background = String(code);
 			} else if (code === 49) {
 				this.background = '';
 			} else if (code === 38 || code === 48) {

@@ -246,7 +246,7 @@ export class InterfaceLister {
 	readonly #drivers = new DriverCache(deviceDriver);
 	#slowestMs = 0;
 	/** The last answer and its links: ip's answer is the same tick after tick until a link changes, so it is parsed only when it differs. */
-	#lastAnswer = '';
+	#lastAnswer: string | undefined;
 	#lastLinks: readonly NetInterface[] = [];
 	readonly #onRestart: ((reason: string) => void) | undefined;
 

@@ -29,7 +29,8 @@ test('a change of style alone is written; the selection moving onto a row and of
 	assertUpdates(`abc ${cyan('def')} ghi`, `abc ${ESC}[31mdef${ESC}[39m ghi`);
 	assertUpdates(`${ESC}[1m${ESC}[34mhead${ESC}[39m${ESC}[22m`, `${ESC}[2m${ESC}[34mhead${ESC}[39m${ESC}[22m`);
 	assertUpdates(`x${ESC}[38;5;208my${ESC}[39mz`, `x${ESC}[38;2;1;2;3my${ESC}[39mz`);
-	assertUpdates(`${ESC}[44m  ${ESC}[49m`, `${ESC}[41m  ${ESC}[0m`);
+	assertUpdates(`${ESC}[44m  ${ESC}[49m`, `${ESC}[41m  ${ESC}[0m`);	assert.equal(changedLine(`${ESC}[31mab${ESC}[0m`, `${ESC}[031mab${ESC}[0m`), '', 'the same pen written another way: nothing to write');
+	assert.equal(changedLine(`${ESC}[38;5;9mab`, `${ESC}[38;5;09mab`), '');
 });
 
 test('lines that grow, shrink or empty', () => {
