@@ -22,8 +22,9 @@ const bench = (name: string) => fileURLToPath(new URL(`../build/bench/${name}.bp
 
 /**
  * The anchors (nothing; one counter; datarec; datarec keyed by one read of the frame; datarec keyed
- * by xdptop's class; xdptop's counters with the class fixed), xdptop_stats, and xdptop_stats of the
- * previous layout (the same map, every frame through the full parse).
+ * by xdptop's class; xdptop's counters with the class fixed; the same behind a bounds check alone),
+ * xdptop_stats, and xdptop_stats of the previous layout (the same map, every frame through the
+ * full parse).
  */
 function programs(): Array<{name: string; object: {readonly progFd: number; close(): void}}> {
 	return [
@@ -33,6 +34,7 @@ function programs(): Array<{name: string; object: {readonly progFd: number; clos
 		{name: 'peek', object: LoadedObject.load(bench('peek'), 'bench_peek', ['peek_counts'])},
 		{name: 'classes', object: LoadedObject.load(bench('classes'), 'bench_classes', ['class_counts'])},
 		{name: 'rows', object: LoadedObject.load(bench('rows'), 'bench_rows', [COUNTERS_MAP], {maxEntries: new Map([[COUNTERS_MAP, cpuRowsPerSlot()]])})},
+		{name: 'bounds', object: LoadedObject.load(bench('bounds'), 'bench_bounds', [COUNTERS_MAP], {maxEntries: new Map([[COUNTERS_MAP, cpuRowsPerSlot()]])})},
 		{name: 'xdptop', object: StatsObject.load()},
 		{name: 'previous', object: loadLegacyStatsObject(LEGACY_LAYOUTS[3])},
 	];
@@ -98,6 +100,7 @@ export function measurePacketPath(): void {
 			record({metric: `${size} B: peek (datarec + a frame read) ns/pkt`, value: ns('peek'), unit: 'ns', vs: 'datarec', ratio: ratio('peek', 'datarec')});
 			record({metric: `${size} B: classes (datarec by class) ns/pkt`, value: ns('classes'), unit: 'ns', vs: 'datarec', ratio: ratio('classes', 'datarec')});
 			record({metric: `${size} B: rows (xdptop's row, no parse) ns/pkt`, value: ns('rows'), unit: 'ns', vs: 'datarec', ratio: ratio('rows', 'datarec')});
+			record({metric: `${size} B: bounds (rows + a bounds check, no read) ns/pkt`, value: ns('bounds'), unit: 'ns', vs: 'datarec', ratio: ratio('bounds', 'datarec')});
 			const vsEmpty = ratio('xdptop', 'empty');
 			const vsDatarec = ratio('xdptop', 'datarec');
 			record({metric: `${size} B: xdptop_stats ns/pkt`, value: ns('xdptop'), unit: 'ns', vs: 'empty', ratio: vsEmpty, target: '<= 1.12x empty', met: vsEmpty <= 1.12});
