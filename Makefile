@@ -89,6 +89,9 @@ $(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c $(wildcard bpf/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# bounds.bpf.c is rows.bpf.c built again with a bounds check.
+$(OUTPUT)/bench/bounds.bpf.o: bench/rows.bpf.c
+
 bpf: $(BPF_OBJECTS) $(FIXTURE_OBJECTS) $(BENCH_OBJECTS)
 
 # One bundled file (source/bundle/build.ts): Node parses it in ~0.1 s, where loading Ink's

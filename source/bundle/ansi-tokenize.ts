@@ -32,7 +32,7 @@ function sgrTokens(code: string): readonly Token[] {
 }
 
 /** The index of the m that ends the SGR sequence at `index`, or -1 when there is none there. */
-export function sgrEnd(text: string, index: number): number {
+function sgrEnd(text: string, index: number): number {
 	if (text.charCodeAt(index + 1) !== BRACKET) {
 		return -1;
 	}

@@ -109,7 +109,7 @@ class Pen {
 	}
 }
 
-/** Splits a line into text and the SGR codes between (at odd indexes): what sgrEnd() reads as one. */
+/** Splits a line into text and the SGR codes between (at odd indexes): what ansi-tokenize reads as one SGR sequence. */
 const SGR_SPLIT = /(\u001B\[[\d;]*m)/;
 /** Any character that is not one cell wide in every terminal: isSimpleNarrow()'s ranges, negated (a test holds them equal). */
 export const NOT_SIMPLE_NARROW = /[^\u0020-\u007E\u00A0-\u02FF\u2010-\u2027\u2190-\u21FF\u2500-\u25FF]/;
@@ -231,6 +231,20 @@ function drawn(line: Segments, from: number, to: number): string {
 }
 
 /**
+ * The lines this writer parsed as `next` in this frame and the last, by their text: a line that
+ * changed in the last frame is parsed once, not again as this frame's `previous`. Only two frames
+ * are kept, so the memory is that of a frame's changed lines.
+ */
+const FRAME_LINES_KEPT = 1000;
+let thisFrame = new Map<string, Segments>();
+let lastFrame = new Map<string, Segments>();
+
+/** The terminal's size at the last frame, its lines, and whether one was wider than the terminal. */
+let lastSize: string | undefined;
+let lastLines: readonly string[] | undefined;
+let overflowed = false;
+
+/**
  * What turns `previous` on the terminal into `next`, with the cursor anywhere on that row and
  * the pen at its default: Ink's own `cursorTo(0) + next + eraseEndLine` where `previous` is not
  * known or cannot be modelled, or either is wider than the terminal's `columns` (it wraps, and
@@ -265,22 +279,9 @@ export function changedLine(previous: string | undefined, next: string, columns 
 }
 
 /**
- * The lines this writer parsed as `next` in this frame and the last, by their text: a line that
- * changed in the last frame is parsed once, not again as this frame's `previous`. Only two frames
- * are kept, so the memory is that of a frame's changed lines.
- */
-const FRAME_LINES_KEPT = 1000;
-let thisFrame = new Map<string, Segments>();
-let lastFrame = new Map<string, Segments>();
-
-/** The terminal's size at the last frame, its lines, and whether one was wider than the terminal. */
-let lastSize: string | undefined;
-let lastLines: readonly string[] | undefined;
-let overflowed = false;
-
-/**
  * Called as each frame starts, with its lines and the terminal: true when the screen must be
  * cleared and every line written whole, as the last frame may not be where Ink thinks it is.
+ * It also starts the writer's new frame: the lines kept from the one before become its last.
  */
 export function mustRedraw(lines: readonly string[], terminal: {readonly columns?: number; readonly rows?: number}): boolean {
 	lastFrame = thisFrame;
