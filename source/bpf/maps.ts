@@ -1,7 +1,7 @@
 /** Reads xdptop_stats's counters: one copy of each counters map's memory per tick, however many slots it holds. */
 import {readFileSync} from 'node:fs';
 import {cpuIdCount} from '../model/cpus.js';
-import {copyCounters, sumGrid, sumGridAsDouble, sumRecords, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
+import {copyCounters, sumGrid, sumGridDatarecsAsDouble, sumRecords, viewOf, ZERO_DATAREC, type Datarec, type XdpCounters} from '../model/counters.js';
 import {DATAREC_SIZE, PROTO_CLASSES, ROW_SIZE, XDP_ACTIONS} from './abi.js';
 import {check, libbpf, mapMapReadOnly, type MappedMap} from './libbpf.js';
 
@@ -127,6 +127,8 @@ export class CounterTable {
 	#stale = true;
 	#closed = false;
 	/** Each slot's last totals, with the sums they were made from: a slot that counted nothing since keeps its object. */
+	/** Where #totalsOf has its sums put: an array per call would be garbage every tick. */
+	readonly #sums = new Float64Array(2);
 	readonly #lastTotals: Array<{readonly packets: number; readonly bytes: number; readonly counters: XdpCounters} | undefined> = [];
 
 	private constructor(source: RowSource, rows: number) {
@@ -193,8 +195,10 @@ export class CounterTable {
 	#totalsOf(slot: number): XdpCounters {
 		const {view} = this.#source;
 		const first = this.#firstByte(slot);
-		const packets = sumGridAsDouble(view, first, this.#cpus, ROW_SIZE, CLASSES, DATAREC_SIZE);
-		const bytes = sumGridAsDouble(view, first + 8, this.#cpus, ROW_SIZE, CLASSES, DATAREC_SIZE);
+		const sums = this.#sums;
+		sumGridDatarecsAsDouble(view, first, this.#cpus, ROW_SIZE, CLASSES, sums);
+		const packets = sums[0]!;
+		const bytes = sums[1]!;
 		const last = this.#lastTotals[slot];
 		if (last && last.packets === packets && last.bytes === bytes) {
 			return last.counters;

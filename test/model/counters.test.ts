@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {Worker} from 'node:worker_threads';
-import {copyCounters, sumAsDouble, sumGrid, sumGridAsDouble, sumRecords, totalOf, viewOf} from '../../source/model/counters.js';
+import {copyCounters, sumAsDouble, sumGrid, sumGridDatarecsAsDouble, sumRecords, totalOf, viewOf} from '../../source/model/counters.js';
 
 /** `keys` keys from `firstKey` of a batch-lookup buffer (key-major: key 0's CPUs, then key 1's ...), each summed over its CPUs. */
 function sumPerCpu(values: Buffer, keys: number, cpus: number, stride = 16, firstKey = 0) {
@@ -106,7 +106,7 @@ test('sumRecords: a class of a slot over its CPUs, a CPU over its classes, or th
 	assert.throws(() => sumRecords(view, 8, 6, 16), RangeError, 'one byte run past the end');
 });
 
-test('sumGrid and sumGridAsDouble: a slot over its CPU rows, skipping what lies between the rows', () => {
+test('sumGrid and sumGridDatarecsAsDouble: a slot over its CPU rows, skipping what lies between the rows', () => {
 	// Two rows of 64 bytes: 2 datarecs each, then 32 bytes of padding that must not be counted.
 	const rows = Buffer.alloc(128);
 	const put = (offset: number, packets: bigint, bytes: bigint) => {
@@ -120,15 +120,28 @@ test('sumGrid and sumGridAsDouble: a slot over its CPU rows, skipping what lies 
 	put(80, 4n, 40n);
 	put(96, 1000n, 1000n); // padding of row 1
 	const view = viewOf(rows);
-	assert.equal(sumGridAsDouble(view, 0, 2, 64, 2, 16), 10);
-	assert.equal(sumGridAsDouble(view, 8, 2, 64, 2, 16), 100);
+	const sums = new Float64Array(2);
+	const sumsOf = (rowCount = 2) => {
+		sums.fill(-1);
+		sumGridDatarecsAsDouble(view, 0, rowCount, 64, 2, sums);
+		return [...sums];
+	};
+	assert.deepEqual(sumsOf(), [10, 100]);
+	assert.deepEqual(sumsOf(1), [3, 30], 'one row');
 	assert.deepEqual(sumGrid(view, 0, 2, 64, 2, 16), {packets: 10n, bytes: 100n});
+	put(64, 2n ** 32n + 3n, 2n ** 40n + 30n);
+	assert.deepEqual(sumsOf(), [2 ** 32 + 10, 2 ** 40 + 100], 'high words count');
 	put(80, 2n ** 53n, 2n ** 63n);
-	assert.ok(Number.isNaN(sumGridAsDouble(view, 0, 2, 64, 2, 16)), 'a row past 2^52');
-	assert.deepEqual(sumGrid(view, 0, 2, 64, 2, 16), {packets: 6n + 2n ** 53n, bytes: 60n + 2n ** 63n}, 'exact in BigInt');
+	assert.ok(sumsOf().every(Number.isNaN), 'a value past 2^52');
+	assert.deepEqual(sumGrid(view, 0, 2, 64, 2, 16), {packets: 2n ** 32n + 6n + 2n ** 53n, bytes: 2n ** 40n + 60n + 2n ** 63n}, 'exact in BigInt');
+	put(80, 4n, 2n ** 52n);
+	assert.ok(sumsOf().every(Number.isNaN), 'bytes past 2^52 leave the packets to BigInt too');
+	put(64, 3n, 30n);
 	put(80, 2n ** 52n - 1n, 0n);
 	put(16, 2n ** 52n - 1n, 0n);
-	assert.ok(Number.isNaN(sumGridAsDouble(view, 0, 2, 64, 2, 16)), 'rows each under 2^53 whose sum is not');
+	const [packets, bytes] = sumsOf();
+	assert.ok(Number.isNaN(packets), 'values each under 2^52 whose sum is past 2^53 - 1');
+	assert.equal(bytes, 40, 'the bytes still sum');
 	assert.throws(() => sumGrid(view, 0, 3, 64, 2, 16), RangeError, 'a third row is past the buffer');
 });
 
