@@ -40,6 +40,16 @@ export class CountersByPosition {
 	#words = new Float64Array(64 * WORDS);
 	readonly #counters: LinkCounters[] = [];
 
+	/** What was at that position after the last dump: what take() returns there if nothing changed. */
+	at(position: number): LinkCounters | undefined {
+		return this.#counters[position];
+	}
+
+	/** The ifindex at that position after the last dump (0: none yet). */
+	ifindexAt(position: number): number {
+		return this.#ifindexes[position] ?? 0;
+	}
+
 	/** The counters in an rtnl_link_stats64 at `stats`, of the interface at `position` of this dump. */
 	take(position: number, ifindex: number, view: DataView, stats: number): LinkCounters {
 		if (position >= this.#ifindexes.length) {
@@ -92,26 +102,49 @@ export class LinkStatsDump {
 	readonly #socket: RouteSocket;
 	readonly #body = Buffer.alloc(IF_STATS_MSG);
 	readonly #last = new CountersByPosition();
+	readonly #byIfindex = new Map<number, LinkCounters>();
+	/** Interfaces in the last dump. */
+	#count = 0;
 
 	private constructor(socket: RouteSocket) {
 		this.#socket = socket;
 		this.#body.writeUInt32LE(1 << (IFLA_STATS_LINK_64 - 1), 8);
 	}
 
-	/** By ifindex. Throws (one line) when the kernel answers with an error. */
-	read(): Map<number, LinkCounters> {
-		const counters = new Map<number, LinkCounters>();
+	/**
+	 * By ifindex. The map is this reader's, and the next read updates it: it is read in full
+	 * before that. An interface whose counters did not move costs no write to it; when interfaces
+	 * came or went, it is made again. Throws (one line) when the kernel answers with an error.
+	 */
+	read(): ReadonlyMap<number, LinkCounters> {
+		const byIfindex = this.#byIfindex;
 		const {view} = this.#socket;
 		const last = this.#last;
 		let position = 0;
+		let moved = false;
+		const lastCount = this.#count;
+		// Should the dump fail midway, the next read makes the map again.
+		this.#count = -1;
 		this.#socket.dump(RTM_GETSTATS, this.#body, RTM_NEWSTATS, 'read interface statistics', (offset, length) => {
 			const stats = findAttribute(view, offset + NLMSG_HEADER + IF_STATS_MSG, offset + length, IFLA_STATS_LINK_64, LINK_STATS_READ);
 			if (stats >= 0) {
 				const ifindex = view.getUint32(offset + NLMSG_HEADER + 4, true);
-				counters.set(ifindex, last.take(position++, ifindex, view, stats));
+				moved ||= last.ifindexAt(position) !== ifindex;
+				const before = last.at(position);
+				const counters = last.take(position++, ifindex, view, stats);
+				if (counters !== before) {
+					byIfindex.set(ifindex, counters);
+				}
 			}
 		});
-		return counters;
+		if (moved || position !== lastCount) {
+			byIfindex.clear();
+			for (let at = 0; at < position; at++) {
+				byIfindex.set(last.ifindexAt(at), last.at(at)!);
+			}
+		}
+		this.#count = position;
+		return byIfindex;
 	}
 
 	close(): void {

@@ -77,7 +77,7 @@ const placeOf = ({probe, entry}: Placed): Place => ({ifindex: entry.ifindex, net
 interface Listed {
 	readonly probe: NetnsProbe;
 	readonly interfaces: NetInterface[];
-	readonly kernel: Map<number, LinkCounters>;
+	readonly kernel: ReadonlyMap<number, LinkCounters>;
 }
 
 interface Tracked {
@@ -421,7 +421,7 @@ export class MonitorEngine implements MonitorPort {
 		const inventory: Placed[] = [];
 		const rows: InterfaceRow[] = [];
 		const seen = new Set<string>();
-		const states: Array<{probe: NetnsProbe; order: number; kernel: Map<number, LinkCounters>; entries: ReturnType<typeof withXdpState>}> = [];
+		const states: Array<{probe: NetnsProbe; order: number; kernel: ReadonlyMap<number, LinkCounters>; entries: ReturnType<typeof withXdpState>}> = [];
 		for (const [order, part] of listed.entries()) {
 			const probe = probes[order]!;
 			if (!part) {

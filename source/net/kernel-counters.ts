@@ -24,7 +24,7 @@ export class KernelCounters {
 		this.#within = within;
 	}
 
-	read(): Map<number, LinkCounters> {
+	read(): ReadonlyMap<number, LinkCounters> {
 		this.#dump ??= this.#within ? this.#within(() => LinkStatsDump.open()) : LinkStatsDump.open();
 		return this.#dump.read();
 	}

@@ -47,3 +47,79 @@ test('netlink counters equal /proc/net/dev for every interface, and count exactl
 		lab.remove();
 	}
 });
+
+/**
+ * Runs in the lab's namespace: one reader's map after each step (interfaces added, frames received,
+ * interfaces replaced by as many others, interfaces deleted) beside a new reader's, and whether the map and an idle interface's counters
+ * were kept from the step before.
+ */
+const STEPS = `
+import {execFileSync} from 'node:child_process';
+import {KernelCounters} from '${new URL('../../source/net/kernel-counters.ts', import.meta.url).pathname}';
+import {openPacketSocket} from '${new URL('../../source/bpf/packet-socket.ts', import.meta.url).pathname}';
+const plain = map => Object.fromEntries([...map].map(([ifindex, c]) => [ifindex, [c.rxPackets, c.rxBytes, c.rxDropped].map(String)]));
+const counters = new KernelCounters();
+const afresh = () => {
+	const other = new KernelCounters();
+	try {
+		return plain(other.read());
+	} finally {
+		other.close();
+	}
+};
+const ip = (...args) => execFileSync('ip', args);
+const steps = [];
+let last = counters.read();
+let lastLo = last.get(1);
+const step = name => {
+	const map = counters.read();
+	steps.push({name, kept: plain(map), fresh: afresh(), sameMap: map === last, sameLo: map.get(1) === lastLo});
+	last = map;
+	lastLo = map.get(1);
+};
+step('nothing');
+ip('link', 'add', 'kca0', 'type', 'veth', 'peer', 'name', 'kcb0');
+ip('link', 'set', 'kca0', 'up');
+ip('link', 'set', 'kcb0', 'up');
+step('added');
+const socket = openPacketSocket('/proc/self/ns/net', 'kcb0');
+const frame = Buffer.alloc(60);
+frame.fill(0xff, 0, 6);
+frame.writeUInt16BE(0x88b5, 12);
+for (let index = 0; index < 5; index++) socket.send(frame);
+socket.close();
+step('received');
+ip('link', 'del', 'kca0');
+ip('link', 'add', 'kcc0', 'type', 'veth', 'peer', 'name', 'kcd0');
+step('replaced');
+ip('link', 'del', 'kcc0');
+step('deleted');
+counters.close();
+process.stdout.write(JSON.stringify(steps));
+`;
+
+test('one reader keeps its map from read to read, and it equals a new reader\'s after interfaces come, count and go', () => {
+	const lab = new VethLab();
+	try {
+		const steps = JSON.parse(
+			execFileSync('ip', ['netns', 'exec', lab.local, process.execPath, '--import', 'tsx', '--input-type=module', '-e', STEPS], {encoding: 'utf8'}),
+		) as Array<{name: string; kept: Record<string, string[]>; fresh: Record<string, string[]>; sameMap: boolean; sameLo: boolean}>;
+		assert.deepEqual(steps.map(({name}) => name), ['nothing', 'added', 'received', 'replaced', 'deleted']);
+		for (const {name, kept, fresh, sameMap, sameLo} of steps) {
+			assert.deepEqual(kept, fresh, name);
+			assert.ok(sameMap, `${name}: the same map`);
+			assert.ok(sameLo, `${name}: lo did not count, and kept its counters' object`);
+		}
+		const [nothing, added, received, replaced, deleted] = steps;
+		const newOnes = Object.keys(added!.kept).filter(ifindex => !(ifindex in nothing!.kept));
+		assert.equal(newOnes.length, 2, 'both ends of the new pair');
+		const counted = newOnes.filter(ifindex => received!.kept[ifindex]![0] !== added!.kept[ifindex]![0]);
+		assert.equal(counted.length, 1, 'the frames arrived on one end');
+		assert.equal(BigInt(received!.kept[counted[0]!]![0]!) - BigInt(added!.kept[counted[0]!]![0]!), 5n);
+		assert.equal(Object.keys(replaced!.kept).length, Object.keys(received!.kept).length, 'a pair for a pair');
+		assert.ok(newOnes.every(ifindex => !(ifindex in replaced!.kept)), 'the pair replaced is gone from the map');
+		assert.deepEqual(Object.keys(deleted!.kept), Object.keys(nothing!.kept), 'and so is the pair after it');
+	} finally {
+		lab.remove();
+	}
+});
