@@ -19,13 +19,21 @@ const ROUNDS = 10;
 const CLK_TCK = 100;
 const LOOK_EVERY_S = 120;
 
-const TICKS = 20;
+const TICKS = 100;
 
-/** utime + stime of a process (with its waited-for children's), in ms; 0 once it is gone. */
+/**
+ * The CPU time of a process's threads in ms, from each one's schedstat (in ns: stat's utime and
+ * stime count whole 10 ms ticks, more than a tick at home costs), with its waited-for children's
+ * from stat; 0 once it is gone.
+ */
 function processCpuMs(pid: number | 'self'): number {
 	try {
+		let nanoseconds = 0;
+		for (const task of readdirSync(`/proc/${pid}/task`)) {
+			nanoseconds += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+		}
 		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-		return ([11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0) * 1000) / CLK_TCK;
+		return nanoseconds / 1e6 + ((Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK;
 	} catch {
 		return 0;
 	}

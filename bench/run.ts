@@ -62,7 +62,7 @@ if (sections.has('5')) {
 	await measureExporter();
 }
 if (sections.has('6')) {
-	section('6. Other network namespaces: one look (list\'s hint, the monitor\'s header; medians of 10), and the monitor\'s tick with -A (20 ticks)');
+	section('6. Other network namespaces: one look (list\'s hint, the monitor\'s header; medians of 10), and the monitor\'s tick with -A (100 ticks; CPU from each thread\'s schedstat)');
 	await untilQuiet();
 	await measureNamespaces();
 }
