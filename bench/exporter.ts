@@ -117,6 +117,9 @@ async function measureAt(interfaces: number): Promise<void> {
 		const usual = (await cpuPercent(15_000)).cpu;
 		// The scrapes a second apart each see another sample: its duration's median.
 		const {cpu: busy, samples} = await cpuPercent(1000);
+		if (samples.length === 0) {
+			throw new Error('no answer of the exporter had xdptop_last_sample_duration_seconds');
+		}
 		const rss = residentMb(child.pid!);
 		const scrapes = (await scraped(scraper(namespace, SCRAPES, 0))).latencies;
 		const goal = interfaces <= 20;

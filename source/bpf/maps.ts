@@ -126,9 +126,9 @@ export class CounterTable {
 	#read = 0;
 	#stale = true;
 	#closed = false;
-	/** Each slot's last totals, with the sums they were made from: a slot that counted nothing since keeps its object. */
 	/** Where #totalsOf has its sums put: an array per call would be garbage every tick. */
 	readonly #sums = new Float64Array(2);
+	/** Each slot's last totals, with the sums they were made from: a slot that counted nothing since keeps its object. */
 	readonly #lastTotals: Array<{readonly packets: number; readonly bytes: number; readonly counters: XdpCounters} | undefined> = [];
 
 	private constructor(source: RowSource, rows: number) {

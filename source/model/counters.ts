@@ -59,7 +59,7 @@ export function sumGridDatarecsAsDouble(view: DataView, first: number, rows: num
 	sums[1] = underSmall && bytes <= Number.MAX_SAFE_INTEGER ? bytes : Number.NaN;
 }
 
-/** sumRecords over a grid of datarecs laid out as sumGridAsDouble's u64s. */
+/** sumRecords over a grid of datarecs laid out as sumGridDatarecsAsDouble's, exact in BigInt. */
 export function sumGrid(view: DataView, first: number, rows: number, rowStride: number, count: number, stride: number): Datarec {
 	let packets = 0n;
 	let bytes = 0n;

@@ -50,13 +50,14 @@ test('netlink counters equal /proc/net/dev for every interface, and count exactl
 
 /**
  * Runs in the lab's namespace: one reader's map after each step (interfaces added, frames received,
- * interfaces replaced by as many others, interfaces deleted) beside a new reader's, and whether the map and an idle interface's counters
+ * interfaces replaced by as many others, again with a dump that fails at its end in between, interfaces deleted) beside a new reader's, and whether the map and an idle interface's counters
  * were kept from the step before.
  */
 const STEPS = `
 import {execFileSync} from 'node:child_process';
 import {KernelCounters} from '${new URL('../../source/net/kernel-counters.ts', import.meta.url).pathname}';
 import {openPacketSocket} from '${new URL('../../source/bpf/packet-socket.ts', import.meta.url).pathname}';
+import {RouteSocket} from '${new URL('../../source/bpf/netlink.ts', import.meta.url).pathname}';
 const plain = map => Object.fromEntries([...map].map(([ifindex, c]) => [ifindex, [c.rxPackets, c.rxBytes, c.rxDropped].map(String)]));
 const counters = new KernelCounters();
 const afresh = () => {
@@ -93,6 +94,22 @@ ip('link', 'del', 'kca0');
 ip('link', 'add', 'kcc0', 'type', 'veth', 'peer', 'name', 'kcd0');
 step('replaced');
 ip('link', 'del', 'kcc0');
+ip('link', 'add', 'kce0', 'type', 'veth', 'peer', 'name', 'kcf0');
+// The next dump fails once its messages are read: the read after it must not trust what it took.
+const dump = RouteSocket.prototype.dump;
+RouteSocket.prototype.dump = function (...args) {
+	RouteSocket.prototype.dump = dump;
+	dump.apply(this, args);
+	throw new Error('failed at its end');
+};
+let failed = false;
+try {
+	counters.read();
+} catch {
+	failed = true;
+}
+step(failed ? 'after a failed read' : 'no read failed');
+ip('link', 'del', 'kce0');
 step('deleted');
 counters.close();
 process.stdout.write(JSON.stringify(steps));
@@ -104,13 +121,13 @@ test('one reader keeps its map from read to read, and it equals a new reader\'s 
 		const steps = JSON.parse(
 			execFileSync('ip', ['netns', 'exec', lab.local, process.execPath, '--import', 'tsx', '--input-type=module', '-e', STEPS], {encoding: 'utf8'}),
 		) as Array<{name: string; kept: Record<string, string[]>; fresh: Record<string, string[]>; sameMap: boolean; sameLo: boolean}>;
-		assert.deepEqual(steps.map(({name}) => name), ['nothing', 'added', 'received', 'replaced', 'deleted']);
+		assert.deepEqual(steps.map(({name}) => name), ['nothing', 'added', 'received', 'replaced', 'after a failed read', 'deleted']);
 		for (const {name, kept, fresh, sameMap, sameLo} of steps) {
 			assert.deepEqual(kept, fresh, name);
 			assert.ok(sameMap, `${name}: the same map`);
 			assert.ok(sameLo, `${name}: lo did not count, and kept its counters' object`);
 		}
-		const [nothing, added, received, replaced, deleted] = steps;
+		const [nothing, added, received, replaced, afterFailure, deleted] = steps;
 		const newOnes = Object.keys(added!.kept).filter(ifindex => !(ifindex in nothing!.kept));
 		assert.equal(newOnes.length, 2, 'both ends of the new pair');
 		const counted = newOnes.filter(ifindex => received!.kept[ifindex]![0] !== added!.kept[ifindex]![0]);
@@ -118,7 +135,8 @@ test('one reader keeps its map from read to read, and it equals a new reader\'s 
 		assert.equal(BigInt(received!.kept[counted[0]!]![0]!) - BigInt(added!.kept[counted[0]!]![0]!), 5n);
 		assert.equal(Object.keys(replaced!.kept).length, Object.keys(received!.kept).length, 'a pair for a pair');
 		assert.ok(newOnes.every(ifindex => !(ifindex in replaced!.kept)), 'the pair replaced is gone from the map');
-		assert.deepEqual(Object.keys(deleted!.kept), Object.keys(nothing!.kept), 'and so is the pair after it');
+		assert.equal(Object.keys(afterFailure!.kept).length, Object.keys(replaced!.kept).length, 'again a pair for a pair, read by a dump that failed');
+		assert.deepEqual(Object.keys(deleted!.kept), Object.keys(nothing!.kept), 'and the last pair is gone too');
 	} finally {
 		lab.remove();
 	}
