@@ -24,9 +24,17 @@ export class KernelCounters {
 		this.#within = within;
 	}
 
+	/** Throws (one line) when the kernel's counters cannot be read; the next read then starts on a new socket. */
 	read(): ReadonlyMap<number, LinkCounters> {
 		this.#dump ??= this.#within ? this.#within(() => LinkStatsDump.open()) : LinkStatsDump.open();
-		return this.#dump.read();
+		try {
+			return this.#dump.read();
+		} catch (error) {
+			// A dump given up midway runs on in the kernel, and the socket would answer EBUSY to
+			// the next requests until it is drained.
+			this.close();
+			throw error;
+		}
 	}
 
 	close(): void {

@@ -50,7 +50,7 @@ test('netlink counters equal /proc/net/dev for every interface, and count exactl
 
 /**
  * Runs in the lab's namespace: one reader's map after each step (interfaces added, frames received,
- * interfaces replaced by as many others, again with a dump that fails at its end in between, interfaces deleted) beside a new reader's, and whether the map and an idle interface's counters
+ * interfaces replaced by as many others, again with a dump that fails at its end in between, then a dump that fails at its first message, interfaces deleted) beside a new reader's, and whether the map and an idle interface's counters
  * were kept from the step before.
  */
 const STEPS = `
@@ -58,6 +58,7 @@ import {execFileSync} from 'node:child_process';
 import {KernelCounters} from '${new URL('../../source/net/kernel-counters.ts', import.meta.url).pathname}';
 import {openPacketSocket} from '${new URL('../../source/bpf/packet-socket.ts', import.meta.url).pathname}';
 import {RouteSocket} from '${new URL('../../source/bpf/netlink.ts', import.meta.url).pathname}';
+import {LinkStatsDump} from '${new URL('../../source/bpf/link-stats.ts', import.meta.url).pathname}';
 const plain = map => Object.fromEntries([...map].map(([ifindex, c]) => [ifindex, [c.rxPackets, c.rxBytes, c.rxDropped].map(String)]));
 const counters = new KernelCounters();
 const afresh = () => {
@@ -72,9 +73,9 @@ const ip = (...args) => execFileSync('ip', args);
 const steps = [];
 let last = counters.read();
 let lastLo = last.get(1);
-const step = name => {
+const step = (name, more = {}) => {
 	const map = counters.read();
-	steps.push({name, kept: plain(map), fresh: afresh(), sameMap: map === last, sameLo: map.get(1) === lastLo});
+	steps.push({name, kept: plain(map), fresh: afresh(), sameMap: map === last, sameLo: map.get(1) === lastLo, ...more});
 	last = map;
 	lastLo = map.get(1);
 };
@@ -93,9 +94,13 @@ step('received');
 ip('link', 'del', 'kca0');
 ip('link', 'add', 'kcc0', 'type', 'veth', 'peer', 'name', 'kcd0');
 step('replaced');
+// The dump itself, which the counters' reader starts again after a failure: its own map must not
+// trust what a dump that failed took.
+const direct = LinkStatsDump.open();
+direct.read();
 ip('link', 'del', 'kcc0');
 ip('link', 'add', 'kce0', 'type', 'veth', 'peer', 'name', 'kcf0');
-// The next dump fails once its messages are read: the read after it must not trust what it took.
+// Its next dump fails once its messages are read.
 const dump = RouteSocket.prototype.dump;
 RouteSocket.prototype.dump = function (...args) {
 	RouteSocket.prototype.dump = dump;
@@ -104,11 +109,27 @@ RouteSocket.prototype.dump = function (...args) {
 };
 let failed = false;
 try {
+	direct.read();
+} catch {
+	failed = true;
+}
+step(failed ? 'after a failed read' : 'no read failed', {direct: plain(direct.read())});
+direct.close();
+// A dump given up at its first message runs on in the kernel when it needs more receives than
+// the one that failed, and answers EBUSY to the next requests: the reader starts on a new socket.
+RouteSocket.prototype.dump = function (type, body, answerType, what) {
+	RouteSocket.prototype.dump = dump;
+	dump.call(this, type, body, answerType, what, () => {
+		throw new Error('failed at its first message');
+	});
+};
+failed = false;
+try {
 	counters.read();
 } catch {
 	failed = true;
 }
-step(failed ? 'after a failed read' : 'no read failed');
+step(failed ? 'after a read failed midway' : 'no read failed midway');
 ip('link', 'del', 'kce0');
 step('deleted');
 counters.close();
@@ -120,14 +141,16 @@ test('one reader keeps its map from read to read, and it equals a new reader\'s 
 	try {
 		const steps = JSON.parse(
 			execFileSync('ip', ['netns', 'exec', lab.local, process.execPath, '--import', 'tsx', '--input-type=module', '-e', STEPS], {encoding: 'utf8'}),
-		) as Array<{name: string; kept: Record<string, string[]>; fresh: Record<string, string[]>; sameMap: boolean; sameLo: boolean}>;
-		assert.deepEqual(steps.map(({name}) => name), ['nothing', 'added', 'received', 'replaced', 'after a failed read', 'deleted']);
+		) as Array<{name: string; kept: Record<string, string[]>; fresh: Record<string, string[]>; sameMap: boolean; sameLo: boolean; direct?: Record<string, string[]>}>;
+		assert.deepEqual(steps.map(({name}) => name), ['nothing', 'added', 'received', 'replaced', 'after a failed read', 'after a read failed midway', 'deleted']);
 		for (const {name, kept, fresh, sameMap, sameLo} of steps) {
 			assert.deepEqual(kept, fresh, name);
-			assert.ok(sameMap, `${name}: the same map`);
-			assert.ok(sameLo, `${name}: lo did not count, and kept its counters' object`);
+			// After a dump given up midway, the reader starts again on a new socket.
+			const again = name === 'after a read failed midway';
+			assert.equal(sameMap, !again, `${name}: the same map`);
+			assert.equal(sameLo, !again, `${name}: lo did not count, and kept its counters' object`);
 		}
-		const [nothing, added, received, replaced, afterFailure, deleted] = steps;
+		const [nothing, added, received, replaced, afterFailure, , deleted] = steps;
 		const newOnes = Object.keys(added!.kept).filter(ifindex => !(ifindex in nothing!.kept));
 		assert.equal(newOnes.length, 2, 'both ends of the new pair');
 		const counted = newOnes.filter(ifindex => received!.kept[ifindex]![0] !== added!.kept[ifindex]![0]);
@@ -135,7 +158,8 @@ test('one reader keeps its map from read to read, and it equals a new reader\'s 
 		assert.equal(BigInt(received!.kept[counted[0]!]![0]!) - BigInt(added!.kept[counted[0]!]![0]!), 5n);
 		assert.equal(Object.keys(replaced!.kept).length, Object.keys(received!.kept).length, 'a pair for a pair');
 		assert.ok(newOnes.every(ifindex => !(ifindex in replaced!.kept)), 'the pair replaced is gone from the map');
-		assert.equal(Object.keys(afterFailure!.kept).length, Object.keys(replaced!.kept).length, 'again a pair for a pair, read by a dump that failed');
+		assert.equal(Object.keys(afterFailure!.kept).length, Object.keys(replaced!.kept).length, 'again a pair for a pair');
+		assert.deepEqual(afterFailure!.direct, afterFailure!.fresh, 'the dump read after one that failed at its end');
 		assert.deepEqual(Object.keys(deleted!.kept), Object.keys(nothing!.kept), 'and the last pair is gone too');
 	} finally {
 		lab.remove();
