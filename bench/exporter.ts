@@ -22,26 +22,31 @@ const ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetri
 
 /**
  * Scrapes `count` times, one after another (or one a second, with `everyMs`), and prints as JSON the
- * latencies in ms and each answer's xdptop_last_sample_duration_seconds.
+ * latencies in ms and, one a second, each answer's xdptop_last_sample_duration_seconds (scrapes in
+ * a row only count bytes, so that the client's own work stays out of the latencies that follow).
  */
 const SCRAPER = `
 import {Agent, get} from 'node:http';
 const [port, count, everyMs, accept] = process.argv.slice(1);
+const paced = Number(everyMs) > 0;
 const agent = new Agent({keepAlive: true, maxSockets: 1});
 const samples = [];
 const scrape = () => new Promise((resolve, reject) => {
 	const started = performance.now();
 	get({host: '127.0.0.1', port: Number(port), path: '/metrics', agent, headers: {accept}}, response => {
+		let bytes = 0;
 		const chunks = [];
-		response.on('data', chunk => chunks.push(chunk));
+		response.on('data', chunk => {
+			bytes += chunk.length;
+			if (paced) chunks.push(chunk);
+		});
 		response.on('end', () => {
 			const latency = performance.now() - started;
-			const body = Buffer.concat(chunks).toString();
-			if (response.statusCode !== 200 || body.length === 0) {
+			if (response.statusCode !== 200 || bytes === 0) {
 				reject(new Error('status ' + response.statusCode));
 				return;
 			}
-			const sample = /^xdptop_last_sample_duration_seconds ([\\d.e+-]+)$/m.exec(body);
+			const sample = paced && /^xdptop_last_sample_duration_seconds ([\\d.e+-]+)$/m.exec(Buffer.concat(chunks).toString());
 			if (sample) samples.push(Number(sample[1]));
 			resolve(latency);
 		});
@@ -50,7 +55,7 @@ const scrape = () => new Promise((resolve, reject) => {
 const latencies = [];
 for (let index = 0; index < Number(count); index++) {
 	latencies.push(await scrape());
-	if (Number(everyMs) > 0) await new Promise(resolve => setTimeout(resolve, Number(everyMs)));
+	if (paced) await new Promise(resolve => setTimeout(resolve, Number(everyMs)));
 }
 process.stdout.write(JSON.stringify({latencies, samples}));
 agent.destroy();

@@ -49,9 +49,10 @@ test('netlink counters equal /proc/net/dev for every interface, and count exactl
 });
 
 /**
- * Runs in the lab's namespace: one reader's map after each step (interfaces added, frames received,
- * interfaces replaced by as many others, again with a dump that fails at its end in between, then a dump that fails at its first message, interfaces deleted) beside a new reader's, and whether the map and an idle interface's counters
- * were kept from the step before.
+ * Runs in the lab's namespace: one reader's map after each step beside a new reader's, and whether
+ * the map and an idle interface's counters were kept from the step before. The steps: interfaces
+ * added, frames received, interfaces replaced by as many others, again with a dump that fails at
+ * its end in between, a dump that fails at its first message, interfaces deleted.
  */
 const STEPS = `
 import {execFileSync} from 'node:child_process';
